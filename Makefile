@@ -1,0 +1,55 @@
+# Soutien à la mission — the two set-up commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/soutien
+
+.PHONY: run test test-sqlite test-postgres lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/soutien-mission migrate --noinput
+	$(BIN)/soutien-mission runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed-dev
+	$(BIN)/soutien-mission makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+# Runs when PostgreSQL answers; SOUTIEN_REQUIRE_POSTGRES=1 (set by .ci/run) makes it mandatory.
+test-postgres: $(VENV)/.installed-dev
+	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest; \
+	elif [ "$$SOUTIEN_REQUIRE_POSTGRES" = 1 ]; then \
+		echo "PostgreSQL injoignable à $(PG_URL)"; exit 1; \
+	else \
+		echo "PostgreSQL injoignable : suite PostgreSQL non lancée."; \
+	fi
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/rules_bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,5 @@
+import sys
+
+from soutien.cli import main
+
+sys.exit(main())

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from soutien.rules.cli import main as evaluate
+
+
+class Command(BaseCommand):
+    help = "Évalue un ou plusieurs dossiers JSON selon les normes du programme (résultat JSON)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Fichier JSON : un dossier ou un tableau de dossiers.")
+        parser.add_argument("--indent", type=int, default=None)
+
+    def handle(self, *args, **options):
+        argv = [options["file"]]
+        if options["indent"] is not None:
+            argv += ["--indent", str(options["indent"])]
+        status = evaluate(argv)
+        if status:
+            raise CommandError(returncode=status)

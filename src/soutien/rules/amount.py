@@ -1,0 +1,202 @@
+"""The amount of the financial assistance (6.1) and its explanation."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .facts import Dossier, Stream
+from .money import ZERO, to_dollar_down, to_dollar_half_up
+from .norms import YearValues
+from .text import french_money
+
+
+class AmountError(ValueError):
+    """The advisor's adjustment is not one the norms allow."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class AmountLine:
+    clause: str
+    label: str
+    value: Decimal  # signed: the lines add up to the amount
+    assumption: str | None = None  # the reading of the norms this line rests on, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    amount: Decimal
+    lines: tuple[AmountLine, ...]
+    cap_applied: bool
+    surplus_flag: bool
+
+
+def volunteer_amount(refugees: int, scale: tuple[tuple[Decimal, Decimal], ...]) -> Decimal:
+    """Piecewise-linear between the scale's points, flat beyond its ends (6.1.1)."""
+    count = Decimal(refugees)
+    if count <= scale[0][0]:
+        return scale[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(scale):
+        if count <= x1:
+            return to_dollar_half_up(y0 + (y1 - y0) * (count - x0) / (x1 - x0))
+    return scale[-1][1]
+
+
+def has_surplus(dossier: Dossier, values: YearValues) -> bool:
+    """Unrestricted net assets above half of total expenses (6.1.3); exactly half is not."""
+    finances = dossier.finances
+    return finances.unrestricted_net_assets > values.surplus_ratio * finances.total_expenses
+
+
+def _stream1_base(dossier: Dossier, values: YearValues) -> list[AmountLine]:
+    org = dossier.organization
+    fy = values.fiscal_year
+    lines = []
+    if org.refugee_reception:
+        refugees = org.refugees_received_per_year
+        large = refugees >= values.refugee_floor_threshold
+        floor = values.refugee_floor_large if large else values.refugee_floor_small
+        name = "refugee_floor_large" if large else "refugee_floor_small"
+        lines.append(
+            AmountLine(
+                "6.1.1",
+                f"{values.parameter(name).label}, {fy} ({refugees} personnes réfugiées "
+                "accueillies par année)",
+                floor,
+            )
+        )
+    else:
+        floor = values.other_attached_floor
+        status = "" if org.attached_to_ministry else " (applicable une fois le rattachement établi)"
+        lines.append(
+            AmountLine(
+                "6.1.1", f"{values.parameter('other_attached_floor').label}, {fy}{status}", floor
+            )
+        )
+
+    keeps_additional = True
+    historic = org.historic_funding
+    if org.transferred_from_other_ministry and historic is not None:
+        historic = to_dollar_down(historic)
+        if historic > floor:
+            rule = values.parameter("historic_funding_keeps_additional_amount")
+            keeps_additional = values.historic_funding_keeps_additional_amount
+            lines.append(
+                AmountLine(
+                    "6.1.1, note 2",
+                    f"Financement historique maintenu ({french_money(historic)}), supérieur au "
+                    "seuil plancher, pour un organisme transféré d'un autre ministère",
+                    historic - floor,
+                    rule.assumption if org.refugee_reception else None,
+                )
+            )
+        else:
+            lines.append(
+                AmountLine(
+                    "6.1.1, note 2",
+                    f"Financement historique ({french_money(historic)}) non supérieur au seuil "
+                    "plancher : le seuil plancher s'applique",
+                    ZERO,
+                )
+            )
+
+    if org.refugee_reception and keeps_additional:
+        scale = values.parameter("volunteer_amount_scale")
+        lines.append(
+            AmountLine(
+                "6.1.1",
+                "Montant additionnel pour la gestion des bénévoles jumelés aux familles de "
+                f"réfugiés ({org.refugees_received_per_year} personnes réfugiées accueillies "
+                "par année)",
+                volunteer_amount(org.refugees_received_per_year, values.volunteer_amount_scale),
+                scale.assumption,
+            )
+        )
+    return lines
+
+
+def _stream2_base(dossier: Dossier) -> list[AmountLine]:
+    set_amount = dossier.stream2_amount
+    if set_amount is None:
+        raise AmountError(
+            "Le champ « stream2_amount » est requis pour le volet 2 : le montant d'un "
+            "regroupement national est fixé par la conseillère ou le conseiller (clause 6.1.2)."
+        )
+    reason = set_amount.justification or "justification à consigner"
+    return [
+        AmountLine(
+            "6.1.2",
+            "Montant fixé selon les activités, les dépenses admissibles et l'historique de "
+            f"financement du regroupement : {reason}",
+            to_dollar_down(set_amount.amount),
+        )
+    ]
+
+
+def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) -> Amount:
+    surplus = has_surplus(dossier, values)
+    if ineligible:
+        line = AmountLine(
+            "3, 4", "Organisme non admissible : aucune aide financière n'est accordée", ZERO
+        )
+        return Amount(ZERO, (line,), cap_applied=False, surplus_flag=surplus)
+
+    if dossier.stream is Stream.NATIONAL_GROUPING:
+        lines = _stream2_base(dossier)
+    else:
+        lines = _stream1_base(dossier, values)
+    subtotal = sum((line.value for line in lines), ZERO)
+
+    finances = dossier.finances
+    ratio_text = f"{values.surplus_ratio * 100:.0f} %"
+    if surplus:
+        lines.append(
+            AmountLine(
+                "6.1.3",
+                f"Actif net non affecté ({french_money(finances.unrestricted_net_assets)}) "
+                f"supérieur à {ratio_text} des dépenses totales "
+                f"({french_money(finances.total_expenses)}) : le Ministère peut réviser le "
+                "montant à la baisse selon les besoins réels",
+                ZERO,
+            )
+        )
+    revision = dossier.surplus_revision
+    if revision is not None:
+        if not surplus:
+            raise AmountError(
+                "Le champ « surplus_revision » n'est permis que si l'actif net non affecté "
+                f"dépasse {ratio_text} des dépenses totales (clause 6.1.3)."
+            )
+        reduction = min(to_dollar_down(revision.amount), subtotal)
+        lines.append(
+            AmountLine(
+                "6.1.3",
+                f"Révision à la baisse selon les besoins réels : {revision.justification}",
+                -reduction,
+            )
+        )
+        subtotal -= reduction
+
+    cap_ratio = values.public_funding_cap_ratio
+    limit = cap_ratio * finances.estimated_operating_costs - finances.other_public_funding
+    cap_applied = subtotal > limit
+    if cap_applied:
+        capped = max(ZERO, to_dollar_down(limit))
+        lines.append(
+            AmountLine(
+                "6.1.4",
+                f"Cumul de l'aide publique limité à {cap_ratio * 100:.0f} % des coûts estimés de "
+                f"fonctionnement ({french_money(finances.estimated_operating_costs)}), moins "
+                f"les autres aides du Québec et du Canada "
+                f"({french_money(finances.other_public_funding)}) : montant ramené à "
+                f"{french_money(capped)}",
+                capped - subtotal,
+            )
+        )
+        subtotal = capped
+    return Amount(subtotal, tuple(lines), cap_applied=cap_applied, surplus_flag=surplus)

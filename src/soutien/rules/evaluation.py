@@ -1,0 +1,46 @@
+"""One dossier through all the rules: eligibility, priority, amount, report, installments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .amount import Amount, compute_amount
+from .eligibility import Eligibility, Finding, assess_all, overall
+from .facts import Dossier
+from .norms import YearValues, select_norms
+from .priority import Priority, priority_of
+from .reporting import FinancialReportType, Installment, financial_report_type, installments
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    dossier: Dossier
+    norms: YearValues
+    eligibility: Eligibility
+    findings: tuple[Finding, ...]
+    priority: Priority
+    amount: Amount
+    quebec_funding: Decimal  # other Québec funding plus this amount (clause 8)
+    financial_report_type: FinancialReportType
+    installments: tuple[Installment, ...]
+
+
+def evaluate(dossier: Dossier) -> Evaluation:
+    """Evaluate with the norms in force on the application date for its fiscal year."""
+    values = select_norms(dossier.fiscal_year, dossier.application_date)
+    findings = assess_all(dossier, values)
+    eligibility = overall(findings)
+    amount = compute_amount(dossier, values, ineligible=eligibility is Eligibility.INELIGIBLE)
+    quebec_funding = dossier.finances.quebec_government_funding_other + amount.amount
+    return Evaluation(
+        dossier=dossier,
+        norms=values,
+        eligibility=eligibility,
+        findings=findings,
+        priority=priority_of(dossier),
+        amount=amount,
+        quebec_funding=quebec_funding,
+        financial_report_type=financial_report_type(quebec_funding, values),
+        installments=installments(amount.amount, dossier.fiscal_year, values),
+    )

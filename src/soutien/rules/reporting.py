@@ -1,0 +1,65 @@
+"""Form of the yearly financial report (clause 8) and the installments (6.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from .fiscal import FiscalYear
+from .money import ZERO, to_cent_half_up
+from .norms import YearValues
+
+
+class FinancialReportType(StrEnum):
+    AUDIT = "audit"  # rapport d'audit
+    REVIEW = "review"  # rapport de mission d'examen
+    COMPILATION = "compilation"  # compilation
+
+    @property
+    def label(self) -> str:
+        return _REPORT_LABELS[self]
+
+
+_REPORT_LABELS = {
+    FinancialReportType.AUDIT: "Rapport d'audit signé par un CPA",
+    FinancialReportType.REVIEW: "Rapport de mission d'examen signé par un CPA",
+    FinancialReportType.COMPILATION: "Compilation signée par un CPA",
+}
+
+
+def financial_report_type(quebec_funding: Decimal, values: YearValues) -> FinancialReportType:
+    """From the sums paid by the Québec government, this program included (clause 8)."""
+    if quebec_funding >= values.audit_threshold:
+        return FinancialReportType.AUDIT
+    if quebec_funding > values.compilation_ceiling:
+        return FinancialReportType.REVIEW
+    return FinancialReportType.COMPILATION
+
+
+@dataclass(frozen=True, slots=True)
+class Installment:
+    year: int
+    month: int
+    amount: Decimal
+    clause: str = "6.2"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+def installments(
+    amount: Decimal, fiscal_year: FiscalYear, values: YearValues
+) -> tuple[Installment, ...]:
+    """Equal parts in the months of 6.2 (November, March), to the cent, adding up to `amount`."""
+    if amount <= ZERO:
+        return ()
+    months = values.installment_months
+    part = to_cent_half_up(amount / len(months))
+    parts = [part] * (len(months) - 1)
+    parts.append(amount - sum(parts, ZERO))
+    return tuple(
+        Installment(*fiscal_year.month(month), value)
+        for month, value in zip(months, parts, strict=True)
+    )

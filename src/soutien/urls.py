@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from soutien.core import views
+
+admin.site.site_header = "Soutien à la mission — administration"
+admin.site.site_title = "Soutien à la mission"
+admin.site.index_title = "Gestion du programme"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]
