@@ -64,10 +64,15 @@ _PATTERN_HINTS = {
 }
 
 
+def _is_index(part: object) -> bool:
+    return isinstance(part, int) or (isinstance(part, str) and part.isdigit())
+
+
 def _field(path: list) -> str:
+    """« organization.board[0].status » from fastjsonschema's ['data', 'organization', ...]."""
     text = ""
     for part in path[1:]:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if _is_index(part) else (f".{part}" if text else str(part))
     return text
 
 
@@ -94,7 +99,7 @@ def _schema_message(error: fastjsonschema.JsonSchemaValueException) -> str:
     if rule == "format" and definition == "date":
         return f"{subject} doit être une date au format AAAA-MM-JJ."
     if rule == "pattern":
-        key = next((p for p in reversed(error.path) if isinstance(p, str)), "")
+        key = next((p for p in reversed(error.path) if not _is_index(p)), "")
         return f"{subject} doit être {_PATTERN_HINTS.get(key, 'au format attendu')}."
     return f"{subject} est invalide."
 
