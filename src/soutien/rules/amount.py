@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from .facts import Dossier, Stream
 from .money import ZERO, to_dollar_down, to_dollar_half_up
@@ -20,8 +22,7 @@ class AmountError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class AmountLine:
+class AmountLine(NamedTuple):
     clause: str
     label: str
     value: Decimal  # signed: the lines add up to the amount
@@ -55,29 +56,16 @@ def has_surplus(dossier: Dossier, values: YearValues) -> bool:
 
 def _stream1_base(dossier: Dossier, values: YearValues) -> list[AmountLine]:
     org = dossier.organization
-    fy = values.fiscal_year
-    lines = []
     if org.refugee_reception:
         refugees = org.refugees_received_per_year
         large = refugees >= values.refugee_floor_threshold
-        floor = values.refugee_floor_large if large else values.refugee_floor_small
-        name = "refugee_floor_large" if large else "refugee_floor_small"
-        lines.append(
-            AmountLine(
-                "6.1.1",
-                f"{values.parameter(name).label}, {fy} ({refugees} personnes réfugiées "
-                "accueillies par année)",
-                floor,
-            )
+        floor_line = _refugee_floor_line(
+            values, "refugee_floor_large" if large else "refugee_floor_small", refugees
         )
     else:
-        floor = values.other_attached_floor
-        status = "" if org.attached_to_ministry else " (applicable une fois le rattachement établi)"
-        lines.append(
-            AmountLine(
-                "6.1.1", f"{values.parameter('other_attached_floor').label}, {fy}{status}", floor
-            )
-        )
+        floor_line = _other_floor_line(values, org.attached_to_ministry)
+    floor = floor_line.value
+    lines = [floor_line]
 
     keeps_additional = True
     historic = org.historic_funding
@@ -106,18 +94,40 @@ def _stream1_base(dossier: Dossier, values: YearValues) -> list[AmountLine]:
             )
 
     if org.refugee_reception and keeps_additional:
-        scale = values.parameter("volunteer_amount_scale")
-        lines.append(
-            AmountLine(
-                "6.1.1",
-                "Montant additionnel pour la gestion des bénévoles jumelés aux familles de "
-                f"réfugiés ({org.refugees_received_per_year} personnes réfugiées accueillies "
-                "par année)",
-                volunteer_amount(org.refugees_received_per_year, values.volunteer_amount_scale),
-                scale.assumption,
-            )
-        )
+        lines.append(_volunteer_line(values, org.refugees_received_per_year))
     return lines
+
+
+# Lines that depend on a few facts only are built once per fiscal year and count.
+@lru_cache(maxsize=4096)
+def _refugee_floor_line(values: YearValues, name: str, refugees: int) -> AmountLine:
+    return AmountLine(
+        "6.1.1",
+        f"{values.parameter(name).label}, {values.fiscal_year} : {refugees} personnes réfugiées "
+        "accueillies par année",
+        getattr(values, name),
+    )
+
+
+@lru_cache(maxsize=64)
+def _other_floor_line(values: YearValues, attached: bool) -> AmountLine:
+    status = "" if attached else " (applicable une fois le rattachement établi)"
+    return AmountLine(
+        "6.1.1",
+        f"{values.parameter('other_attached_floor').label}, {values.fiscal_year}{status}",
+        values.other_attached_floor,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _volunteer_line(values: YearValues, refugees: int) -> AmountLine:
+    return AmountLine(
+        "6.1.1",
+        "Montant additionnel pour la gestion des bénévoles jumelés aux familles de réfugiés "
+        f"({refugees} personnes réfugiées accueillies par année)",
+        volunteer_amount(refugees, values.volunteer_amount_scale),
+        values.parameter("volunteer_amount_scale").assumption,
+    )
 
 
 def _stream2_base(dossier: Dossier) -> list[AmountLine]:
@@ -138,6 +148,10 @@ def _stream2_base(dossier: Dossier) -> list[AmountLine]:
     ]
 
 
+def _percent(ratio: Decimal) -> str:
+    return f"{ratio * 100:.0f}\u00a0%"
+
+
 def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) -> Amount:
     surplus = has_surplus(dossier, values)
     if ineligible:
@@ -153,13 +167,12 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
     subtotal = sum((line.value for line in lines), ZERO)
 
     finances = dossier.finances
-    ratio_text = f"{values.surplus_ratio * 100:.0f} %"
     if surplus:
         lines.append(
             AmountLine(
                 "6.1.3",
                 f"Actif net non affecté ({french_money(finances.unrestricted_net_assets)}) "
-                f"supérieur à {ratio_text} des dépenses totales "
+                f"supérieur à {_percent(values.surplus_ratio)} des dépenses totales "
                 f"({french_money(finances.total_expenses)}) : le Ministère peut réviser le "
                 "montant à la baisse selon les besoins réels",
                 ZERO,
@@ -170,7 +183,7 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
         if not surplus:
             raise AmountError(
                 "Le champ « surplus_revision » n'est permis que si l'actif net non affecté "
-                f"dépasse {ratio_text} des dépenses totales (clause 6.1.3)."
+                f"dépasse {_percent(values.surplus_ratio)} des dépenses totales (clause 6.1.3)."
             )
         reduction = min(to_dollar_down(revision.amount), subtotal)
         lines.append(
@@ -190,7 +203,7 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
         lines.append(
             AmountLine(
                 "6.1.4",
-                f"Cumul de l'aide publique limité à {cap_ratio * 100:.0f} % des coûts estimés de "
+                f"Cumul de l'aide publique limité à {_percent(cap_ratio)} des coûts estimés de "
                 f"fonctionnement ({french_money(finances.estimated_operating_costs)}), moins "
                 f"les autres aides du Québec et du Canada "
                 f"({french_money(finances.other_public_funding)}) : montant ramené à "

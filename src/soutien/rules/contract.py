@@ -7,6 +7,7 @@ docs/); every refusal is a French sentence naming the field.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from .amount import AmountError
 from .eligibility import CRITERIA_BY_CODE, JUDGEABLE
 from .evaluation import Evaluation, evaluate
 from .facts import (
+    NO_JUDGMENTS,
     Adjustment,
     BoardMember,
     BoardStatus,
@@ -32,13 +34,22 @@ from .facts import (
     Territory,
 )
 from .fiscal import FiscalYear, InvalidFiscalYear
+from .money import CENT, ZERO
 from .norms import NoNormsInForce
 from .priority import RANKING_ASSUMPTION, Tier, attachment_rank_key
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "dossier.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 _validate = fastjsonschema.compile(SCHEMA)
-MONEY_LIMIT = Decimal("1000000000000")  # a trillion dollars: beyond any real figure
+_FISCAL_YEAR_SHAPE = re.compile(SCHEMA["properties"]["fiscal_year"]["pattern"])
+MONEY_LIMIT = 10**12  # a trillion dollars: beyond any real figure
+
+# Enum members by value: the schema has already checked the values.
+_STREAMS = {m.value: m for m in Stream}
+_LEGAL_FORMS = {m.value: m for m in LegalForm}
+_CATEGORIES = {m.value: m for m in ExcludedCategory}
+_REPAYMENTS = {m.value: m for m in RepaymentAgreement}
+_BOARD_STATUSES = {m.value: m for m in BoardStatus}
 
 
 class DossierError(ValueError):
@@ -97,127 +108,214 @@ def _schema_message(error: fastjsonschema.JsonSchemaValueException) -> str:
     if rule == "minLength":
         return f"{subject} ne peut pas être vide."
     if rule == "format" and definition == "date":
-        return f"{subject} doit être une date au format AAAA-MM-JJ."
+        return f"{subject} doit être une date qui existe, au format AAAA-MM-JJ."
     if rule == "pattern":
         key = next((p for p in reversed(error.path) if not _is_index(p)), "")
         return f"{subject} doit être {_PATTERN_HINTS.get(key, 'au format attendu')}."
     return f"{subject} est invalide."
 
 
-def _date(value: str, name: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DossierError(
-            f"Le champ « {name} » n'est pas une date qui existe : {value}."
-        ) from None
+class _Shape(Exception):
+    """The data does not have the schema's shape; the schema will say where and why."""
 
 
-def _money(value: Any, name: str) -> Decimal:
-    amount = Decimal(value)
-    if abs(amount) >= MONEY_LIMIT:
+_DATE_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_REGION_CODES = frozenset(f"{n:02d}" for n in range(1, 18))
+
+
+def _bool(value: Any) -> bool:
+    if value is True or value is False:
+        return value
+    raise _Shape
+
+
+def _count(value: Any) -> int:
+    if type(value) is int and value >= 0:
+        return value
+    raise _Shape
+
+
+def _date(value: Any) -> date:
+    if type(value) is not str or not _DATE_SHAPE.match(value):
+        raise _Shape
+    return date.fromisoformat(value)  # ValueError (no such day): the schema explains
+
+
+def _money(value: Any, name: str, minimum: Decimal | None = ZERO) -> Decimal:
+    """A JSON number as read (int or Decimal, never a float): dollars, at most two decimals."""
+    kind = type(value)
+    if kind is int:
+        amount = Decimal(value)
+    elif kind is Decimal:
+        amount = value
+    else:
+        raise _Shape
+    if minimum is not None and amount < minimum:
+        raise _Shape
+    if not -MONEY_LIMIT < amount < MONEY_LIMIT:
         raise DossierError(f"Le champ « {name} » dépasse le montant maximal accepté.")
-    if amount.as_tuple().exponent < -2:
+    if kind is Decimal and amount != amount.quantize(CENT):
         raise DossierError(f"Le champ « {name} » doit être un montant avec au plus deux décimales.")
     return amount
 
 
-def _optional_money(value: Any, name: str) -> Decimal | None:
-    return None if value is None else _money(value, name)
+def _text(value: Any) -> str:
+    if type(value) is str and value:
+        return value
+    raise _Shape
 
 
 def parse_dossier(data: Any) -> Dossier:
-    """A validated, frozen Dossier, or DossierError with a French message naming the field."""
+    """A frozen Dossier, or DossierError with a French message naming the field.
+
+    The dossier is read and checked in one pass; anything not of the published schema's
+    shape is then validated against the schema, whose error names the field. Tests prove
+    that this pass accepts exactly what the schema accepts.
+    """
+    try:
+        return _build(data)
+    except (_Shape, KeyError, TypeError, AttributeError, ValueError) as error:
+        if isinstance(error, DossierError):
+            raise
     try:
         _validate(data)
     except fastjsonschema.JsonSchemaValueException as error:
         raise DossierError(_schema_message(error)) from None
+    raise DossierError("Le dossier ne respecte pas le schéma publié.")  # not reached: see tests
+
+
+def _build(data: Any) -> Dossier:
+    identifier = data["id"]
+    if type(identifier) is not str and type(identifier) is not int:
+        raise _Shape
+    label = data["fiscal_year"]
+    if type(label) is not str or not _FISCAL_YEAR_SHAPE.match(label):
+        raise _Shape
     try:
-        fiscal_year = FiscalYear.parse(data["fiscal_year"])
+        fiscal_year = FiscalYear.parse(label)
     except InvalidFiscalYear:
         raise DossierError(
             "Le champ « fiscal_year » doit nommer deux années consécutives, par exemple "
             "« 2019-2020 »."
         ) from None
-    stream = Stream(data["stream"])
-    org, fin = data["organization"], data["finances"]
-
-    debt = org["debt_to_ministry"]
-    if isinstance(debt, bool):
-        has_debt, debt_amount = debt, None
-    else:
-        debt_amount = _money(debt, "organization.debt_to_ministry")
-        has_debt = debt_amount > 0
-    regions = org.get("member_regions")
-    if stream is Stream.NATIONAL_GROUPING and regions is None:
-        raise DossierError(
-            "Le champ « organization.member_regions » est requis pour le volet 2 "
-            "(Volet 2, clause 2.3)."
-        )
-    category = org.get("excluded_category")
-    organization = Organization(
-        legal_form=LegalForm(org["legal_form"]),
-        incorporation_date=_date(org["incorporation_date"], "organization.incorporation_date"),
-        head_office_in_quebec=org["head_office_in_quebec"],
-        majority_of_activities_in_quebec=org["majority_of_activities_in_quebec"],
-        annual_general_meeting_held=org["annual_general_meeting_held"],
-        has_debt_to_ministry=has_debt,
-        debt_amount=debt_amount,
-        repayment_agreement=RepaymentAgreement(org["repayment_agreement"]),
-        commitments_respected_last_3_years=org["commitments_respected_last_3_years"],
-        board=tuple(
-            BoardMember(m["domiciled_in_quebec"], BoardStatus(m["status"]), m["volunteer"])
-            for m in org["board"]
-        ),
-        refugee_reception=org["refugee_reception"],
-        refugees_received_per_year=org["refugees_received_per_year"],
-        attached_to_ministry=org["attached_to_ministry"],
-        transferred_from_other_ministry=org["transferred_from_other_ministry"],
-        excluded_category=None if category is None else ExcludedCategory(category),
-        historic_funding=_optional_money(
-            org.get("historic_funding"), "organization.historic_funding"
-        ),
-        member_regions=tuple(regions or ()),
-    )
+    application_date = _date(data["application_date"])
+    stream = _STREAMS[data["stream"]] if type(data["stream"]) is int else None
+    if stream is None:
+        raise _Shape
+    organization = _organization(data["organization"], stream)
+    fin = data["finances"]
     finances = Finances(
-        **{key: _money(fin[key], f"finances.{key}") for key in Finances.__slots__},
+        estimated_operating_costs=_money(
+            fin["estimated_operating_costs"], "finances.estimated_operating_costs"
+        ),
+        other_public_funding=_money(fin["other_public_funding"], "finances.other_public_funding"),
+        quebec_government_funding_other=_money(
+            fin["quebec_government_funding_other"], "finances.quebec_government_funding_other"
+        ),
+        unrestricted_net_assets=_money(
+            fin["unrestricted_net_assets"], "finances.unrestricted_net_assets", minimum=None
+        ),
+        total_expenses=_money(fin["total_expenses"], "finances.total_expenses"),
     )
 
     stream2_amount = None
+    set_amount = data.get("stream2_amount")
+    justification = data.get("stream2_justification")
+    if justification is not None and type(justification) is not str:
+        raise _Shape
+    if set_amount is not None:
+        set_amount = _money(set_amount, "stream2_amount")
     if stream is Stream.NATIONAL_GROUPING:
-        if data.get("stream2_amount") is None:
+        if set_amount is None:
             raise DossierError(
                 "Le champ « stream2_amount » est requis pour le volet 2 : le montant d'un "
                 "regroupement national est fixé par la conseillère ou le conseiller "
                 "(clause 6.1.2)."
             )
-        stream2_amount = Adjustment(
-            _money(data["stream2_amount"], "stream2_amount"),
-            (data.get("stream2_justification") or "").strip(),
-        )
+        stream2_amount = Adjustment(set_amount, (justification or "").strip())
+
     revision = data.get("surplus_revision")
+    if revision is not None:
+        amount = _money(revision["amount"], "surplus_revision.amount")
+        if not amount:
+            raise _Shape  # exclusiveMinimum 0
+        revision = Adjustment(amount, _text(revision["justification"]))
     territory = data.get("territory")
+    if territory is not None:
+        territory = Territory(
+            _count(territory["attached_organizations"]),
+            _count(territory["immigrant_population"]),
+        )
+    judgments = data.get("judgments")
     return Dossier(
-        id=data["id"],
+        id=identifier,
         fiscal_year=fiscal_year,
-        application_date=_date(data["application_date"], "application_date"),
+        application_date=application_date,
         stream=stream,
         organization=organization,
         finances=finances,
         stream2_amount=stream2_amount,
-        surplus_revision=None
-        if revision is None
-        else Adjustment(
-            _money(revision["amount"], "surplus_revision.amount"), revision["justification"]
-        ),
-        judgments=_judgments(data.get("judgments") or {}, stream),
-        territory=None
-        if territory is None
-        else Territory(territory["attached_organizations"], territory["immigrant_population"]),
+        surplus_revision=revision,
+        judgments=NO_JUDGMENTS if judgments is None else _judgments(judgments, stream),
+        territory=territory,
     )
 
 
-def _judgments(raw: dict, stream: Stream) -> dict[str, Judgment]:
+def _organization(org: Any, stream: Stream) -> Organization:
+    debt = org["debt_to_ministry"]
+    if debt is True or debt is False:
+        has_debt, debt_amount = debt, None
+    else:
+        debt_amount = _money(debt, "organization.debt_to_ministry")
+        has_debt = debt_amount > 0
+    regions = org.get("member_regions")
+    if regions is not None:
+        if type(regions) is not list or not all(
+            type(r) is str and r in _REGION_CODES for r in regions
+        ):
+            raise _Shape
+        regions = tuple(regions)
+    elif stream is Stream.NATIONAL_GROUPING:
+        raise DossierError(
+            "Le champ « organization.member_regions » est requis pour le volet 2 "
+            "(Volet 2, clause 2.3)."
+        )
+    board = org["board"]
+    if type(board) is not list:
+        raise _Shape
+    category = org.get("excluded_category")
+    historic = org.get("historic_funding")
+    return Organization(
+        legal_form=_LEGAL_FORMS[org["legal_form"]],
+        incorporation_date=_date(org["incorporation_date"]),
+        head_office_in_quebec=_bool(org["head_office_in_quebec"]),
+        majority_of_activities_in_quebec=_bool(org["majority_of_activities_in_quebec"]),
+        annual_general_meeting_held=_bool(org["annual_general_meeting_held"]),
+        has_debt_to_ministry=has_debt,
+        debt_amount=debt_amount,
+        repayment_agreement=_REPAYMENTS[org["repayment_agreement"]],
+        commitments_respected_last_3_years=_bool(org["commitments_respected_last_3_years"]),
+        board=tuple(
+            BoardMember(
+                _bool(m["domiciled_in_quebec"]), _BOARD_STATUSES[m["status"]], _bool(m["volunteer"])
+            )
+            for m in board
+        ),
+        refugee_reception=_bool(org["refugee_reception"]),
+        refugees_received_per_year=_count(org["refugees_received_per_year"]),
+        attached_to_ministry=_bool(org["attached_to_ministry"]),
+        transferred_from_other_ministry=_bool(org["transferred_from_other_ministry"]),
+        excluded_category=None if category is None else _CATEGORIES[category],
+        historic_funding=None
+        if historic is None
+        else _money(historic, "organization.historic_funding"),
+        member_regions=regions or (),
+    )
+
+
+def _judgments(raw: Any, stream: Stream) -> dict[str, Judgment]:
+    if type(raw) is not dict:
+        raise _Shape
     judgments = {}
     for code, value in raw.items():
         criterion = CRITERIA_BY_CODE.get(code)
@@ -234,10 +332,11 @@ def _judgments(raw: dict, stream: Stream) -> dict[str, Judgment]:
                 f"Le champ « {name} » porte sur un critère qui ne s'applique pas au volet "
                 f"{int(stream)}."
             )
-        justification = value["justification"].strip()
+        justification = _text(value["justification"]).strip()
+        met = _bool(value["met"])
         if not justification:
             raise DossierError(f"Le champ « {name}.justification » ne peut pas être vide.")
-        judgments[code] = Judgment(value["met"], justification)
+        judgments[code] = Judgment(met, justification)
     return judgments
 
 
@@ -257,28 +356,10 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "norms": evaluation.norms.norms.version,
         "fiscal_year": dossier.fiscal_year.label,
         "eligibility": evaluation.eligibility.value,
-        "findings": [
-            {
-                "clause": f.criterion.clause,
-                "criterion": f.criterion.code,
-                "kind": f.criterion.kind.value,
-                "document": f.criterion.document,
-                "status": f.status.value,
-                "message": f.message,
-            }
-            for f in evaluation.findings
-        ],
+        "findings": [finding.json for finding in evaluation.findings],
         "priority": priority_json,
         "amount": amount.amount,
-        "amount_lines": [
-            {
-                "clause": line.clause,
-                "label": line.label,
-                "value": line.value,
-                "assumption": line.assumption,
-            }
-            for line in amount.lines
-        ],
+        "amount_lines": [line._asdict() for line in amount.lines],
         "cap_applied": amount.cap_applied,
         "surplus_flag": amount.surplus_flag,
         "financial_report_type": evaluation.financial_report_type.value,
@@ -288,8 +369,8 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
             "quebec_government_funding": evaluation.quebec_funding,
         },
         "installments": [
-            {"month": i.label, "amount": i.amount, "clause": i.clause}
-            for i in evaluation.installments
+            {"month": label, "amount": amount, "clause": clause}
+            for label, amount, clause in evaluation.installments
         ],
     }
 
@@ -307,6 +388,12 @@ def evaluate_one(data: Any) -> dict[str, Any]:
         return evaluation_to_json(evaluate(parse_dossier(data)))
     except (DossierError, NoNormsInForce, AmountError) as error:
         return {"id": _dossier_id(data), "error": error.message}
+    except Exception as error:  # a defect must not cost the other dossiers their results
+        return {
+            "id": _dossier_id(data),
+            "error": "Erreur interne pendant l'évaluation de ce dossier ; signalez-la avec le "
+            f"dossier ({type(error).__name__}).",
+        }
 
 
 def evaluate_many(documents: list[Any]) -> tuple[list[dict[str, Any]], bool]:

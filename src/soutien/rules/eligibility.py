@@ -8,9 +8,11 @@ of the facts: nothing is met by default.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from .facts import (
     Dossier,
@@ -41,13 +43,19 @@ class Eligibility(StrEnum):
     TO_VERIFY = "to_verify"
 
 
-Decision = tuple[Status, str]
 BOTH_STREAMS = frozenset(Stream)
 STREAM_1 = frozenset({Stream.ORGANIZATION})
 STREAM_2 = frozenset({Stream.NATIONAL_GROUPING})
 
 
-@dataclass(frozen=True, slots=True)
+class Finding(NamedTuple):
+    criterion: Criterion
+    status: Status
+    message: str
+    json: dict[str, Any]  # the contract's form; shared between dossiers: read-only
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Criterion:
     code: str
     clause: str
@@ -55,39 +63,62 @@ class Criterion:
     title: str  # the condition, in the descriptif's words
     streams: frozenset[Stream] = BOTH_STREAMS
     document: str | None = None  # code of the 5.1 document that proves it
-    decide: Callable[[Dossier, YearValues], Decision] | None = None  # Kind.FACTS only
+    decide: Callable[[Criterion, Dossier, YearValues], Finding] | None = None  # Kind.FACTS only
     # A facts criterion whose exception only the advisor can judge (Volet 2, 2.3).
     judged_exception: bool = False
+    _constants: dict[str, Finding] = field(default_factory=dict, repr=False)
 
+    def finding(self, status: Status, message: str) -> Finding:
+        return Finding(
+            self,
+            status,
+            message,
+            {
+                "clause": self.clause,
+                "criterion": self.code,
+                "status": status.value,
+                "message": message,
+            },
+        )
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    criterion: Criterion
-    status: Status
-    message: str
+    def constant(self, status: Status, message: str) -> Finding:
+        """A finding whose message never varies, built once (most findings are)."""
+        found = self._constants.get(message)
+        if found is None:
+            found = self._constants[message] = self.finding(status, message)
+        return found
 
 
 # --- Decisions from facts ------------------------------------------------------------
 
 
-def _commitments(d: Dossier, v: YearValues) -> Decision:
+def _commitments(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     if d.organization.commitments_respected_last_3_years:
-        return Status.MET, (
-            "L'organisme a respecté ses engagements envers le Ministère au cours des trois "
-            "dernières années."
+        return c.constant(
+            Status.MET,
+            (
+                "L'organisme a respecté ses engagements envers le Ministère au cours des trois "
+                "dernières années."
+            ),
         )
-    return Status.UNMET, (
-        "L'organisme n'a pas respecté ses engagements envers le Ministère au cours des trois "
-        "dernières années, quel que soit le programme : il n'est pas admissible."
+    return c.constant(
+        Status.UNMET,
+        (
+            "L'organisme n'a pas respecté ses engagements envers le Ministère au cours des trois "
+            "dernières années, quel que soit le programme : il n'est pas admissible."
+        ),
     )
 
 
-def _legal_form(d: Dossier, v: YearValues) -> Decision:
+def _legal_form(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     org = d.organization
     if org.legal_form is LegalForm.QC_COMPANIES_PART3:
-        return Status.MET, (
-            "Organisme à but non lucratif constitué en vertu de la partie III de la Loi sur "
-            "les compagnies."
+        return c.constant(
+            Status.MET,
+            (
+                "Organisme à but non lucratif constitué en vertu de la partie III de la Loi sur "
+                "les compagnies."
+            ),
         )
     if org.legal_form is LegalForm.CANADA_NFP:
         missing = []
@@ -96,45 +127,60 @@ def _legal_form(d: Dossier, v: YearValues) -> Decision:
         if not org.majority_of_activities_in_quebec:
             missing.append("il ne réalise pas la majorité de ses activités au Québec")
         if not missing:
-            return Status.MET, (
-                "Organisme constitué en vertu de la Loi canadienne sur les organisations à but "
-                "non lucratif, dont le siège est au Québec et qui y réalise la majorité de ses "
-                "activités."
+            return c.constant(
+                Status.MET,
+                (
+                    "Organisme constitué en vertu de la Loi canadienne sur les organisations à but "
+                    "non lucratif, dont le siège est au Québec et qui y réalise la majorité de ses "
+                    "activités."
+                ),
             )
-        return Status.UNMET, (
-            "Organisme constitué en vertu de la Loi canadienne sur les organisations à but non "
-            "lucratif, mais " + " et ".join(missing) + " (note 1)."
+        return c.constant(
+            Status.UNMET,
+            (
+                "Organisme constitué en vertu de la Loi canadienne sur les organisations à but non "
+                "lucratif, mais " + " et ".join(missing) + " (note 1)."
+            ),
         )
-    return Status.UNMET, (
-        "La forme juridique déclarée n'est ni la partie III de la Loi sur les compagnies ni la "
-        "Loi canadienne sur les organisations à but non lucratif (note 1)."
+    return c.constant(
+        Status.UNMET,
+        (
+            "La forme juridique déclarée n'est ni la partie III de la Loi sur les compagnies ni la "
+            "Loi canadienne sur les organisations à but non lucratif (note 1)."
+        ),
     )
 
 
-def _annual_general_meeting(d: Dossier, v: YearValues) -> Decision:
+def _annual_general_meeting(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     if d.organization.annual_general_meeting_held:
-        return Status.MET, "L'organisme tient chaque année une assemblée générale annuelle."
-    return Status.UNMET, "L'organisme ne tient pas d'assemblée générale annuelle."
+        return c.constant(
+            Status.MET, "L'organisme tient chaque année une assemblée générale annuelle."
+        )
+    return c.constant(Status.UNMET, "L'organisme ne tient pas d'assemblée générale annuelle.")
 
 
-def _head_office(d: Dossier, v: YearValues) -> Decision:
+def _head_office(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     if d.organization.head_office_in_quebec:
-        return Status.MET, "Le siège de l'organisme est au Québec."
-    return Status.UNMET, "Le siège de l'organisme n'est pas au Québec."
+        return c.constant(Status.MET, "Le siège de l'organisme est au Québec.")
+    return c.constant(Status.UNMET, "Le siège de l'organisme n'est pas au Québec.")
 
 
-def _board_majority(d: Dossier, v: YearValues) -> Decision:
+def _board_majority(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     board = d.organization.board
-    if not board:
-        return Status.UNMET, "Aucun membre du conseil d'administration n'est déclaré."
-    qualified = sum(1 for member in board if member.qualifies)
+    return _board_finding(c, sum(1 for member in board if member.qualifies), len(board))
+
+
+@cache
+def _board_finding(c: Criterion, qualified: int, total: int) -> Finding:
+    if not total:
+        return c.finding(Status.UNMET, "Aucun membre du conseil d'administration n'est déclaré.")
     counted = (
-        f"{qualified} membre(s) sur {len(board)} sont domiciliés au Québec, citoyens canadiens "
+        f"{qualified} membre(s) sur {total} sont domiciliés au Québec, citoyens canadiens "
         "ou résidents permanents et bénévoles"
     )
-    if qualified * 2 > len(board):
-        return Status.MET, counted + " : c'est la majorité du conseil."
-    return Status.UNMET, counted + " : ce n'est pas la majorité du conseil."
+    if qualified * 2 > total:
+        return c.finding(Status.MET, counted + " : c'est la majorité du conseil.")
+    return c.finding(Status.UNMET, counted + " : ce n'est pas la majorité du conseil.")
 
 
 def anniversary(day: date, years: int) -> date:
@@ -145,19 +191,30 @@ def anniversary(day: date, years: int) -> date:
         return date(day.year + years, 3, 1)
 
 
-def _legal_existence(d: Dossier, v: YearValues) -> Decision:
-    years = int(v.minimum_existence_years)
-    incorporated = d.organization.incorporation_date
+def _legal_existence(c: Criterion, d: Dossier, v: YearValues) -> Finding:
+    return _existence_finding(
+        c, d.organization.incorporation_date, d.application_date, int(v.minimum_existence_years)
+    )
+
+
+@lru_cache(maxsize=65536)  # the same few dates recur across a campaign
+def _existence_finding(c: Criterion, incorporated: date, applied: date, years: int) -> Finding:
     since = anniversary(incorporated, years)
-    if since <= d.application_date:
-        return Status.MET, (
-            f"Constitué le {french_date(incorporated)} : au moins {years} ans d'existence "
-            f"légale à la date de la demande ({french_date(d.application_date)})."
+    if since <= applied:
+        return c.finding(
+            Status.MET,
+            (
+                f"Constitué le {french_date(incorporated)} : au moins {years} ans d'existence "
+                f"légale à la date de la demande ({french_date(applied)})."
+            ),
         )
-    return Status.UNMET, (
-        f"Constitué le {french_date(incorporated)} : moins de {years} ans d'existence légale à "
-        f"la date de la demande ({french_date(d.application_date)}) ; la condition est remplie "
-        f"à partir du {french_date(since)}."
+    return c.finding(
+        Status.UNMET,
+        (
+            f"Constitué le {french_date(incorporated)} : moins de {years} ans d'existence légale à "
+            f"la date de la demande ({french_date(applied)}) ; la condition est remplie "
+            f"à partir du {french_date(since)}."
+        ),
     )
 
 
@@ -184,61 +241,88 @@ _CATEGORY_LABELS = {
 }
 
 
-def _excluded_category(d: Dossier, v: YearValues) -> Decision:
+def _excluded_category(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     category = d.organization.excluded_category
     if category is None:
-        return Status.MET, "L'organisme n'appartient à aucune catégorie exclue par la clause 4."
-    if category is ExcludedCategory.OTHER_MINISTRY_MISSION and d.organization.refugee_reception:
-        return Status.MET, (
-            "La mission de l'organisme relève prioritairement d'un autre ministère, mais il voit "
-            "à l'accueil et à l'installation des personnes réfugiées ou protégées à titre "
-            "humanitaire outre-frontières : l'exception de la clause 4 s'applique."
+        return c.constant(
+            Status.MET, "L'organisme n'appartient à aucune catégorie exclue par la clause 4."
         )
-    return Status.UNMET, (
-        f"L'organisme est {_CATEGORY_LABELS[category]} : catégorie non admissible (clause 4)."
+    if category is ExcludedCategory.OTHER_MINISTRY_MISSION and d.organization.refugee_reception:
+        return c.constant(
+            Status.MET,
+            (
+                "La mission de l'organisme relève prioritairement d'un autre ministère, mais il "
+                "voit "
+                "à l'accueil et à l'installation des personnes réfugiées ou protégées à titre "
+                "humanitaire outre-frontières : l'exception de la clause 4 s'applique."
+            ),
+        )
+    return c.constant(
+        Status.UNMET,
+        (f"L'organisme est {_CATEGORY_LABELS[category]} : catégorie non admissible (clause 4)."),
     )
 
 
-def _debt(d: Dossier, v: YearValues) -> Decision:
+def _debt(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     org = d.organization
     if not org.has_debt_to_ministry:
-        return Status.MET, "L'organisme n'est pas endetté envers le Ministère."
+        return c.constant(Status.MET, "L'organisme n'est pas endetté envers le Ministère.")
     owed = f" de {french_money(org.debt_amount)}" if org.debt_amount else ""
     if org.repayment_agreement is RepaymentAgreement.RESPECTED:
-        return Status.MET, (
-            f"L'organisme a une dette{owed} envers le Ministère, mais il respecte l'entente "
-            "de remboursement conclue avec lui."
+        return c.finding(
+            Status.MET,
+            (
+                f"L'organisme a une dette{owed} envers le Ministère, mais il respecte l'entente "
+                "de remboursement conclue avec lui."
+            ),
         )
     if org.repayment_agreement is RepaymentAgreement.NOT_RESPECTED:
-        return Status.UNMET, (
-            f"L'organisme a une dette{owed} envers le Ministère et ne respecte pas l'entente de "
-            "remboursement conclue avec lui."
+        return c.finding(
+            Status.UNMET,
+            (
+                f"L'organisme a une dette{owed} envers le Ministère et ne respecte pas "
+                "l'entente de "
+                "remboursement conclue avec lui."
+            ),
         )
-    return Status.UNMET, (
-        f"L'organisme a une dette{owed} envers le Ministère et n'a pas conclu d'entente de "
-        "remboursement avec lui."
+    return c.finding(
+        Status.UNMET,
+        (
+            f"L'organisme a une dette{owed} envers le Ministère et n'a pas conclu d'entente de "
+            "remboursement avec lui."
+        ),
     )
 
 
-def _member_regions(d: Dossier, v: YearValues) -> Decision:
+def _member_regions(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     total = int(v.stream2_regions_total)
     count = len(set(d.organization.member_regions))
     counted = (
         f"Les membres du regroupement proviennent de {count} des {total} régions administratives"
     )
     if count * 2 > total:
-        return Status.MET, counted + " : c'est la majorité."
+        return c.constant(Status.MET, counted + " : c'est la majorité.")
     judgment = d.judgments.get("stream2_member_regions")
     if judgment is None:
-        return Status.TO_VERIFY, counted + (
-            " : ce n'est pas la majorité. Le regroupement peut tout de même être considéré comme "
-            "national si le nombre d'organismes de base touchés est faible et qu'il en regroupe la "
-            "majorité : à juger par la conseillère ou le conseiller en partenariat."
+        return c.constant(
+            Status.TO_VERIFY,
+            counted
+            + (
+                " : ce n'est pas la majorité. Le regroupement peut tout de même être considéré "
+                "comme national si le nombre d'organismes de base touchés est faible et qu'il en "
+                "regroupe la "
+                "majorité : à juger par la conseillère ou le conseiller en partenariat."
+            ),
         )
     verdict = "retenue" if judgment.met else "non retenue"
-    return (Status.MET if judgment.met else Status.UNMET), counted + (
-        f" : ce n'est pas la majorité. Exception du regroupement de la majorité des organismes de "
-        f"base du secteur {verdict} par la conseillère ou le conseiller : {judgment.justification}"
+    return c.finding(
+        (Status.MET if judgment.met else Status.UNMET),
+        counted
+        + (
+            " : ce n'est pas la majorité. Exception du regroupement de la majorité des "
+            f"organismes de base du secteur {verdict} par la conseillère ou le conseiller : "
+            f"{judgment.justification}"
+        ),
     )
 
 
@@ -490,28 +574,40 @@ def _pending_message(criterion: Criterion) -> str:
     return "À juger par la conseillère ou le conseiller en partenariat : " + criterion.title
 
 
-# Findings are immutable; the pending one of each criterion is built once.
 _PENDING = {
-    c.code: Finding(c, Status.TO_VERIFY, _pending_message(c))
+    c.code: c.constant(Status.TO_VERIFY, _pending_message(c))
     for c in CRITERIA
     if c.kind is not Kind.FACTS
 }
 
 
+_PLAN = {
+    stream: tuple((c, c.decide, _PENDING.get(c.code)) for c in criteria)
+    for stream, criteria in CRITERIA_BY_STREAM.items()
+}
+
+
 def assess(criterion: Criterion, dossier: Dossier, values: YearValues) -> Finding:
     if criterion.decide is not None:
-        status, message = criterion.decide(dossier, values)
-        return Finding(criterion, status, message)
+        return criterion.decide(criterion, dossier, values)
     judgment = dossier.judgments.get(criterion.code)
     if judgment is None:
         return _PENDING[criterion.code]
     if judgment.met:
-        return Finding(criterion, Status.MET, "Jugé satisfait : " + judgment.justification)
-    return Finding(criterion, Status.UNMET, "Jugé non satisfait : " + judgment.justification)
+        return criterion.finding(Status.MET, "Jugé satisfait : " + judgment.justification)
+    return criterion.finding(Status.UNMET, "Jugé non satisfait : " + judgment.justification)
 
 
 def assess_all(dossier: Dossier, values: YearValues) -> tuple[Finding, ...]:
-    return tuple(assess(c, dossier, values) for c in CRITERIA_BY_STREAM[dossier.stream])
+    if dossier.judgments:
+        return tuple([assess(c, dossier, values) for c in CRITERIA_BY_STREAM[dossier.stream]])
+    # No judgment yet (most dossiers): only the facts criteria need deciding.
+    return tuple(
+        [
+            pending if decide is None else decide(c, dossier, values)
+            for c, decide, pending in _PLAN[dossier.stream]
+        ]
+    )
 
 
 def overall(findings: tuple[Finding, ...]) -> Eligibility:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .fiscal import FiscalYear
 
@@ -50,8 +51,7 @@ class BoardStatus(StrEnum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
-class BoardMember:
+class BoardMember(NamedTuple):
     domiciled_in_quebec: bool
     status: BoardStatus
     volunteer: bool
@@ -122,7 +122,7 @@ class Adjustment:
     justification: str
 
 
-_NO_JUDGMENTS: Mapping[str, Judgment] = MappingProxyType({})
+NO_JUDGMENTS: Mapping[str, Judgment] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,5 +135,5 @@ class Dossier:
     finances: Finances
     stream2_amount: Adjustment | None = None  # 6.1.2
     surplus_revision: Adjustment | None = None  # 6.1.3, downward
-    judgments: Mapping[str, Judgment] = field(default_factory=lambda: _NO_JUDGMENTS)
+    judgments: Mapping[str, Judgment] = field(default_factory=lambda: NO_JUDGMENTS)
     territory: Territory | None = None

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +216,7 @@ def all_norms(directory: Path = NORMS_DIR) -> tuple[Norms, ...]:
     return tuple(sorted((load_norms(p) for p in directory.glob("*.toml")), key=lambda n: n.ends_on))
 
 
+@lru_cache(maxsize=4096)
 def select_norms(fiscal_year: FiscalYear, on: date, directory: Path = NORMS_DIR) -> YearValues:
     """The norms that set the amounts of `fiscal_year` and are in force on `on`."""
     candidates = [n for n in all_norms(directory) if fiscal_year in n.fiscal_years]

@@ -46,16 +46,19 @@ class Priority:
     clause: str = "5.2"
 
 
+_PRIORITIES = {tier: Priority(tier) for tier in Tier}
+
+
 def priority_of(dossier: Dossier) -> Priority:
     """The first tier of 5.2 that the organization falls in, in the clause's order."""
     org = dossier.organization
     if org.refugee_reception:
-        return Priority(Tier.REFUGEE_RECEPTION)
+        return _PRIORITIES[Tier.REFUGEE_RECEPTION]
     if dossier.stream is Stream.NATIONAL_GROUPING:
-        return Priority(Tier.NATIONAL_GROUPING)
+        return _PRIORITIES[Tier.NATIONAL_GROUPING]
     if org.attached_to_ministry:
-        return Priority(Tier.ALREADY_ATTACHED)
-    return Priority(Tier.NEW_ATTACHMENT)
+        return _PRIORITIES[Tier.ALREADY_ATTACHED]
+    return _PRIORITIES[Tier.NEW_ATTACHMENT]
 
 
 def attachment_rank_key(territory: Territory) -> tuple[bool, int, int]:

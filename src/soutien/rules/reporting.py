@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from .fiscal import FiscalYear
 from .money import ZERO, to_cent_half_up
@@ -37,16 +38,10 @@ def financial_report_type(quebec_funding: Decimal, values: YearValues) -> Financ
     return FinancialReportType.COMPILATION
 
 
-@dataclass(frozen=True, slots=True)
-class Installment:
-    year: int
-    month: int
+class Installment(NamedTuple):
+    label: str  # "2019-11"
     amount: Decimal
     clause: str = "6.2"
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}-{self.month:02d}"
 
 
 def installments(
@@ -60,6 +55,14 @@ def installments(
     parts = [part] * (len(months) - 1)
     parts.append(amount - sum(parts, ZERO))
     return tuple(
-        Installment(*fiscal_year.month(month), value)
-        for month, value in zip(months, parts, strict=True)
+        [
+            Installment(_month_label(fiscal_year, month), value)
+            for month, value in zip(months, parts, strict=True)
+        ]
     )
+
+
+@lru_cache(maxsize=256)
+def _month_label(fiscal_year: FiscalYear, month: int) -> str:
+    year, month = fiscal_year.month(month)
+    return f"{year}-{month:02d}"

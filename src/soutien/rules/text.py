@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 _MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -11,6 +12,7 @@ _MONTHS = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def french_date(day: date) -> str:
     first = "1er" if day.day == 1 else str(day.day)
     return f"{first} {_MONTHS[day.month - 1]} {day.year}"
@@ -18,14 +20,7 @@ def french_date(day: date) -> str:
 
 def french_money(amount: Decimal) -> str:
     """« 34 891 $ », « 17 654,50 $ » (narrow no-break space between thousands)."""
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    whole, _, cents = f"{amount:.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = "\u202f".join(groups)
-    if cents != "00":
-        text += "," + cents
-    return f"{sign}{text}\u00a0$"
+    text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
+    if text.endswith(",00"):
+        text = text[:-3]
+    return text + "\u00a0$"

@@ -8,12 +8,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Fichier JSON : un dossier ou un tableau de dossiers.")
-        parser.add_argument("--indent", type=int, default=None)
+        parser.add_argument("--pretty", action="store_true", help="JSON indenté.")
 
     def handle(self, *args, **options):
         argv = [options["file"]]
-        if options["indent"] is not None:
-            argv += ["--indent", str(options["indent"])]
+        if options["pretty"]:
+            argv.append("--pretty")
         status = evaluate(argv)
         if status:
             raise CommandError(returncode=status)
