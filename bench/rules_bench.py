@@ -9,6 +9,7 @@ Targets (one core of the 2-core machine): ≥ 20 000 dossiers/s, < 100 µs alone
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from soutien.rules.cli import dumps, evaluate_text, read_documents
+from soutien.rules.cli import dumps, evaluate_text, read_documents, write_results
 from soutien.rules.contract import evaluate_one
 
 REGIONS = [f"{n:02d}" for n in range(1, 18)]
@@ -86,6 +87,19 @@ def synthetic_json(count: int, seed: int) -> str:
     return json.dumps([synthetic_dossier(rng, n) for n in range(count)], ensure_ascii=False)
 
 
+def evaluation_only(text: str) -> float:
+    """The same path once the file is read: validate, evaluate, write each result."""
+    documents = read_documents(text)
+    gc.disable()
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        write_results(documents, out)
+        out.flush()
+        elapsed = time.perf_counter() - start
+    gc.enable()
+    return elapsed
+
+
 def batch(text: str) -> tuple[float, int, int]:
     with tempfile.TemporaryFile() as out:  # as the command writes to a file or a pipe
         start = time.perf_counter()
@@ -132,6 +146,7 @@ def main() -> None:
 
     text = synthetic_json(args.count, args.seed)
     elapsed, errors, size = batch(text)
+    evaluating = evaluation_only(text)
     timings = single_latency(text, 5_000)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     wall = command_wall_time(5_000, args.seed, runs=5)
@@ -140,7 +155,14 @@ def main() -> None:
     p95 = micro[int(len(micro) * 0.95)]
     rate = args.count / elapsed
     print(f"Lot : {args.count} dossiers ({errors} en erreur), {size / 1e6:.0f} Mo de JSON")
-    print(f"Débit en lot, 1 cœur : {rate:,.0f} dossiers/s ({elapsed:.2f} s) ; cible ≥ 20 000")
+    print(
+        f"Débit en lot, 1 cœur, lecture du JSON comprise : {rate:,.0f} dossiers/s "
+        f"({elapsed:.2f} s) ; cible ≥ 20 000"
+    )
+    print(
+        "Débit en lot, 1 cœur, fichier déjà lu (validation, évaluation, écriture) : "
+        f"{args.count / evaluating:,.0f} dossiers/s ({evaluating:.2f} s)"
+    )
     print(
         f"Un dossier seul : médiane {statistics.median(micro):.1f} µs, p95 {p95:.1f} µs ; "
         "cible < 100 µs"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -29,8 +28,7 @@ class AmountLine(NamedTuple):
     assumption: str | None = None  # the reading of the norms this line rests on, if any
 
 
-@dataclass(frozen=True, slots=True)
-class Amount:
+class Amount(NamedTuple):
     amount: Decimal
     lines: tuple[AmountLine, ...]
     cap_applied: bool

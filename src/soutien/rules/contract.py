@@ -159,6 +159,15 @@ def _money(value: Any, name: str, minimum: Decimal | None = ZERO) -> Decimal:
     return amount
 
 
+def _board_member(member: Any) -> BoardMember:
+    domiciled, volunteer = member["domiciled_in_quebec"], member["volunteer"]
+    if (domiciled is not True and domiciled is not False) or (
+        volunteer is not True and volunteer is not False
+    ):
+        raise _Shape
+    return BoardMember(domiciled, _BOARD_STATUSES[member["status"]], volunteer)
+
+
 def _text(value: Any) -> str:
     if type(value) is str and value:
         return value
@@ -295,12 +304,7 @@ def _organization(org: Any, stream: Stream) -> Organization:
         debt_amount=debt_amount,
         repayment_agreement=_REPAYMENTS[org["repayment_agreement"]],
         commitments_respected_last_3_years=_bool(org["commitments_respected_last_3_years"]),
-        board=tuple(
-            BoardMember(
-                _bool(m["domiciled_in_quebec"]), _BOARD_STATUSES[m["status"]], _bool(m["volunteer"])
-            )
-            for m in board
-        ),
+        board=tuple([_board_member(m) for m in board]),
         refugee_reception=_bool(org["refugee_reception"]),
         refugees_received_per_year=_count(org["refugees_received_per_year"]),
         attached_to_ministry=_bool(org["attached_to_ministry"]),
@@ -340,37 +344,49 @@ def _judgments(raw: Any, stream: Stream) -> dict[str, Judgment]:
     return judgments
 
 
+def _priority_json(tier: Tier) -> dict[str, Any]:
+    return {"tier": int(tier), "label": tier.label, "clause": "5.2"}
+
+
+# Shared between results: read-only.
+_PRIORITY_JSON = {tier: _priority_json(tier) for tier in Tier}
+
+
 def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The contract's result. Constant parts are shared between results: do not mutate."""
     dossier, amount = evaluation.dossier, evaluation.amount
-    priority = evaluation.priority
-    priority_json: dict[str, Any] = {
-        "tier": int(priority.tier),
-        "label": priority.tier.label,
-        "clause": priority.clause,
-    }
-    if priority.tier is Tier.NEW_ATTACHMENT and dossier.territory is not None:
-        priority_json["ranking_key"] = list(attachment_rank_key(dossier.territory))
-        priority_json["ranking_assumption"] = RANKING_ASSUMPTION
+    tier = evaluation.priority.tier
+    priority = _PRIORITY_JSON[tier]
+    if tier is Tier.NEW_ATTACHMENT and dossier.territory is not None:
+        priority = {
+            **priority,
+            "ranking_key": list(attachment_rank_key(dossier.territory)),
+            "ranking_assumption": RANKING_ASSUMPTION,
+        }
+    report = evaluation.financial_report_type
     return {
         "id": dossier.id,
         "norms": evaluation.norms.norms.version,
         "fiscal_year": dossier.fiscal_year.label,
         "eligibility": evaluation.eligibility.value,
         "findings": [finding.json for finding in evaluation.findings],
-        "priority": priority_json,
+        "priority": priority,
         "amount": amount.amount,
-        "amount_lines": [line._asdict() for line in amount.lines],
+        "amount_lines": [
+            {"clause": clause, "label": label, "value": value, "assumption": assumption}
+            for clause, label, value, assumption in amount.lines
+        ],
         "cap_applied": amount.cap_applied,
         "surplus_flag": amount.surplus_flag,
-        "financial_report_type": evaluation.financial_report_type.value,
+        "financial_report_type": report.value,
         "financial_report": {
             "clause": "8",
-            "label": evaluation.financial_report_type.label,
+            "label": report.label,
             "quebec_government_funding": evaluation.quebec_funding,
         },
         "installments": [
-            {"month": label, "amount": amount, "clause": clause}
-            for label, amount, clause in evaluation.installments
+            {"month": month, "amount": part, "clause": clause}
+            for month, part, clause in evaluation.installments
         ],
     }
 

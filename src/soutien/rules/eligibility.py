@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .facts import (
+    BoardMember,
     Dossier,
     ExcludedCategory,
     LegalForm,
@@ -167,7 +169,7 @@ def _head_office(c: Criterion, d: Dossier, v: YearValues) -> Finding:
 
 def _board_majority(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     board = d.organization.board
-    return _board_finding(c, sum(1 for member in board if member.qualifies), len(board))
+    return _board_finding(c, sum(map(BoardMember.qualifies.fget, board)), len(board))
 
 
 @cache
@@ -610,9 +612,12 @@ def assess_all(dossier: Dossier, values: YearValues) -> tuple[Finding, ...]:
     )
 
 
+_STATUS_OF = itemgetter(1)
+
+
 def overall(findings: tuple[Finding, ...]) -> Eligibility:
     """Any unmet criterion makes the dossier ineligible; any left to verify keeps it open."""
-    statuses = {finding.status for finding in findings}
+    statuses = set(map(_STATUS_OF, findings))
     if Status.UNMET in statuses:
         return Eligibility.INELIGIBLE
     if Status.TO_VERIFY in statuses:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .amount import Amount, compute_amount
 from .eligibility import Eligibility, Finding, assess_all, overall
@@ -13,8 +13,7 @@ from .priority import Priority, priority_of
 from .reporting import FinancialReportType, Installment, financial_report_type, installments
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     dossier: Dossier
     norms: YearValues
     eligibility: Eligibility

@@ -66,8 +66,7 @@ class BoardMember(NamedTuple):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Organization:
+class Organization(NamedTuple):
     legal_form: LegalForm
     incorporation_date: date
     head_office_in_quebec: bool
@@ -87,8 +86,7 @@ class Organization:
     member_regions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Finances:
+class Finances(NamedTuple):
     """Figures from the organization's own statements and budget forecast."""
 
     estimated_operating_costs: Decimal

@@ -50,15 +50,11 @@ def installments(
     """Equal parts in the months of 6.2 (November, March), to the cent, adding up to `amount`."""
     if amount <= ZERO:
         return ()
-    months = values.installment_months
-    part = to_cent_half_up(amount / len(months))
-    parts = [part] * (len(months) - 1)
-    parts.append(amount - sum(parts, ZERO))
-    return tuple(
-        [
-            Installment(_month_label(fiscal_year, month), value)
-            for month, value in zip(months, parts, strict=True)
-        ]
+    *firsts, last = values.installment_months
+    part = to_cent_half_up(amount / (len(firsts) + 1))
+    return (
+        *[Installment(_month_label(fiscal_year, month), part) for month in firsts],
+        Installment(_month_label(fiscal_year, last), amount - part * len(firsts)),
     )
 
 
