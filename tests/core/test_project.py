@@ -1,0 +1,58 @@
+"""The project's foundation: the one command, the settings, the home page."""
+
+import subprocess
+import sys
+
+import pytest
+
+from soutien.cli import main
+
+
+def run(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "soutien", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+def test_the_command_lists_djangos_commands_and_the_projects_own():
+    completed = run("help")
+    assert completed.returncode == 0
+    assert "migrate" in completed.stdout
+    assert "evaluate" in completed.stdout
+
+
+def test_the_command_runs_django_checks_without_issue():
+    completed = run("check")
+    assert completed.returncode == 0, completed.stderr
+    assert "no issues" in completed.stdout
+
+
+def test_evaluate_is_served_without_starting_django(tmp_path, monkeypatch):
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "does.not.exist")
+    path = tmp_path / "empty.json"
+    path.write_text("[]", encoding="utf-8")
+    assert main(["soutien-mission", "evaluate", str(path)]) == 0
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    import os
+
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}
+    completed = run("check", env=env)
+    assert completed.returncode != 0
+    assert "DJANGO_SECRET_KEY est requis" in completed.stderr
+
+
+@pytest.mark.django_db
+def test_the_home_page_is_in_french_and_names_the_norms_in_force(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr-CA">' in html
+    assert "Descriptif 2018-2020" in html
+    assert "30 juin 2020" in html
