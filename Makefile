@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/soutien
+AXE_VERSION := 4.14.1
+AXE := var/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-sqlite test-postgres lint format bench clean
+.PHONY: run test test-sqlite test-postgres lint format bench clean e2e-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +34,17 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix src tests bench scripts
 	$(BIN)/ruff format src tests bench scripts
 
-test: lint test-sqlite test-postgres
+test: lint e2e-deps test-sqlite test-postgres
+
+# Browser tests drive Debian's chromium (never a downloaded browser) and run axe-core.
+e2e-deps: /usr/bin/chromium $(AXE)
+
+/usr/bin/chromium:
+	@if [ "$$(id -u)" != 0 ]; then echo "Installez chromium : sudo apt-get install chromium"; exit 1; fi
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core
+
+$(AXE):
+	npm install --prefix var/npm --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
 test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/soutien-mission makemigrations --check --dry-run
