@@ -57,6 +57,7 @@ def test_assumptions_are_marked_in_the_norms_file():
     assert set(norms.assumptions) == {
         "volunteer_amount_scale",
         "historic_funding_keeps_additional_amount",
+        "new_attachment_ranking",
     }
     assert all("Hypothèse" in text for text in norms.assumptions.values())
 

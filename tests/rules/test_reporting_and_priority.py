@@ -101,3 +101,26 @@ def test_5_2_new_attachment_requests_ranked_by_presence_then_volume():
         "served-less",
         "served-large",
     ]
+
+
+def test_5_2_a_new_attachment_requests_result_carries_its_ranking_and_the_assumption():
+    from soutien.rules.contract import evaluation_to_json
+
+    territory = {"attached_organizations": 0, "immigrant_population": 12000}
+    evaluation = evaluated(org(attached_to_ministry=False), territory=territory)
+    priority = evaluation_to_json(evaluation)["priority"]
+    assert priority["tier"] == 4
+    assert priority["ranking_key"] == [False, -12000, 0]
+    assert "Hypothèse" in priority["ranking_assumption"]
+
+
+def test_5_2_an_already_attached_organization_has_no_ranking():
+    from soutien.rules.contract import evaluation_to_json
+
+    territory = {"attached_organizations": 0, "immigrant_population": 12000}
+    priority = evaluation_to_json(evaluated(territory=territory))["priority"]
+    assert priority == {
+        "tier": 3,
+        "label": "Organisme dont le rattachement au Ministère est déjà établi",
+        "clause": "5.2",
+    }

@@ -36,7 +36,7 @@ from .facts import (
 from .fiscal import FiscalYear, InvalidFiscalYear
 from .money import CENT, ZERO
 from .norms import NoNormsInForce
-from .priority import RANKING_ASSUMPTION, Tier, attachment_rank_key
+from .priority import Tier, attachment_rank_key
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "dossier.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -361,7 +361,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         priority = {
             **priority,
             "ranking_key": list(attachment_rank_key(dossier.territory)),
-            "ranking_assumption": RANKING_ASSUMPTION,
+            "ranking_assumption": evaluation.norms.parameter("new_attachment_ranking").assumption,
         }
     report = evaluation.financial_report_type
     return {

@@ -33,8 +33,9 @@ REQUIRED_DOCUMENTS: tuple[RequiredDocument, ...] = (
     RequiredDocument(
         "financial_report",
         "Rapport financier",
-        "Rapport du dernier exercice financier complété (exigences du point 7.2), adopté par "
-        "le conseil, présenté à l'assemblée générale et signé par un ou deux administrateurs.",
+        "Rapport du dernier exercice financier complété, adopté par le conseil "
+        "d'administration, présenté à l'assemblée générale et signé par un ou deux "
+        "administrateurs.",
     ),
     RequiredDocument(
         "budget_forecast",

@@ -95,20 +95,23 @@ class Criterion:
 
 
 def _commitments(c: Criterion, d: Dossier, v: YearValues) -> Finding:
-    if d.organization.commitments_respected_last_3_years:
-        return c.constant(
+    return _commitments_finding(
+        c, d.organization.commitments_respected_last_3_years, int(v.commitments_lookback_years)
+    )
+
+
+@cache
+def _commitments_finding(c: Criterion, respected: bool, years: int) -> Finding:
+    if respected:
+        return c.finding(
             Status.MET,
-            (
-                "L'organisme a respecté ses engagements envers le Ministère au cours des trois "
-                "dernières années."
-            ),
+            f"L'organisme a respecté ses engagements envers le Ministère au cours des {years} "
+            "dernières années.",
         )
-    return c.constant(
+    return c.finding(
         Status.UNMET,
-        (
-            "L'organisme n'a pas respecté ses engagements envers le Ministère au cours des trois "
-            "dernières années, quel que soit le programme : il n'est pas admissible."
-        ),
+        f"L'organisme n'a pas respecté ses engagements envers le Ministère au cours des {years} "
+        "dernières années, quel que soit le programme : il n'est pas admissible.",
     )
 
 

@@ -42,6 +42,7 @@ OTHER_PARAMETERS = (
     "volunteer_amount_scale",
     "historic_funding_keeps_additional_amount",
     "installment_months",
+    "new_attachment_ranking",
 )
 
 

@@ -31,14 +31,6 @@ TIER_LABELS = {
     Tier.NEW_ATTACHMENT: "Nouvelle demande de rattachement",
 }
 
-RANKING_ASSUMPTION = (
-    "La clause 5.2 nomme deux critères pour classer les nouvelles demandes de rattachement sans "
-    "dire comment les combiner. Hypothèse retenue : d'abord les territoires où aucun autre "
-    "organisme n'est rattaché au Ministère, puis le plus grand volume de personnes immigrantes "
-    "ou de minorités ethnoculturelles, puis le plus petit nombre d'organismes rattachés. "
-    "À confirmer par le Ministère."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Priority:
@@ -62,7 +54,10 @@ def priority_of(dossier: Dossier) -> Priority:
 
 
 def attachment_rank_key(territory: Territory) -> tuple[bool, int, int]:
-    """Sort key for new attachment requests (5.2); smaller comes first. See RANKING_ASSUMPTION."""
+    """Sort key for new attachment requests (5.2); smaller comes first.
+
+    The norms parameter `new_attachment_ranking` states this reading as an assumption.
+    """
     return (
         territory.attached_organizations > 0,
         -territory.immigrant_population,
