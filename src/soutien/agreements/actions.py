@@ -6,12 +6,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
 from soutien.applications.models import Application
+from soutien.core.files import new_version
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.evaluations.models import Decision, Outcome
@@ -20,6 +22,8 @@ from soutien.rules.reporting import installments as split_installments
 
 from .models import (
     Agreement,
+    AgreementDocument,
+    AgreementDocumentKind,
     AgreementYear,
     Installment,
     InstallmentState,
@@ -87,8 +91,42 @@ def prepare_agreement(
 
 
 @transaction.atomic
+def upload_agreement_document(
+    agreement: Agreement,
+    *,
+    upload: File,
+    by: User,
+    at: datetime,
+    kind: str = AgreementDocumentKind.SIGNED_AGREEMENT,
+) -> AgreementDocument:
+    """A new version of a document of the agreement (the signed convention, a notice)."""
+    document = new_version(
+        AgreementDocument,
+        owner_field="agreement",
+        owner=agreement,
+        kind=kind,
+        upload=upload,
+        by=by,
+        at=at,
+    )
+    JournalEntry.write(
+        agreement,
+        "agreement.document_uploaded",
+        by=by,
+        at=at,
+        data={"document": kind, "version": document.number, "sha256": document.sha256},
+    )
+    return document
+
+
+@transaction.atomic
 def sign_agreement(agreement: Agreement, *, signed_on: date, by: User, at: datetime) -> Agreement:
     """Signed by both parties: the first year is confirmed and its installments scheduled."""
+    if not agreement.documents.filter(kind=AgreementDocumentKind.SIGNED_AGREEMENT).exists():
+        raise ValidationError(
+            {"documents": _("Déposez la convention signée avant de la déclarer signée.")},
+            code="signed_document_required",
+        )
     transition(agreement, "sign", by=by, at=at, changes={"signed_on": signed_on})
     first = agreement.years.get(year_number=1)
     confirm_year(first, by=by, at=at)

@@ -8,11 +8,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
-from soutien.core.files import check_upload, store
+from soutien.core.files import new_version
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.organizations.models import FinancialStatements, Organization
@@ -135,23 +134,15 @@ def upload_document(
             % {"state": application.get_state_display().lower()},
             code="closed",
         )
-    checked = check_upload(upload)
-    # Serialize concurrent uploads to the same application: version numbers stay dense.
-    list(Application.objects.select_for_update().filter(pk=application.pk).values_list("pk"))
-    last = application.documents.filter(kind=kind).aggregate(last=Max("number"))["last"] or 0
-    document = ApplicationDocument(
-        application=application,
+    document = new_version(
+        ApplicationDocument,
+        owner_field="application",
+        owner=application,
         kind=kind,
-        number=last + 1,
-        file=store(checked),
-        original_name=checked.original_name[:255],
-        mime_type=checked.kind.mime_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_at=at,
-        uploaded_by=by,
+        upload=upload,
+        by=by,
+        at=at,
     )
-    document.save_as(by)
     JournalEntry.write(
         application,
         "application.document_uploaded",
@@ -160,7 +151,7 @@ def upload_document(
         data={
             "document": kind,
             "version": document.number,
-            "sha256": checked.sha256,
+            "sha256": document.sha256,
             "name": document.original_name,
         },
     )

@@ -204,3 +204,34 @@ def store(checked: CheckedFile) -> str:
         if saved != name:  # written concurrently by another request: same content, keep one
             private_storage.delete(saved)
     return name
+
+
+def new_version(model, *, owner_field: str, owner, kind: str, upload, by, at):
+    """Check and store an upload as the next version of (owner, kind); earlier ones are kept.
+
+    The owner's row is locked so that concurrent uploads get distinct, dense numbers.
+    """
+    from django.db.models import Max
+
+    checked = check_upload(upload)
+    type(owner).objects.select_for_update().filter(pk=owner.pk).values_list("pk").first()
+    last = (
+        model.objects.filter(**{owner_field: owner, "kind": kind}).aggregate(last=Max("number"))[
+            "last"
+        ]
+        or 0
+    )
+    document = model(
+        **{owner_field: owner},
+        kind=kind,
+        number=last + 1,
+        file=store(checked),
+        original_name=checked.original_name[:255],
+        mime_type=checked.kind.mime_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_at=at,
+        uploaded_by=by,
+    )
+    document.save_as(by)
+    return document

@@ -46,6 +46,35 @@ def start_evaluation(application: Application, *, by: User, at: datetime) -> Eva
 
 
 @transaction.atomic
+def record_judgments(
+    evaluation: Evaluation,
+    *,
+    judgments: dict[str, tuple[bool, str]],
+    by: User,
+    at: datetime,
+) -> Evaluation:
+    """Several judgments at once: {criterion code: (met, justification)}."""
+    for code, (_met, justification) in judgments.items():
+        _check_judgment(evaluation, code, justification)
+    evaluation.judgments = {
+        **evaluation.judgments,
+        **{
+            code: {"met": bool(met), "justification": justification.strip()}
+            for code, (met, justification) in judgments.items()
+        },
+    }
+    evaluation.save_as(by)
+    JournalEntry.write(
+        evaluation,
+        "evaluation.judgments_recorded",
+        by=by,
+        at=at,
+        data={code: bool(met) for code, (met, _justification) in judgments.items()},
+    )
+    return evaluation
+
+
+@transaction.atomic
 def record_judgment(
     evaluation: Evaluation,
     *,
@@ -56,6 +85,23 @@ def record_judgment(
     at: datetime,
 ) -> Evaluation:
     """The advisor's judgment on a criterion the facts cannot decide."""
+    found = _check_judgment(evaluation, criterion, justification)
+    evaluation.judgments = {
+        **evaluation.judgments,
+        criterion: {"met": bool(met), "justification": justification.strip()},
+    }
+    evaluation.save_as(by)
+    JournalEntry.write(
+        evaluation,
+        "evaluation.judgment_recorded",
+        by=by,
+        at=at,
+        data={"criterion": criterion, "clause": found.clause, "met": bool(met)},
+    )
+    return evaluation
+
+
+def _check_judgment(evaluation: Evaluation, criterion: str, justification: str):
     _require_in_progress(evaluation)
     found = CRITERIA_BY_CODE.get(criterion)
     if found is None or criterion not in JUDGEABLE:
@@ -68,25 +114,12 @@ def record_judgment(
             {"criterion": _("Ce critère ne s'applique pas au volet de la demande.")},
             code="other_stream",
         )
-    justification = (justification or "").strip()
-    if not justification:
+    if not (justification or "").strip():
         raise ValidationError(
             {"justification": _("La justification du jugement est requise.")},
             code="justification_required",
         )
-    evaluation.judgments = {
-        **evaluation.judgments,
-        criterion: {"met": bool(met), "justification": justification},
-    }
-    evaluation.save_as(by)
-    JournalEntry.write(
-        evaluation,
-        "evaluation.judgment_recorded",
-        by=by,
-        at=at,
-        data={"criterion": criterion, "clause": found.clause, "met": bool(met)},
-    )
-    return evaluation
+    return found
 
 
 @transaction.atomic
