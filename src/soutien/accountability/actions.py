@@ -110,7 +110,7 @@ def establish_claim(
         established_on=established_on,
         due_on=due_on,
     )
-    claim.full_clean()
+    claim.validate()
     claim.save_as(by)
     JournalEntry.write(
         claim,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
 from soutien.applications.models import Application
-from soutien.core.files import new_version
+from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.evaluations.models import Decision, Outcome
@@ -69,7 +69,7 @@ def prepare_agreement(
         signatory_title=signatory_title,
         signatory_resolution=resolution,
     )
-    agreement.full_clean()
+    agreement.validate()
     agreement.save_as(by)
     for number, fiscal_year in enumerate(agreement.fiscal_years, start=1):
         year = AgreementYear(
@@ -100,12 +100,11 @@ def upload_agreement_document(
     kind: str = AgreementDocumentKind.SIGNED_AGREEMENT,
 ) -> AgreementDocument:
     """A new version of a document of the agreement (the signed convention, a notice)."""
-    document = new_version(
+    (document,) = new_versions(
         AgreementDocument,
         owner_field="agreement",
         owner=agreement,
-        kind=kind,
-        upload=upload,
+        uploads=[(kind, upload)],
         by=by,
         at=at,
     )
@@ -217,7 +216,7 @@ def _measure(
         revised_amount=revised_amount,
         decided_by=by,
     )
-    measure.full_clean(exclude=["agreement", "decided_by"])
+    measure.validate()
     measure.save_as(by)
     return measure
 

@@ -11,13 +11,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
-from soutien.core.files import new_version
+from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.organizations.models import FinancialStatements, Organization
 from soutien.rules import FiscalYear
 
 from .models import Application, ApplicationDocument, DocumentKind, Kind, State, Stream
+
+OPEN_STATES = (State.DRAFT, State.SUBMITTED, State.INCOMPLETE, State.UNDER_EVALUATION)
 
 
 @transaction.atomic
@@ -52,7 +54,7 @@ def create_application(
             code="not_a_grouping",
         )
     application.priority = application.compute_priority()
-    application.full_clean()
+    application.validate()
     application.save_as(by)
     JournalEntry.write(
         application,
@@ -121,38 +123,50 @@ def upload_document(
     application: Application, *, kind: str, upload: File, by: User, at: datetime
 ) -> ApplicationDocument:
     """A new version of one of the nine documents; earlier versions are kept."""
-    if kind not in DocumentKind.values:
-        raise ValidationError({"kind": _("Type de document inconnu.")}, code="unknown_kind")
-    if application.state not in (
-        State.DRAFT,
-        State.SUBMITTED,
-        State.INCOMPLETE,
-        State.UNDER_EVALUATION,
-    ):
+    return upload_documents(application, uploads=[(kind, upload)], by=by, at=at)[0]
+
+
+@transaction.atomic
+def upload_documents(
+    application: Application,
+    *,
+    uploads: list[tuple[str, File]],
+    by: User,
+    at: datetime,
+) -> list[ApplicationDocument]:
+    """New versions of documents of clause 5.1, all checked before any is kept."""
+    for kind, _upload in uploads:
+        if kind not in DocumentKind.values:
+            raise ValidationError({"kind": _("Type de document inconnu.")}, code="unknown_kind")
+    if application.state not in OPEN_STATES:
         raise ValidationError(
             _("On ne dépose plus de documents dans une demande %(state)s.")
             % {"state": application.get_state_display().lower()},
             code="closed",
         )
-    document = new_version(
+    documents = new_versions(
         ApplicationDocument,
         owner_field="application",
         owner=application,
-        kind=kind,
-        upload=upload,
+        uploads=uploads,
         by=by,
         at=at,
     )
     JournalEntry.write(
         application,
-        "application.document_uploaded",
+        "application.documents_uploaded",
         by=by,
         at=at,
         data={
-            "document": kind,
-            "version": document.number,
-            "sha256": document.sha256,
-            "name": document.original_name,
+            "documents": [
+                {
+                    "document": d.kind,
+                    "version": d.number,
+                    "sha256": d.sha256,
+                    "name": d.original_name,
+                }
+                for d in documents
+            ]
         },
     )
-    return document
+    return documents

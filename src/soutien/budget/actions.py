@@ -20,7 +20,7 @@ def open_envelope(
     *, fiscal_year: FiscalYear, stream: int, amount: Decimal, by: User | None, at: datetime
 ) -> BudgetEnvelope:
     envelope = BudgetEnvelope(fiscal_year=fiscal_year.start_year, stream=stream, amount=amount)
-    envelope.full_clean()
+    envelope.validate()
     envelope.save_as(by)
     JournalEntry.write(
         envelope,

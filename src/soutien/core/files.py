@@ -206,32 +206,38 @@ def store(checked: CheckedFile) -> str:
     return name
 
 
-def new_version(model, *, owner_field: str, owner, kind: str, upload, by, at):
-    """Check and store an upload as the next version of (owner, kind); earlier ones are kept.
+def new_versions(model, *, owner_field: str, owner, uploads, by, at) -> list:
+    """Check and store uploads [(kind, file), …] as the next versions of (owner, kind).
 
-    The owner's row is locked so that concurrent uploads get distinct, dense numbers.
+    Every file is checked before anything is written (all or nothing). Earlier versions are
+    kept. The owner's row is locked so that concurrent uploads get distinct, dense numbers.
     """
     from django.db.models import Max
+    from simple_history.utils import bulk_create_with_history
 
-    checked = check_upload(upload)
+    checked = [(kind, check_upload(upload)) for kind, upload in uploads]
     type(owner).objects.select_for_update().filter(pk=owner.pk).values_list("pk").first()
-    last = (
-        model.objects.filter(**{owner_field: owner, "kind": kind}).aggregate(last=Max("number"))[
-            "last"
-        ]
-        or 0
+    last = dict(
+        model.objects.filter(**{owner_field: owner})
+        .order_by()
+        .values_list("kind")
+        .annotate(last=Max("number"))
     )
-    document = model(
-        **{owner_field: owner},
-        kind=kind,
-        number=last + 1,
-        file=store(checked),
-        original_name=checked.original_name[:255],
-        mime_type=checked.kind.mime_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_at=at,
-        uploaded_by=by,
-    )
-    document.save_as(by)
-    return document
+    documents = []
+    for kind, file in checked:
+        last[kind] = last.get(kind, 0) + 1
+        document = model(
+            **{owner_field: owner},
+            kind=kind,
+            number=last[kind],
+            file=store(file),
+            original_name=file.original_name[:255],
+            mime_type=file.kind.mime_type,
+            size=file.size,
+            sha256=file.sha256,
+            uploaded_at=at,
+            uploaded_by=by,
+        )
+        document.compute_retention()
+        documents.append(document)
+    return bulk_create_with_history(documents, model, default_user=by)

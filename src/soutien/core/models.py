@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -114,12 +114,7 @@ class Record(models.Model):
 
     def save(self, *args, **kwargs):
         self._check_state_change()
-        retention = getattr(self, "retention_fiscal_year", None)
-        if retention is not None and hasattr(self, "retention_until"):
-            from .retention import retention_until
-
-            last = retention()
-            self.retention_until = None if last is None else retention_until(last)
+        self.compute_retention()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -131,23 +126,17 @@ class Record(models.Model):
         if self._state.adding:
             super().save(*args, **kwargs)
         else:
+            # One UPDATE … WHERE version = expected (see _do_update): atomic on any database.
             expected = self.version
-            using = kwargs.get("using") or "default"
-            with transaction.atomic(using=using):
-                claimed = (
-                    type(self)
-                    ._base_manager.using(using)
-                    .filter(pk=self.pk, version=expected)
-                    .update(version=expected + 1)
-                )
-                if not claimed:
-                    raise StaleRecord(STALE_MESSAGE, code="stale")
-                self.version = expected + 1
-                try:
-                    super().save(*args, **kwargs)
-                except BaseException:
-                    self.version = expected
-                    raise
+            self.version = expected + 1
+            self._expected_version = expected
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version = expected
+                raise
+            finally:
+                self._expected_version = None
         if self.workflow is not None:
             self._stored_state = getattr(self, self.workflow.field)
 
@@ -165,6 +154,33 @@ class Record(models.Model):
                 f"{type(self).__name__}.{workflow.field}: {expected!r} → {current!r} outside "
                 "transition()"
             )
+
+    def _do_update(self, base_qs, using, pk_val, values, *args, **kwargs):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, *args, **kwargs)
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, *args, **kwargs
+        )
+        if not updated:
+            raise StaleRecord(STALE_MESSAGE, code="stale")
+        return updated
+
+    def validate(self) -> None:
+        """full_clean() with French messages, without re-reading related objects given as
+        instances (one query each); constraints are all checked."""
+        given = [f.name for f in self._meta.concrete_fields if f.is_relation and f.is_cached(self)]
+        self.full_clean(exclude=given, validate_constraints=False)
+        self.validate_constraints()
+
+    def compute_retention(self) -> None:
+        """Store `retention_until` (clause 7) for a model that defines retention_fiscal_year()."""
+        retention = getattr(self, "retention_fiscal_year", None)
+        if retention is not None and hasattr(self, "retention_until"):
+            from .retention import retention_until
+
+            last = retention()
+            self.retention_until = None if last is None else retention_until(last)
 
     def save_as(self, user: User | None, **kwargs) -> None:
         """Save, recording `user` as the author in the history."""

@@ -206,7 +206,7 @@ def decide_application(
         decided_by=by,
         decided_at=at,
     )
-    decision.full_clean(exclude=["application", "evaluation"])
+    decision.validate()
     decision.save_as(by)
     transition(
         application,

@@ -86,7 +86,7 @@ def link_representative(
             code="not_representative",
         )
     membership = Membership(user=user, organization=organization, title=title)
-    membership.full_clean()
+    membership.validate()
     membership.save_as(by)
     JournalEntry.write(
         organization,
