@@ -130,7 +130,7 @@ def _pdf(label: str) -> SimpleUploadedFile:
 
 
 def print_accounts(write) -> None:
-    write("Comptes de démonstration (mot de passe : %s) :" % PASSWORD)
+    write(f"Comptes de démonstration (mot de passe : {PASSWORD}) :")
     for account in ACCOUNTS:
         write(f"  {account.email:<38} {Role(account.role).label}")
 
@@ -173,6 +173,13 @@ class _Builder:
     def person(self) -> str:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
 
+    def address(self) -> str:
+        return f"{self.rng.randint(10, 9999)}, rue {self.rng.choice(LAST_NAMES)}"
+
+    def postal_code(self) -> str:
+        digits = [self.rng.randint(1, 9) for _ in range(3)]
+        return f"J{digits[0]}A {digits[1]}B{digits[2]}"
+
     def next_neq(self) -> str:
         self.neq += self.rng.randint(1, 97)
         return str(self.neq)
@@ -214,9 +221,9 @@ class _Builder:
                         self.rng.randint(1, 12),
                         self.rng.randint(1, 28),
                     ),
-                    street_address=f"{self.rng.randint(10, 9999)}, rue {self.rng.choice(LAST_NAMES)}",
+                    street_address=self.address(),
                     city=city,
-                    postal_code=f"H{self.rng.randint(1, 9)}A {self.rng.randint(1, 9)}B{self.rng.randint(1, 9)}",
+                    postal_code=self.postal_code(),
                     region=regions[code],
                     is_national_grouping=grouping,
                     attached_to_ministry=attached,
@@ -463,7 +470,9 @@ class _Builder:
                 application,
                 by=advisor,
                 at=_aware(day + timedelta(days=20)),
-                reason="Documents manquants : prévisions budgétaires, plan d'action, liste du conseil.",
+                reason=(
+                    "Documents manquants : prévisions budgétaires, plan d'action, liste du conseil."
+                ),
             )
             return None
         evaluation = evaluations.start_evaluation(
@@ -524,7 +533,9 @@ class _Builder:
             agreements.suspend_agreement(
                 agreement,
                 decided_on=date(2019, 10, 15),
-                reason="Rapport d'activité non conforme : versements suspendus le temps de corriger.",
+                reason=(
+                    "Rapport d'activité non conforme : versements suspendus le temps de corriger."
+                ),
                 by=manager,
                 at=_aware(date(2019, 10, 15)),
             )
@@ -606,7 +617,10 @@ class _Builder:
             ending,
             notice_sent_on=date(2019, 11, 1),
             effective_on=date(2019, 12, 2),
-            reason="Services interrompus depuis six mois ; l'organisme ne remplit plus ses engagements.",
+            reason=(
+                "Services interrompus depuis six mois ; l'organisme ne remplit plus ses "
+                "engagements."
+            ),
             by=finance,
             at=_aware(date(2019, 11, 1)),
         )
