@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -131,7 +131,9 @@ class Record(models.Model):
             self.version = expected + 1
             self._expected_version = expected
             try:
-                super().save(*args, **kwargs)
+                # A savepoint: a stale save is refused without breaking the caller's transaction.
+                with transaction.atomic(using=kwargs.get("using") or "default"):
+                    super().save(*args, **kwargs)
             except BaseException:
                 self.version = expected
                 raise
