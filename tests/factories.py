@@ -124,7 +124,11 @@ def make_application(
     organization = organization or make_organization()
     if not organization.board_members.exists():
         make_board(organization)
-    statements = fields.pop("last_statements", None) or make_statements(organization)
+    statements = (
+        fields.pop("last_statements", None)
+        or organization.financial_statements.first()
+        or make_statements(organization)
+    )
     values = {
         "estimated_operating_costs": Decimal("400000"),
         "other_public_funding": Decimal("100000"),

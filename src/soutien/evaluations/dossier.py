@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,13 @@ from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossi
 from soutien.rules.norms import NoNormsInForce
 
 from .models import Evaluation
+
+CENT = Decimal("0.01")
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    """Money as Decimal with two places: the snapshot reads back exactly as written."""
+    return None if value is None else Decimal(value).quantize(CENT)
 
 
 def application_date(application: Application) -> date:
@@ -54,7 +62,7 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
         "majority_of_activities_in_quebec": organization.majority_of_activities_in_quebec,
         "excluded_category": organization.excluded_category or None,
         "annual_general_meeting_held": application.annual_general_meeting_held,
-        "debt_to_ministry": debt,
+        "debt_to_ministry": _cents(debt),
         "repayment_agreement": repayment.value,
         "commitments_respected_last_3_years": commitments_respected(organization.pk, on=day),
         "board": [
@@ -69,7 +77,7 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
         "refugees_received_per_year": organization.refugees_received_per_year,
         "attached_to_ministry": organization.attached_to_ministry,
         "transferred_from_other_ministry": organization.transferred_from_other_ministry,
-        "historic_funding": organization.historic_funding,
+        "historic_funding": _cents(organization.historic_funding),
     }
     if application.stream == Stream.NATIONAL_GROUPING:
         organization_json["member_regions"] = sorted(
@@ -86,11 +94,11 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
         "stream": application.stream,
         "organization": organization_json,
         "finances": {
-            "estimated_operating_costs": application.estimated_operating_costs,
-            "other_public_funding": application.other_public_funding,
-            "quebec_government_funding_other": application.quebec_government_funding_other,
-            "unrestricted_net_assets": statements.unrestricted_net_assets,
-            "total_expenses": statements.total_expenses,
+            "estimated_operating_costs": _cents(application.estimated_operating_costs),
+            "other_public_funding": _cents(application.other_public_funding),
+            "quebec_government_funding_other": _cents(application.quebec_government_funding_other),
+            "unrestricted_net_assets": _cents(statements.unrestricted_net_assets),
+            "total_expenses": _cents(statements.total_expenses),
         },
         "statements": {
             "id": statements.pk,
@@ -110,11 +118,11 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
         if evaluation.judgments:
             data["judgments"] = evaluation.judgments
         if application.stream == Stream.NATIONAL_GROUPING:
-            data["stream2_amount"] = evaluation.stream2_amount
+            data["stream2_amount"] = _cents(evaluation.stream2_amount)
             data["stream2_justification"] = evaluation.stream2_justification
         if evaluation.surplus_revision_amount is not None:
             data["surplus_revision"] = {
-                "amount": evaluation.surplus_revision_amount,
+                "amount": _cents(evaluation.surplus_revision_amount),
                 "justification": evaluation.surplus_revision_justification,
             }
     return data
