@@ -15,7 +15,7 @@ from tests.factories import at, make_representative, upload
 
 
 def granted():
-    advisor, application, evaluation = evaluated()
+    advisor, _application, evaluation = evaluated()
     evaluation_actions.complete_evaluation(evaluation, by=advisor, at=at(2019, 3, 4))
     decision = evaluation_actions.decide_application(
         evaluation, outcome=Outcome.GRANTED, by=advisor, at=at(2019, 3, 20)

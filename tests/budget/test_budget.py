@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_envelope_shows_what_agreements_commit():
-    _advisor, agreement = signed()
+    _advisor, _agreement = signed()
     manager = make_user("manager")
     envelope = actions.open_envelope(
         fiscal_year=FiscalYear(2019),

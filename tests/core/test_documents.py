@@ -150,7 +150,6 @@ def test_download_is_served_to_members_and_staff_only(client):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"].startswith("attachment")
-    response.close()
 
     outsider = make_representative(make_application().organization)
     client.force_login(outsider)
@@ -159,4 +158,4 @@ def test_download_is_served_to_members_and_staff_only(client):
     client.force_login(advisor)
     response = client.get(url)
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content) == PDF  # consuming it closes the file
