@@ -108,3 +108,30 @@ def test_inactive_membership_gives_no_access():
     membership.is_active = False
     membership.save()
     assert not Organization.objects.for_user(representative).exists()
+
+
+def test_back_office_form_with_a_bad_neq_is_refused_in_french(client):
+    client.force_login(make_user())
+    response = client.post(
+        "/admin/organizations/organization/add/",
+        {
+            "legal_name": "Organisme au NEQ invalide",
+            "neq": "12AB",
+            "legal_form": "qc_companies_part3",
+            "incorporation_date": "2010-01-01",
+            "street_address": "1, rue",
+            "city": "Laval",
+            "postal_code": "H7A 1A1",
+            "region": "13",
+            "refugees_received_per_year": 0,
+            "fiscal_year_end_month": 3,
+            "fiscal_year_end_day": 31,
+            "board_members-TOTAL_FORMS": 0,
+            "board_members-INITIAL_FORMS": 0,
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "doit compter exactement 10 chiffres" in response.content.decode()
+    assert not Organization.objects.filter(legal_name="Organisme au NEQ invalide").exists()
