@@ -24,6 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/soutien-mission migrate --noinput
+	$(BIN)/soutien-mission demo
 	$(BIN)/soutien-mission runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev

@@ -39,8 +39,20 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "simple_history",
     "soutien.core",
+    "soutien.accounts",
+    "soutien.organizations",
+    "soutien.applications",
+    "soutien.evaluations",
+    "soutien.agreements",
+    "soutien.accountability",
+    "soutien.budget",
 ]
+
+# Email is the login identifier; roles and organization memberships (issue 3).
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "admin:login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -51,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "soutien.urls"
@@ -101,6 +114,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# Documents: outside any public URL, served only by a view that checks access (no MEDIA_URL).
+DOCUMENTS_ROOT = Path(os.environ.get("SOUTIEN_DOCUMENTS_ROOT", VAR_DIR / "documents"))
+DOCUMENT_MAX_BYTES = int(os.environ.get("SOUTIEN_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Audit trail: the history is read-only in the back office (no revert).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

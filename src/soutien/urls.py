@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import path
 
+from soutien.agreements.models import AgreementDocument
+from soutien.applications.models import ApplicationDocument
 from soutien.core import views
 
 admin.site.site_header = "Soutien à la mission — administration"
@@ -10,4 +12,16 @@ admin.site.index_title = "Gestion du programme"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path(
+        "documents/demandes/<int:pk>/",
+        views.download,
+        {"model": ApplicationDocument},
+        name="application-document",
+    ),
+    path(
+        "documents/conventions/<int:pk>/",
+        views.download,
+        {"model": AgreementDocument},
+        name="agreement-document",
+    ),
 ]

@@ -1,7 +1,28 @@
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
 
 from soutien.rules import all_norms
+
+from .files import private_storage
 
 
 def home(request):
     return render(request, "core/home.html", {"norms": all_norms()})
+
+
+def download(request, *, model, pk: int):
+    """Serve a stored document to someone who may see it; anyone else gets a 404."""
+    document = get_object_or_404(model.objects.for_user(request.user), pk=pk)
+    try:
+        handle = private_storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -40,9 +40,9 @@ def _exact_number(value: Any) -> orjson.Fragment:
     raise TypeError(type(value).__name__)
 
 
-def dumps(data: Any, *, pretty: bool = False) -> bytes:
-    """JSON in UTF-8; Decimal as an exact JSON number."""
-    option = orjson.OPT_INDENT_2 if pretty else 0
+def dumps(data: Any, *, pretty: bool = False, sort_keys: bool = False) -> bytes:
+    """JSON in UTF-8; Decimal as an exact JSON number; dates in ISO 8601."""
+    option = (orjson.OPT_INDENT_2 if pretty else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
     return orjson.dumps(data, default=_exact_number, option=option)
 
 

@@ -385,8 +385,8 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
             "quebec_government_funding": evaluation.quebec_funding,
         },
         "installments": [
-            {"month": month, "amount": part, "clause": clause}
-            for month, part, clause in evaluation.installments
+            {"month": part.label, "amount": part.amount, "clause": part.clause}
+            for part in evaluation.installments
         ],
     }
 

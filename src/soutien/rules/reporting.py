@@ -39,9 +39,15 @@ def financial_report_type(quebec_funding: Decimal, values: YearValues) -> Financ
 
 
 class Installment(NamedTuple):
-    label: str  # "2019-11"
+    year: int
+    month: int
     amount: Decimal
     clause: str = "6.2"
+
+    @property
+    def label(self) -> str:
+        """« 2019-11 »."""
+        return _month_label(self.year, self.month)
 
 
 def installments(
@@ -53,12 +59,11 @@ def installments(
     *firsts, last = values.installment_months
     part = to_cent_half_up(amount / (len(firsts) + 1))
     return (
-        *[Installment(_month_label(fiscal_year, month), part) for month in firsts],
-        Installment(_month_label(fiscal_year, last), amount - part * len(firsts)),
+        *[Installment(*fiscal_year.month(month), part) for month in firsts],
+        Installment(*fiscal_year.month(last), amount - part * len(firsts)),
     )
 
 
-@lru_cache(maxsize=256)
-def _month_label(fiscal_year: FiscalYear, month: int) -> str:
-    year, month = fiscal_year.month(month)
+@lru_cache(maxsize=1024)
+def _month_label(year: int, month: int) -> str:
     return f"{year}-{month:02d}"

@@ -1,0 +1,160 @@
+"""Accountability (clause 8) and claims (clause 7): keyword-only verbs, one transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from soutien.accounts.models import User
+from soutien.agreements.models import Agreement, AgreementYear
+from soutien.core.models import JournalEntry
+from soutien.core.workflow import transition
+from soutien.organizations.models import FinancialStatements, Organization
+from soutien.rules import FiscalYear, financial_report_type, select_norms
+
+from .models import AnnualReport, Claim, ClaimState
+
+ZERO = Decimal("0")
+
+
+@transaction.atomic
+def expect_annual_report(
+    year: AgreementYear, *, due_on: date, by: User | None, at: datetime
+) -> AnnualReport:
+    """Open the accountability of an agreement year; the report type follows clause 8."""
+    agreement = year.agreement
+    fiscal_year = FiscalYear(year.fiscal_year)
+    values = select_norms(fiscal_year, fiscal_year.starts_on)
+    quebec_funding = year.amount + agreement.application.quebec_government_funding_other
+    report = AnnualReport(
+        organization_id=agreement.organization_id,
+        agreement_year=year,
+        required_report_type=financial_report_type(quebec_funding, values).value,
+        due_on=due_on,
+    )
+    report.save_as(by)
+    JournalEntry.write(
+        report,
+        "annual_report.expected",
+        by=by,
+        at=at,
+        to_state=report.state,
+        data={"quebec_government_funding": quebec_funding},
+    )
+    return report
+
+
+@transaction.atomic
+def receive_annual_report(
+    report: AnnualReport,
+    *,
+    received_on: date,
+    statements: FinancialStatements,
+    by: User,
+    at: datetime,
+) -> AnnualReport:
+    if statements.organization_id != report.organization_id:
+        raise ValidationError(
+            {"statements": _("Ces états financiers sont ceux d'un autre organisme.")},
+            code="other_organization",
+        )
+    transition(
+        report,
+        "receive",
+        by=by,
+        at=at,
+        changes={"received_on": received_on, "statements": statements},
+    )
+    return report
+
+
+@transaction.atomic
+def accept_annual_report(report: AnnualReport, *, by: User, at: datetime) -> AnnualReport:
+    transition(report, "accept", by=by, at=at)
+    return report
+
+
+@transaction.atomic
+def request_report_correction(
+    report: AnnualReport, *, by: User, at: datetime, reason: str
+) -> AnnualReport:
+    transition(report, "request_correction", by=by, at=at, reason=reason)
+    return report
+
+
+@transaction.atomic
+def establish_claim(
+    organization: Organization,
+    *,
+    kind: str,
+    amount: Decimal,
+    fiscal_year: FiscalYear,
+    established_on: date,
+    due_on: date,
+    by: User,
+    at: datetime,
+    agreement: Agreement | None = None,
+    reason: str = "",
+) -> Claim:
+    """A sum to refund to the ministry (clause 7; 6.2 on termination)."""
+    claim = Claim(
+        organization=organization,
+        agreement=agreement,
+        kind=kind,
+        amount=amount,
+        fiscal_year=fiscal_year.start_year,
+        established_on=established_on,
+        due_on=due_on,
+    )
+    claim.validate()
+    claim.save_as(by)
+    JournalEntry.write(
+        claim,
+        "claim.established",
+        by=by,
+        at=at,
+        to_state=claim.state,
+        reason=reason,
+        data={"amount": amount, "kind": kind},
+    )
+    return claim
+
+
+@transaction.atomic
+def agree_repayment(claim: Claim, *, by: User, at: datetime, reason: str = "") -> Claim:
+    transition(claim, "agree_repayment", by=by, at=at, reason=reason)
+    return claim
+
+
+@transaction.atomic
+def default_repayment(claim: Claim, *, by: User, at: datetime, reason: str) -> Claim:
+    transition(claim, "default", by=by, at=at, reason=reason)
+    return claim
+
+
+@transaction.atomic
+def record_repayment(claim: Claim, *, amount: Decimal, by: User, at: datetime) -> Claim:
+    """A repayment received; the claim is settled when nothing is left to pay."""
+    if claim.state == ClaimState.SETTLED:
+        raise ValidationError(_("Cette créance est déjà remboursée."), code="settled")
+    if amount <= ZERO or amount > claim.balance:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Le remboursement doit être positif et au plus égal au solde (%(balance)s $)."
+                )
+                % {"balance": claim.balance}
+            },
+            code="invalid_repayment",
+        )
+    claim.repaid_amount += amount
+    if claim.balance == ZERO:
+        transition(claim, "settle", by=by, at=at, data={"repayment": amount})
+    else:
+        claim.save_as(by)
+        JournalEntry.write(claim, "claim.repayment_recorded", by=by, at=at, data={"amount": amount})
+    return claim

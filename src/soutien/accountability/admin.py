@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from soutien.core.admin import RecordAdmin, fiscal_year_filter
+from soutien.core.fiscal import label
+
+from .models import AnnualReport, Claim, FundingSource
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(RecordAdmin):
+    list_display = (
+        "pk",
+        "organization",
+        "agreement_reference",
+        "fiscal_year",
+        "required_report_type",
+        "due_on",
+        "received_on",
+        "state",
+    )
+    list_filter = (
+        "state",
+        "required_report_type",
+        "organization__region",
+        fiscal_year_filter("agreement_year__fiscal_year"),
+        "agreement_year__agreement__stream",
+    )
+    search_fields = (
+        "organization__legal_name",
+        "organization__neq",
+        "agreement_year__agreement__reference",
+    )
+    list_select_related = ("organization", "agreement_year", "agreement_year__agreement")
+    raw_id_fields = ("organization", "agreement_year", "statements")
+    readonly_fields = ("received_on",)
+
+    @admin.display(description=_("convention"), ordering="agreement_year__agreement__reference")
+    def agreement_reference(self, report):
+        return report.agreement_year.agreement.reference
+
+    @admin.display(description=_("exercice financier"), ordering="agreement_year__fiscal_year")
+    def fiscal_year(self, report):
+        return label(report.agreement_year.fiscal_year)
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(RecordAdmin):
+    list_display = ("funder", "program", "level", "amount", "organization_name", "period_end")
+    list_filter = ("level", "statements__organization__region")
+    search_fields = (
+        "funder",
+        "program",
+        "statements__organization__legal_name",
+        "statements__organization__neq",
+    )
+    list_select_related = ("statements", "statements__organization")
+    raw_id_fields = ("statements",)
+
+    @admin.display(description=_("organisme"), ordering="statements__organization__legal_name")
+    def organization_name(self, source):
+        return source.statements.organization.legal_name
+
+    @admin.display(
+        description=_("fin de l'exercice de l'organisme"), ordering="statements__period_end"
+    )
+    def period_end(self, source):
+        return source.statements.period_end
+
+
+@admin.register(Claim)
+class ClaimAdmin(RecordAdmin):
+    list_display = (
+        "pk",
+        "organization",
+        "kind",
+        "fiscal_year_label",
+        "amount",
+        "repaid_amount",
+        "due_on",
+        "state",
+    )
+    list_filter = ("state", "kind", "organization__region", fiscal_year_filter("fiscal_year"))
+    search_fields = ("organization__legal_name", "organization__neq", "agreement__reference")
+    list_select_related = ("organization",)
+    raw_id_fields = ("organization", "agreement")
+    readonly_fields = ("repaid_amount",)
+
+    @admin.display(description=_("exercice financier"), ordering="fiscal_year")
+    def fiscal_year_label(self, claim):
+        return label(claim.fiscal_year)

@@ -1,0 +1,150 @@
+"""User accounts: the email is the login identifier; the role says what a person may do.
+
+A representative of an organization reaches its data through an
+`organizations.Membership`; ministry staff (the other roles) see every organization.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    REPRESENTATIVE = "representative", _("Représentante ou représentant d'organisme")
+    ADVISOR = "advisor", _("Conseillère ou conseiller en partenariat")
+    MANAGER = "manager", _("Gestionnaire du programme")
+    FINANCE = "finance", _("Agente ou agent des finances")
+    ADMINISTRATOR = "administrator", _("Administratrice ou administrateur")
+
+
+MINISTRY_ROLES = frozenset({Role.ADVISOR, Role.MANAGER, Role.FINANCE, Role.ADMINISTRATOR})
+
+# Apps whose records each ministry role may add and change in the back office (never delete).
+# Every ministry role may view every business app. Administrators are superusers.
+BUSINESS_APPS = frozenset(
+    {
+        "organizations",
+        "applications",
+        "evaluations",
+        "agreements",
+        "accountability",
+        "budget",
+        "core",
+    }
+)
+ROLE_CHANGES: dict[str, frozenset[str]] = {
+    Role.ADVISOR: frozenset({"organizations", "applications", "evaluations"}),
+    Role.MANAGER: frozenset(
+        {"organizations", "applications", "evaluations", "agreements", "budget"}
+    ),
+    Role.FINANCE: frozenset({"agreements", "accountability", "budget"}),
+}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("role", Role.REPRESENTATIVE)
+        fields.setdefault("is_staff", fields["role"] in MINISTRY_ROLES)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("adresse courriel"), unique=True)
+    full_name = models.CharField(_("nom complet"), max_length=150)
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE
+    )
+    is_staff = models.BooleanField(
+        _("accès à l'administration"),
+        default=False,
+        help_text=_("Réservé au personnel du Ministère."),
+    )
+    is_active = models.BooleanField(
+        _("actif"),
+        default=True,
+        help_text=_("Décochez plutôt que de supprimer le compte : rien n'est supprimé."),
+    )
+    date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.REPRESENTATIVE)
+                | models.Q(is_staff=False, is_superuser=False),
+                name="user_representative_not_staff",
+                violation_error_message=_(
+                    "Une représentante ou un représentant d'organisme n'a pas accès à "
+                    "l'administration."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_ministry_staff(self) -> bool:
+        return self.is_active and self.is_staff and self.role in MINISTRY_ROLES
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if self.is_ministry_staff and _role_grants(self.role, perm):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_ministry_staff and app_label in BUSINESS_APPS:
+            return True
+        return super().has_module_perms(app_label)
+
+
+def _role_grants(role: str, perm: str) -> bool:
+    app_label, _dot, codename = perm.partition(".")
+    if app_label not in BUSINESS_APPS:
+        return False
+    action = codename.split("_", 1)[0]
+    if action == "view":
+        return True
+    if action in ("add", "change"):
+        return app_label in ROLE_CHANGES.get(role, frozenset())
+    return False  # delete: never (nothing is hard-deleted)

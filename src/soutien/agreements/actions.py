@@ -1,0 +1,356 @@
+"""Agreements (5.4), renewals (5.6), installments (6.2) and non-compliance (5.5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from soutien.accounts.models import User
+from soutien.applications.models import Application
+from soutien.core.files import new_versions
+from soutien.core.models import JournalEntry
+from soutien.core.workflow import transition
+from soutien.evaluations.models import Decision, Outcome
+from soutien.rules import FiscalYear, NoNormsInForce, select_norms
+from soutien.rules.reporting import installments as split_installments
+
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AgreementDocumentKind,
+    AgreementYear,
+    Installment,
+    InstallmentState,
+    NonComplianceAction,
+    NonComplianceKind,
+    State,
+    YearState,
+)
+
+ZERO = Decimal("0")
+
+
+@transaction.atomic
+def prepare_agreement(
+    decision: Decision,
+    *,
+    reference: str,
+    duration_years: int,
+    starts_on: date,
+    ends_on: date,
+    signatory_name: str,
+    signatory_title: str = "",
+    by: User,
+    at: datetime,
+) -> Agreement:
+    """Draft the agreement of a granted decision: its years, each at the decided amount."""
+    if decision.outcome != Outcome.GRANTED:
+        raise ValidationError(
+            _("Seule une aide accordée donne lieu à une convention."), code="not_granted"
+        )
+    application = decision.application
+    resolution = application.documents.filter(kind="board_resolution").order_by("-number").first()
+    agreement = Agreement(
+        organization_id=application.organization_id,
+        application=application,
+        reference=reference,
+        stream=application.stream,
+        start_fiscal_year=application.fiscal_year,
+        duration_years=duration_years,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
+        signatory_resolution=resolution,
+    )
+    agreement.validate()
+    agreement.save_as(by)
+    for number, fiscal_year in enumerate(agreement.fiscal_years, start=1):
+        year = AgreementYear(
+            agreement=agreement,
+            year_number=number,
+            fiscal_year=fiscal_year.start_year,
+            amount=decision.amount,
+        )
+        year.save_as(by)
+    JournalEntry.write(
+        agreement,
+        "agreement.prepared",
+        by=by,
+        at=at,
+        to_state=agreement.state,
+        data={"decision": decision.pk, "amount": decision.amount, "years": duration_years},
+    )
+    return agreement
+
+
+@transaction.atomic
+def upload_agreement_document(
+    agreement: Agreement,
+    *,
+    upload: File,
+    by: User,
+    at: datetime,
+    kind: str = AgreementDocumentKind.SIGNED_AGREEMENT,
+) -> AgreementDocument:
+    """A new version of a document of the agreement (the signed convention, a notice)."""
+    (document,) = new_versions(
+        AgreementDocument,
+        owner_field="agreement",
+        owner=agreement,
+        uploads=[(kind, upload)],
+        by=by,
+        at=at,
+    )
+    JournalEntry.write(
+        agreement,
+        "agreement.document_uploaded",
+        by=by,
+        at=at,
+        data={"document": kind, "version": document.number, "sha256": document.sha256},
+    )
+    return document
+
+
+@transaction.atomic
+def sign_agreement(agreement: Agreement, *, signed_on: date, by: User, at: datetime) -> Agreement:
+    """Signed by both parties: the first year is confirmed and its installments scheduled."""
+    if not agreement.documents.filter(kind=AgreementDocumentKind.SIGNED_AGREEMENT).exists():
+        raise ValidationError(
+            {"documents": _("Déposez la convention signée avant de la déclarer signée.")},
+            code="signed_document_required",
+        )
+    transition(agreement, "sign", by=by, at=at, changes={"signed_on": signed_on})
+    first = agreement.years.get(year_number=1)
+    confirm_year(first, by=by, at=at)
+    return agreement
+
+
+@transaction.atomic
+def confirm_year(
+    year: AgreementYear,
+    *,
+    by: User,
+    at: datetime,
+    renewal_application: Application | None = None,
+) -> AgreementYear:
+    """Confirm a year (5.6 for years 2 and 3) and schedule its installments (6.2)."""
+    if year.year_number > 1 and renewal_application is None:
+        raise ValidationError(
+            {
+                "renewal_application": _(
+                    "Les années 2 et 3 exigent un formulaire de reconduction (5.6)."
+                )
+            },
+            code="renewal_required",
+        )
+    transition(
+        year,
+        "confirm",
+        by=by,
+        at=at,
+        changes={"renewal_application": renewal_application},
+    )
+    schedule_installments(year, by=by, at=at)
+    return year
+
+
+def schedule_installments(year: AgreementYear, *, by: User, at: datetime) -> list[Installment]:
+    """The installments of 6.2 for the year's amount, or what is left of it after payments."""
+    fiscal_year = FiscalYear(year.fiscal_year)
+    values = select_norms(fiscal_year, fiscal_year.starts_on)
+    paid = sum((i.amount for i in year.installments.filter(state=InstallmentState.PAID)), ZERO)
+    remaining = year.amount - paid
+    last = year.installments.aggregate(last=Max("sequence"))["last"] or 0
+    created = []
+    for offset, part in enumerate(split_installments(remaining, fiscal_year, values), start=1):
+        installment = Installment(
+            agreement_year=year,
+            sequence=last + offset,
+            due_year=part.year,
+            due_month=part.month,
+            amount=part.amount,
+        )
+        installment.save_as(by)
+        created.append(installment)
+    return created
+
+
+@transaction.atomic
+def pay_installment(
+    installment: Installment, *, paid_on: date, by: User, at: datetime
+) -> Installment:
+    agreement = installment.agreement_year.agreement
+    if agreement.state != State.ACTIVE:
+        raise ValidationError(
+            _("Aucun versement sur une convention qui n'est pas en vigueur."), code="not_active"
+        )
+    transition(installment, "pay", by=by, at=at, changes={"paid_on": paid_on})
+    return installment
+
+
+def _measure(
+    agreement,
+    kind,
+    *,
+    decided_on,
+    effective_on,
+    reason,
+    by,
+    notice_sent_on=None,
+    revised_amount=None,
+) -> NonComplianceAction:
+    measure = NonComplianceAction(
+        agreement=agreement,
+        kind=kind,
+        decided_on=decided_on,
+        effective_on=effective_on,
+        notice_sent_on=notice_sent_on,
+        reason=reason,
+        revised_amount=revised_amount,
+        decided_by=by,
+    )
+    measure.validate()
+    measure.save_as(by)
+    return measure
+
+
+def _unpaid(agreement: Agreement, *states: str):
+    return Installment.objects.filter(
+        agreement_year__agreement=agreement, state__in=states
+    ).order_by("pk")
+
+
+@transaction.atomic
+def suspend_agreement(
+    agreement: Agreement, *, decided_on: date, reason: str, by: User, at: datetime
+) -> NonComplianceAction:
+    """Suspend payments so the organization can remedy a non-compliance (5.5)."""
+    measure = _measure(
+        agreement,
+        NonComplianceKind.SUSPENSION,
+        decided_on=decided_on,
+        effective_on=decided_on,
+        reason=reason,
+        by=by,
+    )
+    transition(agreement, "suspend", by=by, at=at, reason=reason, data={"measure": measure.pk})
+    for installment in _unpaid(agreement, InstallmentState.SCHEDULED):
+        transition(installment, "suspend", by=by, at=at, reason=reason)
+    return measure
+
+
+@transaction.atomic
+def resume_agreement(
+    agreement: Agreement, *, by: User, at: datetime, reason: str = ""
+) -> Agreement:
+    transition(agreement, "resume", by=by, at=at, reason=reason)
+    for installment in _unpaid(agreement, InstallmentState.SUSPENDED):
+        transition(installment, "resume", by=by, at=at)
+    return agreement
+
+
+@transaction.atomic
+def revise_agreement(
+    year: AgreementYear,
+    *,
+    new_amount: Decimal,
+    decided_on: date,
+    reason: str,
+    by: User,
+    at: datetime,
+) -> NonComplianceAction:
+    """Revise the contribution of a year (5.5, 6.1.3): unpaid installments are rescheduled."""
+    agreement = year.agreement
+    paid = sum((i.amount for i in year.installments.filter(state=InstallmentState.PAID)), ZERO)
+    if new_amount < paid:
+        raise ValidationError(
+            {
+                "new_amount": _(
+                    "Le nouveau montant ne peut pas être inférieur aux sommes déjà versées "
+                    "(%(paid)s $) : établissez plutôt une créance."
+                )
+                % {"paid": paid}
+            },
+            code="below_paid",
+        )
+    measure = _measure(
+        agreement,
+        NonComplianceKind.REVISION,
+        decided_on=decided_on,
+        effective_on=decided_on,
+        reason=reason,
+        by=by,
+        revised_amount=new_amount,
+    )
+    previous = year.amount
+    for installment in year.installments.filter(
+        state__in=[InstallmentState.SCHEDULED, InstallmentState.SUSPENDED]
+    ):
+        transition(installment, "cancel", by=by, at=at, reason=reason)
+    year.amount = new_amount
+    year.save_as(by)
+    if year.state == YearState.CONFIRMED:
+        schedule_installments(year, by=by, at=at)
+    JournalEntry.write(
+        agreement,
+        "agreement.revised",
+        by=by,
+        at=at,
+        reason=reason,
+        data={"year": year.year_number, "from": previous, "to": new_amount, "measure": measure.pk},
+    )
+    return measure
+
+
+def notice_days(agreement: Agreement, on: date) -> int:
+    fiscal_year = FiscalYear.containing(on)
+    try:
+        values = select_norms(fiscal_year, fiscal_year.starts_on)
+    except NoNormsInForce:  # a date outside the norms' years: the last norms' value applies
+        values = select_norms(agreement.last_fiscal_year, agreement.last_fiscal_year.starts_on)
+    return int(values.termination_notice_days)
+
+
+@transaction.atomic
+def terminate_agreement(
+    agreement: Agreement,
+    *,
+    notice_sent_on: date,
+    effective_on: date,
+    reason: str,
+    by: User,
+    at: datetime,
+) -> NonComplianceAction:
+    """Terminate with the notice of 6.2 (30 days); unpaid installments are cancelled."""
+    days = notice_days(agreement, notice_sent_on)
+    if effective_on < notice_sent_on + timedelta(days=days):
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "La résiliation prend effet au plus tôt %(days)s jours après le préavis "
+                    "(6.2), soit le %(date)s."
+                )
+                % {"days": days, "date": (notice_sent_on + timedelta(days=days)).isoformat()}
+            },
+            code="notice_too_short",
+        )
+    measure = _measure(
+        agreement,
+        NonComplianceKind.TERMINATION,
+        decided_on=notice_sent_on,
+        effective_on=effective_on,
+        notice_sent_on=notice_sent_on,
+        reason=reason,
+        by=by,
+    )
+    for installment in _unpaid(agreement, InstallmentState.SCHEDULED, InstallmentState.SUSPENDED):
+        transition(installment, "cancel", by=by, at=at, reason=reason)
+    transition(agreement, "terminate", by=by, at=at, reason=reason, data={"measure": measure.pk})
+    return measure

@@ -1,0 +1,478 @@
+"""Agreements (conventions d'aide financière, 5.4), their years, installments (6.2) and the
+non-compliance actions of 5.5."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from soutien.core import fiscal
+from soutien.core.models import Record, ScopedQuerySet, StoredDocument
+from soutien.core.workflow import Transition, Workflow
+from soutien.rules import FiscalYear
+
+ZERO = Decimal("0")
+MAX_YEARS = 3  # 5.4; the norms parameter agreement_max_years, checked to agree in the tests
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    ACTIVE = "active", _("Signée, en vigueur")
+    SUSPENDED = "suspended", _("Versements suspendus")
+    TERMINATED = "terminated", _("Résiliée")
+    ENDED = "ended", _("Échue")
+
+
+WORKFLOW = Workflow(
+    "agreement",
+    State,
+    initial=State.DRAFT,
+    transitions=[
+        Transition("sign", (State.DRAFT,), State.ACTIVE, "agreement.signed"),
+        Transition(
+            "suspend", (State.ACTIVE,), State.SUSPENDED, "agreement.suspended", reason_required=True
+        ),
+        Transition("resume", (State.SUSPENDED,), State.ACTIVE, "agreement.resumed"),
+        Transition(
+            "terminate",
+            (State.ACTIVE, State.SUSPENDED),
+            State.TERMINATED,
+            "agreement.terminated",
+            reason_required=True,
+        ),
+        Transition("end", (State.ACTIVE,), State.ENDED, "agreement.ended"),
+    ],
+)
+
+
+class AgreementQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related("organization", "organization__region")
+
+
+class Agreement(Record):
+    """A convention: its fiscal years (the government's calendar) and its own period."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("demande à l'origine"),
+        on_delete=models.PROTECT,
+        related_name="agreement",
+    )
+    reference = models.CharField(_("numéro de convention"), max_length=30, unique=True)
+    stream = models.PositiveSmallIntegerField(
+        _("volet"), choices=[(1, _("Volet 1")), (2, _("Volet 2"))]
+    )
+    start_fiscal_year = fiscal.fiscal_year_field(_("premier exercice financier"))
+    duration_years = models.PositiveSmallIntegerField(
+        _("durée (exercices)"), help_text=_("Au plus trois ans (5.4).")
+    )
+    starts_on = models.DateField(_("début de la convention"))
+    ends_on = models.DateField(_("fin de la convention"))
+    state = models.CharField(
+        _("état"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    signatory_name = models.CharField(
+        _("signataire de l'organisme"),
+        max_length=150,
+        help_text=_("Désigné par la résolution du conseil d'administration (5.1)."),
+    )
+    signatory_title = models.CharField(
+        _("fonction du ou de la signataire"), max_length=120, blank=True
+    )
+    signatory_resolution = models.ForeignKey(
+        "applications.ApplicationDocument",
+        verbose_name=_("résolution désignant le ou la signataire"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    ministry_representative = models.CharField(
+        _("représentant·e du Ministère"), max_length=150, blank=True
+    )
+    signed_on = models.DateField(_("signée le"), null=True, blank=True, editable=False)
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = AgreementQuerySet.as_manager()
+    workflow: ClassVar[Workflow] = WORKFLOW
+
+    class Meta:
+        verbose_name = _("convention d'aide financière")
+        verbose_name_plural = _("conventions d'aide financière")
+        ordering = ["-start_fiscal_year", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_years__gte=1, duration_years__lte=MAX_YEARS),
+                name="agreement_at_most_three_years",
+                violation_error_message=_("Une convention dure d'un à trois ans (5.4)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="agreement_ends_after_start",
+                violation_error_message=_("La fin de la convention doit suivre son début."),
+            ),
+            fiscal.fiscal_year_check("start_fiscal_year", "agreement_fiscal_year_range"),
+            models.CheckConstraint(
+                condition=Q(state=State.DRAFT) | Q(signed_on__isnull=False),
+                name="agreement_signed_has_date",
+                violation_error_message=_("Une convention signée doit avoir sa date de signature."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def fiscal_years(self) -> list[FiscalYear]:
+        return [FiscalYear(self.start_fiscal_year + i) for i in range(self.duration_years)]
+
+    @property
+    def last_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.start_fiscal_year + self.duration_years - 1)
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return self.last_fiscal_year
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = _("La fin de la convention doit suivre son début.")
+        if self.duration_years and not 1 <= self.duration_years <= MAX_YEARS:
+            errors["duration_years"] = _("Une convention dure d'un à trois ans (5.4).")
+        elif self.start_fiscal_year and self.duration_years and self.starts_on and self.ends_on:
+            first, last = FiscalYear(self.start_fiscal_year), self.last_fiscal_year
+            if self.starts_on < first.starts_on:
+                errors.setdefault(
+                    "starts_on",
+                    _("La convention ne peut pas commencer avant le premier exercice financier."),
+                )
+            if self.ends_on > last.ends_on:
+                errors.setdefault(
+                    "ends_on",
+                    _("La convention ne peut pas finir après son dernier exercice financier."),
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgreementDocumentKind(models.TextChoices):
+    SIGNED_AGREEMENT = "signed_agreement", _("Convention signée")
+    NOTICE = "notice", _("Avis à l'organisme")
+    OTHER = "other", _("Autre document")
+
+
+class AgreementDocument(StoredDocument):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=AgreementDocumentKind.choices)
+
+    scope_path: ClassVar[str | None] = "agreement__organization"
+
+    class Meta:
+        verbose_name = _("document de convention")
+        verbose_name_plural = _("documents des conventions")
+        ordering = ["agreement", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "number"], name="agreement_document_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="agreement_document_version_positive"
+            ),
+        ]
+
+
+class YearState(models.TextChoices):
+    PLANNED = "planned", _("Prévue")
+    CONFIRMED = "confirmed", _("Confirmée")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+YEAR_WORKFLOW = Workflow(
+    "agreement_year",
+    YearState,
+    initial=YearState.PLANNED,
+    transitions=[
+        Transition(
+            "confirm", (YearState.PLANNED,), YearState.CONFIRMED, "agreement_year.confirmed"
+        ),
+        Transition(
+            "withdraw",
+            (YearState.PLANNED, YearState.CONFIRMED),
+            YearState.WITHDRAWN,
+            "agreement_year.withdrawn",
+            reason_required=True,
+        ),
+    ],
+)
+
+
+class AgreementYearQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related("agreement", "agreement__organization")
+
+
+class AgreementYear(Record):
+    """One fiscal year of an agreement: its amount and, after the first, its renewal (5.6)."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="years"
+    )
+    year_number = models.PositiveSmallIntegerField(_("année de la convention"))
+    fiscal_year = fiscal.fiscal_year_field()
+    amount = models.DecimalField(_("montant annuel"), max_digits=12, decimal_places=2)
+    state = models.CharField(
+        _("état"),
+        max_length=20,
+        choices=YearState.choices,
+        default=YearState.PLANNED,
+        editable=False,
+    )
+    renewal_application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("formulaire de reconduction"),
+        on_delete=models.PROTECT,
+        related_name="renewed_year",
+        null=True,
+        blank=True,
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = AgreementYearQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "agreement__organization"
+    workflow: ClassVar[Workflow] = YEAR_WORKFLOW
+
+    class Meta:
+        verbose_name = _("année de convention")
+        verbose_name_plural = _("années de convention")
+        ordering = ["agreement", "year_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year_number"], name="agreement_year_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "fiscal_year"], name="agreement_year_unique_fiscal_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year_number__gte=1, year_number__lte=MAX_YEARS),
+                name="agreement_year_number_range",
+                violation_error_message=_("Une convention compte au plus trois années (5.4)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="agreement_year_amount_not_negative",
+                violation_error_message=_("Le montant annuel ne peut pas être négatif."),
+            ),
+            fiscal.fiscal_year_check("fiscal_year", "agreement_year_fiscal_year_range"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.agreement_id and self.agreement.reference} — {fiscal.label(self.fiscal_year)}"
+        )
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.fiscal_year)
+
+
+class InstallmentState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Prévu")
+    PAID = "paid", _("Versé")
+    SUSPENDED = "suspended", _("Suspendu")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+INSTALLMENT_WORKFLOW = Workflow(
+    "installment",
+    InstallmentState,
+    initial=InstallmentState.SCHEDULED,
+    transitions=[
+        Transition("pay", (InstallmentState.SCHEDULED,), InstallmentState.PAID, "installment.paid"),
+        Transition(
+            "suspend",
+            (InstallmentState.SCHEDULED,),
+            InstallmentState.SUSPENDED,
+            "installment.suspended",
+            reason_required=True,
+        ),
+        Transition(
+            "resume",
+            (InstallmentState.SUSPENDED,),
+            InstallmentState.SCHEDULED,
+            "installment.resumed",
+        ),
+        Transition(
+            "cancel",
+            (InstallmentState.SCHEDULED, InstallmentState.SUSPENDED),
+            InstallmentState.CANCELLED,
+            "installment.cancelled",
+            reason_required=True,
+        ),
+    ],
+)
+
+
+class InstallmentQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related(
+            "agreement_year",
+            "agreement_year__agreement",
+            "agreement_year__agreement__organization",
+        )
+
+
+class Installment(Record):
+    """A payment of an agreement year (6.2: two equal installments, November and March)."""
+
+    agreement_year = models.ForeignKey(
+        AgreementYear,
+        verbose_name=_("année de convention"),
+        on_delete=models.PROTECT,
+        related_name="installments",
+    )
+    sequence = models.PositiveSmallIntegerField(_("numéro du versement"))
+    due_year = models.PositiveSmallIntegerField(_("année d'échéance"))
+    due_month = models.PositiveSmallIntegerField(_("mois d'échéance"))
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    state = models.CharField(
+        _("état"),
+        max_length=20,
+        choices=InstallmentState.choices,
+        default=InstallmentState.SCHEDULED,
+        editable=False,
+    )
+    paid_on = models.DateField(_("versé le"), null=True, blank=True, editable=False)
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = InstallmentQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "agreement_year__agreement__organization"
+    workflow: ClassVar[Workflow] = INSTALLMENT_WORKFLOW
+
+    class Meta:
+        verbose_name = _("versement")
+        verbose_name_plural = _("versements")
+        ordering = ["due_year", "due_month", "agreement_year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement_year", "sequence"],
+                name="installment_unique_sequence",
+                violation_error_message=_("Ce numéro de versement existe déjà pour cette année."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="installment_amount_not_negative",
+                violation_error_message=_("Le montant du versement ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_month__gte=1, due_month__lte=12),
+                name="installment_due_month_valid",
+                violation_error_message=_("Le mois d'échéance doit aller de 1 à 12."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1), name="installment_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=InstallmentState.PAID) | Q(paid_on__isnull=False),
+                name="installment_paid_has_date",
+                violation_error_message=_("Un versement versé doit avoir sa date de versement."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Versement %(sequence)s de %(month)s") % {
+            "sequence": self.sequence,
+            "month": self.due_label,
+        }
+
+    @property
+    def due_label(self) -> str:
+        return f"{self.due_year}-{self.due_month:02d}"
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.due_year if self.due_month >= 4 else self.due_year - 1)
+
+
+class NonComplianceKind(models.TextChoices):
+    REVISION = "revision", _("Révision de la contribution")
+    SUSPENSION = "suspension", _("Suspension des versements")
+    TERMINATION = "termination", _("Résiliation avec préavis")
+
+
+class NonComplianceQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related("agreement", "agreement__organization")
+
+
+class NonComplianceAction(Record):
+    """A measure of 5.5 (revision, suspension, termination with the 30-day notice of 6.2)."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("convention"),
+        on_delete=models.PROTECT,
+        related_name="non_compliance_actions",
+    )
+    kind = models.CharField(_("mesure"), max_length=20, choices=NonComplianceKind.choices)
+    decided_on = models.DateField(_("décidée le"))
+    notice_sent_on = models.DateField(_("préavis envoyé le"), null=True, blank=True)
+    effective_on = models.DateField(_("en vigueur le"))
+    reason = models.TextField(_("motifs"))
+    revised_amount = models.DecimalField(
+        _("nouveau montant annuel"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = NonComplianceQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "agreement__organization"
+
+    class Meta:
+        verbose_name = _("mesure de non-respect")
+        verbose_name_plural = _("mesures de non-respect")
+        ordering = ["-decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_on__gte=F("decided_on")),
+                name="non_compliance_effective_after_decision",
+                violation_error_message=_("La mesure ne peut pas prendre effet avant sa décision."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=NonComplianceKind.TERMINATION)
+                | Q(notice_sent_on__isnull=False, effective_on__gt=F("notice_sent_on")),
+                name="non_compliance_termination_has_notice",
+                violation_error_message=_("Une résiliation exige un préavis (6.2)."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=NonComplianceKind.REVISION) | Q(revised_amount__gte=0),
+                name="non_compliance_revision_has_amount",
+                violation_error_message=_(
+                    "Une révision indique le nouveau montant, qui ne peut pas être négatif."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.decided_on.isoformat()}"
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear.containing(self.effective_on)

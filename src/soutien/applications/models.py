@@ -1,0 +1,271 @@
+"""Applications (demandes d'aide financière) and their nine documents of clause 5.1."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from soutien.core import fiscal
+from soutien.core.models import Record, ScopedQuerySet, StoredDocument
+from soutien.core.workflow import Transition, Workflow
+from soutien.rules import FiscalYear
+from soutien.rules.documents import REQUIRED_DOCUMENTS
+from soutien.rules.priority import TIER_LABELS, Tier
+
+ZERO = Decimal("0")
+
+
+class Stream(models.IntegerChoices):
+    ORGANIZATION = 1, _("Volet 1 — organismes communautaires autonomes")
+    NATIONAL_GROUPING = 2, _("Volet 2 — regroupements nationaux")
+
+
+class Priority(models.IntegerChoices):
+    """The tiers of clause 5.2, in order."""
+
+    REFUGEE_RECEPTION = int(Tier.REFUGEE_RECEPTION), _("1 — Accueil des personnes réfugiées")
+    NATIONAL_GROUPING = int(Tier.NATIONAL_GROUPING), _("2 — Regroupement national reconnu")
+    ALREADY_ATTACHED = int(Tier.ALREADY_ATTACHED), _("3 — Rattachement déjà établi")
+    NEW_ATTACHMENT = int(Tier.NEW_ATTACHMENT), _("4 — Nouvelle demande de rattachement")
+
+
+assert {int(t) for t in TIER_LABELS} == set(Priority.values)
+
+
+class Kind(models.TextChoices):
+    INITIAL = "initial", _("Demande d'aide financière")
+    RENEWAL = "renewal", _("Formulaire de reconduction (5.6)")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Déposée")
+    INCOMPLETE = "incomplete", _("À corriger")
+    UNDER_EVALUATION = "under_evaluation", _("En évaluation")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+WORKFLOW = Workflow(
+    "application",
+    State,
+    initial=State.DRAFT,
+    transitions=[
+        Transition("submit", (State.DRAFT,), State.SUBMITTED, "application.submitted"),
+        Transition("resubmit", (State.INCOMPLETE,), State.SUBMITTED, "application.resubmitted"),
+        Transition(
+            "request_correction",
+            (State.SUBMITTED, State.UNDER_EVALUATION),
+            State.INCOMPLETE,
+            "application.correction_requested",
+            reason_required=True,
+        ),
+        Transition(
+            "start_evaluation",
+            (State.SUBMITTED,),
+            State.UNDER_EVALUATION,
+            "application.evaluation_started",
+        ),
+        Transition("accept", (State.UNDER_EVALUATION,), State.ACCEPTED, "application.accepted"),
+        Transition(
+            "refuse",
+            (State.UNDER_EVALUATION,),
+            State.REFUSED,
+            "application.refused",
+            reason_required=True,
+        ),
+        Transition(
+            "withdraw",
+            (State.DRAFT, State.SUBMITTED, State.INCOMPLETE, State.UNDER_EVALUATION),
+            State.WITHDRAWN,
+            "application.withdrawn",
+        ),
+    ],
+)
+
+DocumentKind = models.TextChoices(
+    "DocumentKind", [(d.code.upper(), (d.code, _(d.title))) for d in REQUIRED_DOCUMENTS]
+)
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related("organization", "organization__region")
+
+    def of_fiscal_year(self, fiscal_year: FiscalYear):
+        return self.filter(fiscal_year=fiscal_year.start_year)
+
+
+class Application(Record):
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    fiscal_year = fiscal.fiscal_year_field()
+    stream = models.PositiveSmallIntegerField(_("volet"), choices=Stream.choices)
+    kind = models.CharField(
+        _("type de demande"), max_length=10, choices=Kind.choices, default=Kind.INITIAL
+    )
+    state = models.CharField(
+        _("état"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    deadline_at = models.DateTimeField(
+        _("date et heure limites de dépôt"),
+        help_text=_("Date et heure indiquées dans les consignes remises à l'organisme (5.1)."),
+    )
+    submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True, editable=False)
+    priority = models.PositiveSmallIntegerField(
+        _("priorité (5.2)"), choices=Priority.choices, null=True, blank=True, editable=False
+    )
+    annual_general_meeting_held = models.BooleanField(
+        _("assemblée générale annuelle tenue"), default=True
+    )
+    last_statements = models.ForeignKey(
+        "organizations.FinancialStatements",
+        verbose_name=_("états financiers du dernier exercice complété"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Source de l'actif net non affecté et des dépenses totales (6.1.3)."),
+    )
+    estimated_operating_costs = models.DecimalField(
+        _("coûts estimés de fonctionnement de l'année visée"),
+        max_digits=12,
+        decimal_places=2,
+        default=ZERO,
+        help_text=_("Selon les prévisions budgétaires de l'année visée (6.1.4)."),
+    )
+    other_public_funding = models.DecimalField(
+        _("autres aides publiques du Québec et du Canada"),
+        max_digits=12,
+        decimal_places=2,
+        default=ZERO,
+        help_text=_("Prévues pour l'année visée, autres que ce programme (6.1.4)."),
+    )
+    quebec_government_funding_other = models.DecimalField(
+        _("autres aides du gouvernement du Québec"),
+        max_digits=12,
+        decimal_places=2,
+        default=ZERO,
+        help_text=_("Prévues pour l'année visée, autres que ce programme (clause 8)."),
+    )
+    territory_attached_organizations = models.PositiveIntegerField(
+        _("organismes rattachés sur le territoire"), null=True, blank=True
+    )
+    territory_immigrant_population = models.PositiveIntegerField(
+        _("personnes immigrantes sur le territoire"), null=True, blank=True
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
+    workflow: ClassVar[Workflow] = WORKFLOW
+
+    class Meta:
+        verbose_name = _("demande d'aide financière")
+        verbose_name_plural = _("demandes d'aide financière")
+        ordering = ["-fiscal_year", "organization__legal_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "fiscal_year", "stream"],
+                name="application_one_per_organization_year_stream",
+                violation_error_message=_(
+                    "Cet organisme a déjà une demande pour cet exercice financier et ce volet."
+                ),
+            ),
+            fiscal.fiscal_year_check("fiscal_year", "application_fiscal_year_range"),
+            models.CheckConstraint(
+                condition=Q(stream__in=Stream.values),
+                name="application_stream_valid",
+                violation_error_message=_("Le volet doit être 1 ou 2."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=State.values),
+                name="application_state_valid",
+                violation_error_message=_("État de demande inconnu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[State.DRAFT, State.WITHDRAWN])
+                | Q(submitted_at__isnull=False),
+                name="application_submitted_has_date",
+                violation_error_message=_("Une demande déposée doit avoir sa date de dépôt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_operating_costs__gte=0)
+                & Q(other_public_funding__gte=0)
+                & Q(quebec_government_funding_other__gte=0),
+                name="application_amounts_not_negative",
+                violation_error_message=_("Les montants ne peuvent pas être négatifs."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Demande de %(organization)s, %(fiscal_year)s, volet %(stream)s") % {
+            "organization": self.organization.legal_name,
+            "fiscal_year": self.fiscal_year_label,
+            "stream": self.stream,
+        }
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal.label(self.fiscal_year)
+
+    def get_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.fiscal_year)
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.fiscal_year)
+
+    def compute_priority(self) -> int:
+        """The tier of clause 5.2, from the organization's records (same order as the rules)."""
+        org = self.organization
+        if org.refugee_reception:
+            return Priority.REFUGEE_RECEPTION
+        if self.stream == Stream.NATIONAL_GROUPING:
+            return Priority.NATIONAL_GROUPING
+        if org.attached_to_ministry:
+            return Priority.ALREADY_ATTACHED
+        return Priority.NEW_ATTACHMENT
+
+
+class ApplicationDocument(StoredDocument):
+    """One version of one of the nine documents of clause 5.1; versions are never replaced."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    scope_path: ClassVar[str | None] = "application__organization"
+
+    class Meta:
+        verbose_name = _("document de la demande")
+        verbose_name_plural = _("documents des demandes")
+        ordering = ["application", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "number"],
+                name="application_document_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="application_document_version_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values),
+                name="application_document_kind_valid",
+            ),
+        ]
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.application.fiscal_year)

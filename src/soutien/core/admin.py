@@ -1,0 +1,140 @@
+"""Back-office building blocks: scoped, never deleting, optimistic locking, read-only history."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from soutien.rules import FiscalYear
+
+from .models import STALE_MESSAGE, JournalEntry
+
+RECORD_READONLY = ("created_at", "updated_at", "retention_until")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the person saw; saving over a newer version is refused."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk is not None and seen is not None:
+            current = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != seen:
+                raise ValidationError(STALE_MESSAGE, code="stale")
+            # Record.save checks it again atomically, in case someone saves meanwhile.
+            self.instance.version = seen
+        return cleaned
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Base admin of business records: scoped queryset, no delete, read-only history."""
+
+    form = VersionedForm
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj)]
+        workflow = getattr(self.model, "workflow", None)
+        if workflow is not None and workflow.field not in fields:
+            fields.insert(0, workflow.field)
+        names = {f.name for f in self.model._meta.fields}
+        return fields + [f for f in RECORD_READONLY if f in names and f not in fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        obj.save_as(request.user)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+def fiscal_year_filter(field: str, title=None) -> type[admin.SimpleListFilter]:
+    """A list filter on a fiscal-year column (start year), shown as « 2019-2020 »."""
+
+    class FiscalYearFilter(admin.SimpleListFilter):
+        parameter_name = field.replace("__", "_")
+
+        def lookups(self, request, model_admin):
+            years = (
+                model_admin.get_queryset(request)
+                .order_by()
+                .values_list(field, flat=True)
+                .distinct()
+            )
+            return [(str(y), FiscalYear(y).label) for y in sorted(set(years), reverse=True) if y]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value and value.isdigit():
+                return queryset.filter(**{field: int(value)})
+            return queryset
+
+    FiscalYearFilter.title = title or _("exercice financier")
+    return FiscalYearFilter
+
+
+def download_link(document, url_name: str):
+    if document is None or document.pk is None:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a>', reverse(url_name, args=[document.pk]), document.original_name
+    )
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    """The journal is append-only: read-only here."""
+
+    list_display = ("at", "action", "subject_repr", "from_state", "to_state", "actor_email")
+    list_filter = ("action",)
+    search_fields = ("subject_repr", "action", "organization__legal_name", "organization__neq")
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    @admin.display(description=_("auteur"), ordering="actor__email")
+    def actor_email(self, entry):
+        return entry.actor.email if entry.actor else "—"

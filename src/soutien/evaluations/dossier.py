@@ -1,0 +1,143 @@
+"""From an application's records to the rules' dossier JSON (the contract of
+`soutien-mission evaluate`), and back through `soutien.rules`."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from soutien.accountability.debts import commitments_respected, organization_debt
+from soutien.applications.models import Application, Stream
+from soutien.rules import FiscalYear, evaluate
+from soutien.rules.amount import AmountError
+from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
+from soutien.rules.norms import NoNormsInForce
+
+from .models import Evaluation
+
+CENT = Decimal("0.01")
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    """Money as Decimal with two places: the snapshot reads back exactly as written."""
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def application_date(application: Application) -> date:
+    """The date the application was presented (clause 3), in Québec's time zone."""
+    moment = application.submitted_at or timezone.now()
+    return timezone.localdate(moment)
+
+
+def build_dossier(application: Application, *, evaluation: Evaluation | None = None) -> dict:
+    """The dossier JSON of the rules, from the records as they are now.
+
+    Money stays Decimal. `statements` (not read by the rules) says which of the
+    organization's own financial statements the finances came from.
+    """
+    organization = application.organization
+    day = application_date(application)
+    statements = application.last_statements
+    if statements is None:
+        raise ValidationError(
+            {
+                "last_statements": _(
+                    "Les états financiers du dernier exercice complété de l'organisme sont "
+                    "requis pour évaluer la demande (6.1.3)."
+                )
+            },
+            code="statements_required",
+        )
+    board = [member for member in organization.board_members.all() if member.sits_on(day)]
+    debt, repayment = organization_debt(organization.pk)
+    organization_json: dict[str, Any] = {
+        "legal_form": organization.legal_form,
+        "incorporation_date": organization.incorporation_date.isoformat(),
+        "head_office_in_quebec": organization.head_office_in_quebec,
+        "majority_of_activities_in_quebec": organization.majority_of_activities_in_quebec,
+        "excluded_category": organization.excluded_category or None,
+        "annual_general_meeting_held": application.annual_general_meeting_held,
+        "debt_to_ministry": _cents(debt),
+        "repayment_agreement": repayment.value,
+        "commitments_respected_last_3_years": commitments_respected(organization.pk, on=day),
+        "board": [
+            {
+                "domiciled_in_quebec": member.domiciled_in_quebec,
+                "status": member.status,
+                "volunteer": member.volunteer,
+            }
+            for member in board
+        ],
+        "refugee_reception": organization.refugee_reception,
+        "refugees_received_per_year": organization.refugees_received_per_year,
+        "attached_to_ministry": organization.attached_to_ministry,
+        "transferred_from_other_ministry": organization.transferred_from_other_ministry,
+        "historic_funding": _cents(organization.historic_funding),
+    }
+    if application.stream == Stream.NATIONAL_GROUPING:
+        organization_json["member_regions"] = sorted(
+            {
+                member.region_id
+                for member in organization.grouping_members.all()
+                if member.left_on is None or member.left_on >= day
+            }
+        )
+    data: dict[str, Any] = {
+        "id": application.pk,
+        "fiscal_year": FiscalYear(application.fiscal_year).label,
+        "application_date": day.isoformat(),
+        "stream": application.stream,
+        "organization": organization_json,
+        "finances": {
+            "estimated_operating_costs": _cents(application.estimated_operating_costs),
+            "other_public_funding": _cents(application.other_public_funding),
+            "quebec_government_funding_other": _cents(application.quebec_government_funding_other),
+            "unrestricted_net_assets": _cents(statements.unrestricted_net_assets),
+            "total_expenses": _cents(statements.total_expenses),
+        },
+        "statements": {
+            "id": statements.pk,
+            "period_start": statements.period_start.isoformat(),
+            "period_end": statements.period_end.isoformat(),
+        },
+    }
+    if (
+        application.territory_attached_organizations is not None
+        and application.territory_immigrant_population is not None
+    ):
+        data["territory"] = {
+            "attached_organizations": application.territory_attached_organizations,
+            "immigrant_population": application.territory_immigrant_population,
+        }
+    if evaluation is not None:
+        if evaluation.judgments:
+            data["judgments"] = evaluation.judgments
+        if application.stream == Stream.NATIONAL_GROUPING:
+            data["stream2_amount"] = _cents(evaluation.stream2_amount)
+            data["stream2_justification"] = evaluation.stream2_justification
+        if evaluation.surplus_revision_amount is not None:
+            data["surplus_revision"] = {
+                "amount": _cents(evaluation.surplus_revision_amount),
+                "justification": evaluation.surplus_revision_justification,
+            }
+    return data
+
+
+def run_rules(dossier: dict) -> dict:
+    """Evaluate a dossier JSON with `soutien.rules`; a refusal becomes a ValidationError."""
+    try:
+        return evaluation_to_json(evaluate(parse_dossier(dossier)))
+    except (DossierError, NoNormsInForce, AmountError) as error:
+        raise ValidationError(error.message, code="rules_refused") from None
+
+
+def evaluate_application(application: Application, *, evaluation: Evaluation | None = None):
+    """(facts, result) for an application: the dossier built from its records, and the rules'
+    JSON result."""
+    facts = build_dossier(application, evaluation=evaluation)
+    return facts, run_rules(facts)

@@ -1,0 +1,225 @@
+"""Evaluations (a snapshot of what the rules were given and what they said) and decisions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from soutien.core.jsonutil import DecimalDecoder, DecimalEncoder
+from soutien.core.models import Record, ScopedQuerySet
+from soutien.core.workflow import Transition, Workflow
+from soutien.rules import FiscalYear
+
+ZERO = Decimal("0")
+
+
+class Eligibility(models.TextChoices):
+    ELIGIBLE = "eligible", _("Admissible")
+    INELIGIBLE = "ineligible", _("Non admissible")
+    TO_VERIFY = "to_verify", _("À vérifier")
+
+
+class State(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("En cours")
+    COMPLETED = "completed", _("Terminée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+WORKFLOW = Workflow(
+    "evaluation",
+    State,
+    initial=State.IN_PROGRESS,
+    transitions=[
+        Transition("complete", (State.IN_PROGRESS,), State.COMPLETED, "evaluation.completed"),
+        Transition(
+            "cancel",
+            (State.IN_PROGRESS,),
+            State.CANCELLED,
+            "evaluation.cancelled",
+            reason_required=True,
+        ),
+    ],
+)
+
+
+def _json_field(verbose_name, **kwargs):
+    return models.JSONField(verbose_name, encoder=DecimalEncoder, decoder=DecimalDecoder, **kwargs)
+
+
+class EvaluationQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related(
+            "application",
+            "application__organization",
+            "application__organization__region",
+            "advisor",
+        )
+
+
+class Evaluation(Record):
+    """The advisor's evaluation of an application (5.2), kept as it was decided.
+
+    `facts` is the exact dossier JSON given to `soutien.rules` (contract of
+    `soutien-mission evaluate`), `result` the exact JSON it returned, `norms_version` the
+    version of the norms applied: replaying `facts` with that version explains the amount.
+    """
+
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    state = models.CharField(
+        _("état"), max_length=20, choices=State.choices, default=State.IN_PROGRESS, editable=False
+    )
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("conseillère ou conseiller"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    started_at = models.DateTimeField(_("commencée le"))
+    completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True, editable=False)
+    # The advisor's judgments and adjustments, inputs of the rules.
+    judgments = _json_field(
+        _("jugements de la conseillère ou du conseiller"),
+        default=dict,
+        blank=True,
+        help_text=_("Par code de critère : {« met » : vrai ou faux, « justification » : texte}."),
+    )
+    stream2_amount = models.DecimalField(
+        _("montant fixé (volet 2, 6.1.2)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    stream2_justification = models.TextField(_("justification du montant (volet 2)"), blank=True)
+    surplus_revision_amount = models.DecimalField(
+        _("révision à la baisse (6.1.3)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    surplus_revision_justification = models.TextField(
+        _("justification de la révision (6.1.3)"), blank=True
+    )
+    # The snapshot, written by `compute_evaluation`.
+    computed_at = models.DateTimeField(_("calculée le"), null=True, blank=True, editable=False)
+    norms_version = models.CharField(
+        _("version des normes"), max_length=40, blank=True, editable=False
+    )
+    facts = _json_field(_("faits soumis aux règles"), null=True, blank=True, editable=False)
+    result = _json_field(_("résultat des règles"), null=True, blank=True, editable=False)
+    eligibility = models.CharField(
+        _("admissibilité"), max_length=20, choices=Eligibility.choices, blank=True, editable=False
+    )
+    amount = models.DecimalField(
+        _("montant calculé"), max_digits=12, decimal_places=2, null=True, blank=True, editable=False
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = EvaluationQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = None  # internal to the ministry
+    workflow: ClassVar[Workflow] = WORKFLOW
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(state=State.IN_PROGRESS),
+                name="evaluation_one_in_progress_per_application",
+                violation_error_message=_("Une évaluation est déjà en cours pour cette demande."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="evaluation_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(stream2_amount__isnull=True) | Q(stream2_amount__gte=0))
+                & (Q(surplus_revision_amount__isnull=True) | Q(surplus_revision_amount__gt=0)),
+                name="evaluation_adjustments_valid",
+                violation_error_message=_(
+                    "Le montant fixé ne peut pas être négatif et une révision doit être positive."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=State.COMPLETED)
+                | Q(completed_at__isnull=False, result__isnull=False, amount__isnull=False),
+                name="evaluation_completed_has_result",
+                violation_error_message=_("Une évaluation terminée doit avoir son résultat."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Évaluation n° %(id)s") % {"id": self.pk}
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.application.fiscal_year)
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Aide accordée")
+    REFUSED = "refused", _("Aide refusée")
+
+
+class DecisionQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related(
+            "application", "application__organization", "application__organization__region"
+        )
+
+
+class Decision(Record):
+    """The selection decision communicated to the organization (5.2)."""
+
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="decision",
+    )
+    evaluation = models.OneToOneField(
+        Evaluation, verbose_name=_("évaluation"), on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(_("décision"), max_length=10, choices=Outcome.choices)
+    amount = models.DecimalField(_("montant accordé"), max_digits=12, decimal_places=2)
+    reason = models.TextField(_("motifs"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"))
+    communicated_on = models.DateField(_("communiquée le"), null=True, blank=True)
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = DecisionQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "application__organization"
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="decision_amount_not_negative",
+                violation_error_message=_("Le montant accordé ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=Outcome.REFUSED) | Q(amount=0),
+                name="decision_refused_has_no_amount",
+                violation_error_message=_("Une aide refusée n'a pas de montant."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Décision n° %(id)s") % {"id": self.pk}
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.application.fiscal_year)

@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+import pytest
+
+from soutien.budget import actions
+from soutien.budget.models import BudgetEnvelope
+from soutien.rules import FiscalYear
+from tests.agreements.test_agreements import signed
+from tests.factories import at, make_representative, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_envelope_shows_what_agreements_commit():
+    _advisor, _agreement = signed()
+    manager = make_user("manager")
+    envelope = actions.open_envelope(
+        fiscal_year=FiscalYear(2019),
+        stream=1,
+        amount=Decimal("100000"),
+        by=manager,
+        at=at(2019, 3, 1),
+    )
+    actions.approve_envelope(envelope, by=manager, at=at(2019, 4, 2))
+    row = BudgetEnvelope.objects.with_commitments().get(pk=envelope.pk)
+    assert row.committed == Decimal("27652")
+    assert row.state == "approved"
+
+
+def test_envelopes_are_for_ministry_staff_only():
+    _advisor, agreement = signed()
+    actions.open_envelope(
+        fiscal_year=FiscalYear(2019), stream=1, amount=Decimal("1"), by=None, at=at(2019, 3, 1)
+    )
+    assert not BudgetEnvelope.objects.for_user(make_representative(agreement.organization)).exists()
+    assert BudgetEnvelope.objects.for_user(make_user()).count() == 1
