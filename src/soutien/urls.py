@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from soutien.agreements.models import AgreementDocument
 from soutien.applications.models import ApplicationDocument
@@ -12,6 +12,9 @@ admin.site.index_title = "Gestion du programme"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("compte/", include("soutien.accounts.urls")),
+    path("espace/", include("soutien.applications.portal_urls")),
+    path("ministere/", include("soutien.evaluations.workspace_urls")),
     path(
         "documents/demandes/<int:pk>/",
         views.download,

@@ -1,12 +1,18 @@
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from soutien.rules import all_norms
 
 from .files import private_storage
+from .models import is_ministry_staff
 
 
 def home(request):
+    """A signed-in person goes to their own space; a visitor sees what the program is."""
+    if request.user.is_authenticated:
+        return redirect(
+            "workspace:dashboard" if is_ministry_staff(request.user) else "portal:dashboard"
+        )
     return render(request, "core/home.html", {"norms": all_norms()})
 
 
