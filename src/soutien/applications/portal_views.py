@@ -6,5 +6,5 @@ from soutien.organizations.models import Organization
 
 @login_required
 def dashboard(request):
-    organizations = Organization.objects.for_user(request.user).order_by("name")
+    organizations = Organization.objects.for_user(request.user).order_by("legal_name")
     return render(request, "applications/dashboard.html", {"organizations": organizations})
