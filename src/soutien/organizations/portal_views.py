@@ -33,6 +33,11 @@ from .models import BoardMember, EligibilitySelfCheck, GroupingMember, Membershi
 HISTORY_LENGTH = 15
 
 
+def _sits(member: BoardMember, today) -> bool:
+    """On the board today; a member removed today no longer counts."""
+    return member.term_start <= today and (member.term_end is None or member.term_end > today)
+
+
 def _organization(request, pk: int) -> Organization:
     return get_object_or_404(
         Organization.objects.for_user(request.user).select_related("region"), pk=pk
@@ -93,7 +98,7 @@ def _history(organization: Organization) -> list[dict]:
 def profile(request, pk: int):
     organization = _organization(request, pk)
     today = timezone.localdate()
-    board = [m for m in organization.board_members.all() if m.sits_on(today)]
+    board = [m for m in organization.board_members.all() if _sits(m, today)]
     return render(
         request,
         "organizations/profile.html",
@@ -152,8 +157,8 @@ def board(request, pk: int):
         .filter(organization=organization)
         .order_by("full_name", "pk")
     )
-    current = [m for m in members if m.sits_on(today)]
-    former = [m for m in members if not m.sits_on(today)]
+    current = [m for m in members if _sits(m, today)]
+    former = [m for m in members if not _sits(m, today)]
     return render(
         request,
         "organizations/board.html",
@@ -251,7 +256,7 @@ def grouping_members(request, pk: int):
         .select_related("region")
         .order_by("name", "pk")
     )
-    current = [m for m in members if m.left_on is None or m.left_on >= today]
+    current = [m for m in members if m.left_on is None or m.left_on > today]
     former = [m for m in members if m not in current]
     regions = sorted({m.region_id for m in current})
     return render(

@@ -102,7 +102,11 @@ def self_check_day(fiscal_year: FiscalYear, today: date) -> date:
 
 def initial_answers(organization: Organization, *, on: date) -> dict[str, Any]:
     """Answers pre-filled from the organization's profile."""
-    board = [m for m in organization.board_members.all() if m.sits_on(on)]
+    board = [
+        m
+        for m in organization.board_members.all()
+        if m.term_start <= on and (m.term_end is None or m.term_end > on)
+    ]
     qualified = sum(
         1
         for m in board
@@ -112,7 +116,7 @@ def initial_answers(organization: Organization, *, on: date) -> dict[str, Any]:
         {
             m.region_id
             for m in organization.grouping_members.all()
-            if m.left_on is None or m.left_on >= on
+            if m.left_on is None or m.left_on > on
         }
     )
     years = covered_fiscal_years()
