@@ -9,6 +9,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names)
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "soutien.core",
     "soutien.accounts",
     "soutien.organizations",
@@ -56,6 +58,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Login throttling (django-axes): the throttle backend comes first; it refuses any attempt for
+# an email address that failed too often from the same address, then Django's backend
+# authenticates.
+AUTHENTICATION_BACKENDS = [
+    "soutien.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SOUTIEN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SOUTIEN_LOGIN_COOLOFF_MINUTES", "15")))
+# Lock the pair (email, IP address): an attacker cannot lock a person out from everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_USERNAME_CALLABLE = "soutien.accounts.backends.attempted_email"
+AXES_VERBOSE = False
+
+# Signed links sent by email: email confirmation and colleague invitations (seconds).
+ACCOUNT_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
+INVITATION_MAX_AGE = 14 * 24 * 3600
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -67,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login attempt into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "soutien.urls"
@@ -132,6 +157,15 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Soutien à la mission <ne-pas-repondre@soutien-mission.invalid>"
+)
+# SMTP by settings: DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True

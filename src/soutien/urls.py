@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("compte/", include("soutien.accounts.urls")),
+    path("espace/organisme/", include("soutien.organizations.portal_urls")),
     path("espace/", include("soutien.applications.portal_urls")),
     path("ministere/", include("soutien.evaluations.workspace_urls")),
     path(

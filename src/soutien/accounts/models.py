@@ -85,6 +85,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Décochez plutôt que de supprimer le compte : rien n'est supprimé."),
     )
     date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        _("adresse courriel confirmée le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Un compte créé en ligne reste inactif tant que la personne n'a pas ouvert le lien "
+            "de confirmation reçu par courriel."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = UserManager()
@@ -116,6 +125,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def awaits_email_confirmation(self) -> bool:
+        """Registered online and has not yet opened the confirmation link."""
+        return not self.is_active and self.email_confirmed_at is None and self.has_usable_password()
 
     def get_full_name(self):
         return self.full_name

@@ -1,13 +1,31 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inscription/", views.register, name="register"),
+    path("inscription/courriel-envoye/", views.register_done, name="register_done"),
+    path("confirmation/<str:token>/", views.confirm, name="confirm"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/courriel-envoye/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

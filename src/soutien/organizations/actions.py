@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soutien.accounts.emails import send_after_commit
 from soutien.accounts.models import Role, User
+from soutien.accounts.tokens import BadLink, confirmation_token, make_token, read_token
 from soutien.core.models import JournalEntry
+from soutien.rules import evaluate
+from soutien.rules.amount import AmountError
+from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
+from soutien.rules.norms import NoNormsInForce
 
-from .models import Membership, Organization
+from . import selfcheck as selfcheck_rules
+from .models import (
+    BoardMember,
+    EligibilitySelfCheck,
+    GroupingMember,
+    Invitation,
+    Membership,
+    Organization,
+)
+
+INVITATION_SALT = "soutien.organizations.invitation"
 
 
 class ImportRefused(ValidationError):
@@ -96,3 +115,360 @@ def link_representative(
         data={"user": user.email},
     )
     return membership
+
+
+# --- The organizations' portal (issue 4) ---------------------------------------------
+
+
+def _absolute(base_url: str, name: str, **kwargs) -> str:
+    return base_url.rstrip("/") + reverse(name, kwargs=kwargs)
+
+
+@transaction.atomic
+def register_representative(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    organization_data: Mapping[str, Any],
+    at: datetime,
+    base_url: str,
+) -> User:
+    """A representative registers their organization online.
+
+    The account stays inactive until the person opens the confirmation link sent by email;
+    the organization is registered and linked to the account in the same transaction.
+    """
+    user = User(
+        email=User.objects.normalize_email(email).strip().lower(),
+        full_name=full_name.strip(),
+        role=Role.REPRESENTATIVE,
+        is_active=False,
+        date_joined=at,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    organization = register_organization(data=organization_data, by=user, at=at)
+    link_representative(user, organization, by=user, at=at)
+    send_after_commit(
+        to=user.email,
+        subject_template="accounts/emails/confirmation_subject.txt",
+        body_template="accounts/emails/confirmation.txt",
+        context={
+            "user": user,
+            "organization": organization,
+            "link": _absolute(base_url, "accounts:confirm", token=confirmation_token(user)),
+            "days": settings.ACCOUNT_CONFIRMATION_MAX_AGE // 86400,
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def confirm_email(user: User, *, at: datetime) -> User:
+    """The person opened the confirmation link: the account becomes active."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = at
+        user.is_active = True
+        user.save(update_fields=["email_confirmed_at", "is_active"])
+    return user
+
+
+@transaction.atomic
+def invite_colleague(
+    organization: Organization, *, email: str, by: User, at: datetime, base_url: str
+) -> Invitation:
+    """A member invites a colleague of the same organization; the link is sent by email."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if Membership.objects.filter(
+        organization=organization, user__email__iexact=email, is_active=True
+    ).exists():
+        raise ValidationError(
+            {"email": _("Cette personne est déjà membre de l'organisme.")}, code="already_member"
+        )
+    invitation = Invitation(organization=organization, email=email, invited_by=by, sent_at=at)
+    invitation.validate()
+    invitation.save_as(by)
+    JournalEntry.write(
+        organization, "organization.colleague_invited", by=by, at=at, data={"email": email}
+    )
+    token = make_token({"invitation": invitation.pk, "email": email}, salt=INVITATION_SALT)
+    send_after_commit(
+        to=email,
+        subject_template="organizations/emails/invitation_subject.txt",
+        body_template="organizations/emails/invitation.txt",
+        context={
+            "invitation": invitation,
+            "organization": organization,
+            "by": by,
+            "link": _absolute(base_url, "accounts:invitation", token=token),
+            "days": settings.INVITATION_MAX_AGE // 86400,
+        },
+    )
+    return invitation
+
+
+def read_invitation_token(token: str) -> Invitation:
+    """The invitation a link names; BadLink when altered or too old."""
+    payload = read_token(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(pk=payload.get("invitation"), email=payload.get("email"))
+        .first()
+    )
+    if invitation is None:
+        raise BadLink(expired=False)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation,
+    *,
+    at: datetime,
+    user: User | None = None,
+    full_name: str = "",
+    password: str = "",
+) -> Membership:
+    """The invited person joins the organization: with their existing account (signed in with
+    the invited email), or with a new account whose email the link has just confirmed."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            _("Cette invitation a déjà été acceptée. Connectez-vous pour accéder à l'organisme."),
+            code="already_accepted",
+        )
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                _("Un compte existe déjà pour cette adresse : connectez-vous pour accepter."),
+                code="account_exists",
+            )
+        user = User(
+            email=invitation.email,
+            full_name=full_name.strip(),
+            role=Role.REPRESENTATIVE,
+            is_active=True,
+            email_confirmed_at=at,
+            date_joined=at,
+        )
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _(
+                "Cette invitation a été envoyée à %(email)s. Connectez-vous avec cette adresse "
+                "pour l'accepter."
+            )
+            % {"email": invitation.email},
+            code="wrong_account",
+        )
+    membership = Membership.objects.filter(user=user, organization=invitation.organization).first()
+    if membership is not None and membership.is_active:
+        raise ValidationError(_("Vous êtes déjà membre de cet organisme."), code="already_member")
+    if membership is not None:
+        membership.is_active = True
+        membership.save_as(user)
+        JournalEntry.write(
+            invitation.organization,
+            "organization.representative_linked",
+            by=user,
+            at=at,
+            data={"user": user.email},
+        )
+    else:
+        membership = link_representative(user, invitation.organization, by=user, at=at)
+    invitation.accepted_at = at
+    invitation.accepted_by = user
+    invitation.save_as(user)
+    return membership
+
+
+def _apply(record, data: Mapping[str, Any], seen_version: int | None) -> list[str]:
+    changed = [name for name, value in data.items() if getattr(record, name) != value]
+    for name, value in data.items():
+        setattr(record, name, value)
+    if seen_version is not None:
+        record.version = seen_version
+    return changed
+
+
+@transaction.atomic
+def update_organization(
+    organization: Organization,
+    *,
+    data: Mapping[str, Any],
+    seen_version: int,
+    by: User,
+    at: datetime,
+) -> Organization:
+    """Change the organization's profile; StaleRecord if someone saved it meanwhile."""
+    changed = _apply(organization, data, seen_version)
+    organization.full_clean()
+    organization.save_as(by)
+    JournalEntry.write(
+        organization, "organization.profile_updated", by=by, at=at, data={"fields": changed}
+    )
+    return organization
+
+
+@transaction.atomic
+def add_board_member(
+    organization: Organization, *, data: Mapping[str, Any], by: User, at: datetime
+) -> BoardMember:
+    member = BoardMember(organization=organization, **data)
+    member.validate()
+    member.save_as(by)
+    JournalEntry.write(
+        member, "organization.board_member_added", by=by, at=at, data={"name": member.full_name}
+    )
+    return member
+
+
+@transaction.atomic
+def update_board_member(
+    member: BoardMember, *, data: Mapping[str, Any], seen_version: int, by: User, at: datetime
+) -> BoardMember:
+    changed = _apply(member, data, seen_version)
+    member.validate()
+    member.save_as(by)
+    JournalEntry.write(
+        member, "organization.board_member_changed", by=by, at=at, data={"fields": changed}
+    )
+    return member
+
+
+@transaction.atomic
+def end_board_term(
+    member: BoardMember, *, on: date, seen_version: int, by: User, at: datetime
+) -> BoardMember:
+    """A member leaves the board: the term ends (nothing is deleted)."""
+    if member.term_end is not None and member.term_end <= on:
+        raise ValidationError(_("Le mandat de ce membre est déjà terminé."), code="already_ended")
+    if on < member.term_start:
+        on = member.term_start
+    _apply(member, {"term_end": on}, seen_version)
+    member.validate()
+    member.save_as(by)
+    JournalEntry.write(
+        member, "organization.board_member_left", by=by, at=at, data={"term_end": on.isoformat()}
+    )
+    return member
+
+
+@transaction.atomic
+def add_grouping_member(
+    grouping: Organization, *, data: Mapping[str, Any], by: User, at: datetime
+) -> GroupingMember:
+    member = GroupingMember(grouping=grouping, **data)
+    member.validate()
+    member.save_as(by)
+    JournalEntry.write(
+        member, "organization.grouping_member_added", by=by, at=at, data={"name": member.name}
+    )
+    return member
+
+
+@transaction.atomic
+def update_grouping_member(
+    member: GroupingMember, *, data: Mapping[str, Any], seen_version: int, by: User, at: datetime
+) -> GroupingMember:
+    changed = _apply(member, data, seen_version)
+    member.validate()
+    member.save_as(by)
+    JournalEntry.write(
+        member, "organization.grouping_member_changed", by=by, at=at, data={"fields": changed}
+    )
+    return member
+
+
+@transaction.atomic
+def end_grouping_membership(
+    member: GroupingMember, *, on: date, seen_version: int, by: User, at: datetime
+) -> GroupingMember:
+    """A member organization leaves the grouping (nothing is deleted)."""
+    if member.left_on is not None and member.left_on <= on:
+        raise ValidationError(
+            _("Cet organisme ne fait déjà plus partie du regroupement."), code="already_left"
+        )
+    _apply(member, {"left_on": on}, seen_version)
+    member.validate()
+    member.save_as(by)
+    JournalEntry.write(
+        member, "organization.grouping_member_left", by=by, at=at, data={"left_on": on.isoformat()}
+    )
+    return member
+
+
+@transaction.atomic
+def start_selfcheck(organization: Organization, *, by: User, at: datetime) -> EligibilitySelfCheck:
+    """A new self-check, pre-filled from the organization's profile."""
+    selfcheck = EligibilitySelfCheck(
+        organization=organization,
+        started_by=by,
+        answers=selfcheck_rules.initial_answers(organization, on=timezone.localdate(at)),
+        created_at=at,
+    )
+    selfcheck.save_as(by)
+    return selfcheck
+
+
+@transaction.atomic
+def save_selfcheck_answers(
+    selfcheck: EligibilitySelfCheck,
+    *,
+    step: str,
+    answers: Mapping[str, Any],
+    seen_version: int,
+    by: User,
+    at: datetime,
+) -> EligibilitySelfCheck:
+    """Save one topic's answers; a result computed before is no longer valid."""
+    merged = {**selfcheck.answers, **answers}
+    merged["_steps"] = sorted({*selfcheck.answers.get("_steps", []), step})
+    _apply(
+        selfcheck,
+        {
+            "answers": merged,
+            "result": None,
+            "facts": None,
+            "norms_version": "",
+            "completed_at": None,
+        },
+        seen_version,
+    )
+    selfcheck.save_as(by)
+    return selfcheck
+
+
+@transaction.atomic
+def complete_selfcheck(
+    selfcheck: EligibilitySelfCheck, *, by: User, at: datetime
+) -> EligibilitySelfCheck:
+    """Run `soutien.rules` on the answers and keep the facts, the result and the norms."""
+    missing = selfcheck_rules.next_step(selfcheck.answers)
+    if missing is not None:
+        raise ValidationError(
+            _("Répondez d'abord à la section « %(step)s ».") % {"step": missing.title},
+            code="incomplete",
+        )
+    facts = selfcheck_rules.build_dossier(selfcheck, today=timezone.localdate(at))
+    try:
+        result = evaluation_to_json(evaluate(parse_dossier(facts)))
+    except (DossierError, NoNormsInForce, AmountError) as error:
+        raise ValidationError(error.message, code="rules_refused") from None
+    selfcheck.facts = facts
+    selfcheck.result = result
+    selfcheck.norms_version = result["norms"]
+    selfcheck.completed_at = at
+    selfcheck.save_as(by)
+    JournalEntry.write(
+        selfcheck,
+        "organization.selfcheck_completed",
+        by=by,
+        at=at,
+        data={"eligibility": result["eligibility"], "norms": result["norms"]},
+    )
+    return selfcheck

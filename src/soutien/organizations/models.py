@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from soutien.core.jsonutil import DecimalDecoder, DecimalEncoder
 from soutien.core.models import Record, ScopedQuerySet
 from soutien.rules.facts import BoardStatus, ExcludedCategory, LegalForm
 from soutien.rules.reporting import FinancialReportType
@@ -18,6 +20,8 @@ from soutien.rules.reporting import FinancialReportType
 from .validators import NEQ_PATTERN, REGION_PATTERN, validate_neq
 
 ZERO = Decimal("0")
+# Far above any organization's yearly volume: a larger figure is a typing error.
+REFUGEES_PER_YEAR_MAX = 100_000
 
 
 class LegalFormChoices(models.TextChoices):
@@ -127,6 +131,22 @@ class Organization(Record):
         on_delete=models.PROTECT,
         related_name="organizations",
     )
+    mission = models.TextField(
+        _("mission"),
+        blank=True,
+        help_text=_(
+            "La mission principale de l'organisme, en quelques phrases (clause 2 : objectif "
+            "général du programme)."
+        ),
+    )
+    services = models.TextField(
+        _("services offerts"),
+        blank=True,
+        help_text=_(
+            "Services d'accueil, de francisation, de soutien à l'installation et à l'inclusion, "
+            "projets en relations interculturelles (clause 3)."
+        ),
+    )
     head_office_in_quebec = models.BooleanField(_("siège au Québec"), default=True)
     majority_of_activities_in_quebec = models.BooleanField(
         _("majorité des activités au Québec"), default=True
@@ -150,7 +170,9 @@ class Organization(Record):
         ),
     )
     refugees_received_per_year = models.PositiveIntegerField(
-        _("personnes réfugiées accueillies par année"), default=0
+        _("personnes réfugiées accueillies par année"),
+        default=0,
+        validators=[MaxValueValidator(REFUGEES_PER_YEAR_MAX)],
     )
     transferred_from_other_ministry = models.BooleanField(
         _("transféré d'un autre ministère"), default=False
@@ -456,3 +478,87 @@ class FinancialStatements(Record):
             "organization": self.organization,
             "end": self.period_end.isoformat(),
         }
+
+
+class Invitation(Record):
+    """A member of an organization invites a colleague by email (a signed link)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("adresse courriel de la personne invitée"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invitée ou invité par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("envoyée le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acceptée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return _("Invitation de %(email)s à %(organization)s") % {
+            "email": self.email,
+            "organization": self.organization,
+        }
+
+
+class EligibilitySelfCheck(Record):
+    """What an organization answered to the eligibility self-check, and what the rules said.
+
+    `answers` is the questionnaire's state (see `selfcheck.STEPS`); `facts` the dossier JSON
+    given to `soutien.rules`; `result` its JSON result; `norms_version` the norms applied.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="self_checks",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("commencée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answers = models.JSONField(
+        _("réponses"), default=dict, blank=True, encoder=DecimalEncoder, decoder=DecimalDecoder
+    )
+    facts = models.JSONField(
+        _("faits soumis aux règles"),
+        null=True,
+        blank=True,
+        encoder=DecimalEncoder,
+        decoder=DecimalDecoder,
+    )
+    result = models.JSONField(
+        _("résultat"), null=True, blank=True, encoder=DecimalEncoder, decoder=DecimalDecoder
+    )
+    norms_version = models.CharField(_("version des normes"), max_length=40, blank=True)
+    completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("autoévaluation de l'admissibilité")
+        verbose_name_plural = _("autoévaluations de l'admissibilité")
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+
+    def __str__(self):
+        return _("Autoévaluation de %(organization)s") % {"organization": self.organization}
