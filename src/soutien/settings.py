@@ -132,6 +132,13 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Soutien à la mission <ne-pas-repondre@soutien.example>"
+)
+
+# Workspace (issue 5): default time given to an organization to answer a request for a
+# correction or more information (5.1); the advisor may change it per request.
+SOUTIEN_CORRECTION_DELAY_DAYS = int(os.environ.get("SOUTIEN_CORRECTION_DELAY_DAYS", 15))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
