@@ -25,10 +25,9 @@ from soutien.rules import FiscalYear
 from soutien.rules.facts import Territory
 from soutien.rules.text import french_money
 
-from .allocation import allocate
+from .allocation import Candidate, allocate
 from .models import AllocationLine, AllocationRun, BudgetEnvelope, RegionReference, RunState
 from .models import State as EnvelopeState
-from .allocation import Candidate
 
 
 @transaction.atomic
@@ -161,9 +160,7 @@ def candidates_for(fiscal_year: int, stream: int):
 
 
 @transaction.atomic
-def run_allocation(
-    envelope: BudgetEnvelope, *, by: User, at: datetime
-) -> AllocationRun:
+def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> AllocationRun:
     """Propose the allocation of an envelope among the dossiers evaluated eligible (5.2)."""
     require(by, Capability.ALLOCATE)
     if envelope.state == EnvelopeState.CLOSED:
@@ -296,9 +293,7 @@ def decision_reasons(evaluation: Evaluation, outcome: str, line: AllocationLine 
     result = evaluation.result or {}
     parts = []
     if outcome == Outcome.GRANTED:
-        parts.append(
-            str(_("Demande admissible : critères des clauses 2, 3 et 4 remplis."))
-        )
+        parts.append(str(_("Demande admissible : critères des clauses 2, 3 et 4 remplis.")))
         for line_json in result.get("amount_lines", []):
             parts.append(
                 _("Clause %(clause)s : %(label)s (%(value)s).")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from django.db import models
 from django.conf import settings
+from django.db import models
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -153,9 +153,7 @@ RUN_WORKFLOW = Workflow(
     RunState,
     initial=RunState.DRAFT,
     transitions=[
-        Transition(
-            "approve", (RunState.DRAFT,), RunState.APPROVED, "allocation_run.approved"
-        ),
+        Transition("approve", (RunState.DRAFT,), RunState.APPROVED, "allocation_run.approved"),
         Transition(
             "cancel",
             (RunState.DRAFT,),

@@ -254,7 +254,11 @@ def assign_advisor(
     require(by, Capability.ASSIGN)
     if advisor is not None and (not can(advisor, Capability.EVALUATE)):
         raise ValidationError(
-            {"advisor": _("Un dossier s'attribue à une conseillère ou un conseiller en partenariat.")},
+            {
+                "advisor": _(
+                    "Un dossier s'attribue à une conseillère ou un conseiller en partenariat."
+                )
+            },
             code="not_an_advisor",
         )
     previous = application.assigned_advisor
@@ -371,7 +375,8 @@ def request_information(
     )
     notify_organization(
         application.organization,
-        subject=_("Votre demande d'aide financière : %(kind)s") % {"kind": request.get_kind_display()},
+        subject=_("Votre demande d'aide financière : %(kind)s")
+        % {"kind": request.get_kind_display()},
         body=_(
             "Bonjour,\n\nLe ministère de l'Immigration a examiné votre demande d'aide financière "
             "au Programme Soutien à la mission (%(fiscal_year)s).\n\n%(message)s\n\n"

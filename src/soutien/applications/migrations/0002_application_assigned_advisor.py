@@ -6,21 +6,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
+        ("applications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='assigned_advisor',
-            field=models.ForeignKey(blank=True, editable=False, help_text='Attribué par la ou le gestionnaire du programme (espace du Ministère).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_applications', to=settings.AUTH_USER_MODEL, verbose_name='conseillère ou conseiller attitré'),
+            model_name="application",
+            name="assigned_advisor",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="Attribué par la ou le gestionnaire du programme (espace du Ministère).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assigned_applications",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="conseillère ou conseiller attitré",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalapplication',
-            name='assigned_advisor',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='Attribué par la ou le gestionnaire du programme (espace du Ministère).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='conseillère ou conseiller attitré'),
+            model_name="historicalapplication",
+            name="assigned_advisor",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                help_text="Attribué par la ou le gestionnaire du programme (espace du Ministère).",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="conseillère ou conseiller attitré",
+            ),
         ),
     ]

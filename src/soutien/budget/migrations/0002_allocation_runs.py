@@ -9,175 +9,598 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_application_assigned_advisor'),
-        ('budget', '0001_initial'),
-        ('evaluations', '0002_workspace_checks_requests_adjustments'),
-        ('organizations', '0002_load_regions'),
+        ("applications", "0002_application_assigned_advisor"),
+        ("budget", "0001_initial"),
+        ("evaluations", "0002_workspace_checks_requests_adjustments"),
+        ("organizations", "0002_load_regions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AllocationRun',
+            name="AllocationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('fiscal_year', models.PositiveSmallIntegerField(help_text='Exercice financier du gouvernement (du 1er avril au 31 mars), noté par son année de début.', validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2099)], verbose_name='exercice financier')),
-                ('stream', models.PositiveSmallIntegerField(choices=[(1, 'Volet 1'), (2, 'Volet 2')], verbose_name='volet')),
-                ('state', models.CharField(choices=[('draft', 'Proposée'), ('approved', 'Approuvée'), ('cancelled', 'Écartée')], default='draft', editable=False, max_length=20, verbose_name='état')),
-                ('envelope_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='enveloppe')),
-                ('committed', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='déjà engagé par des conventions en cours')),
-                ('available', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='disponible')),
-                ('requested', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montants demandés')),
-                ('funded', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montants financés')),
-                ('shortfall', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montant manquant')),
-                ('unused', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='solde non réparti')),
-                ('created_on', models.DateTimeField(verbose_name='préparée le')),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approuvée le')),
-                ('retention_until', models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au")),
-                ('approved_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approuvée par')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='préparée par')),
-                ('envelope', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocation_runs', to='budget.budgetenvelope', verbose_name='enveloppe')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Exercice financier du gouvernement (du 1er avril au 31 mars), noté par son année de début.",
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2099),
+                        ],
+                        verbose_name="exercice financier",
+                    ),
+                ),
+                (
+                    "stream",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Volet 1"), (2, "Volet 2")], verbose_name="volet"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Proposée"),
+                            ("approved", "Approuvée"),
+                            ("cancelled", "Écartée"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "envelope_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="enveloppe"),
+                ),
+                (
+                    "committed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        verbose_name="déjà engagé par des conventions en cours",
+                    ),
+                ),
+                (
+                    "available",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="disponible"),
+                ),
+                (
+                    "requested",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="montants demandés"
+                    ),
+                ),
+                (
+                    "funded",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="montants financés"
+                    ),
+                ),
+                (
+                    "shortfall",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="montant manquant"
+                    ),
+                ),
+                (
+                    "unused",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="solde non réparti"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(verbose_name="préparée le")),
+                (
+                    "approved_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="approuvée le"
+                    ),
+                ),
+                (
+                    "retention_until",
+                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approuvée par",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="préparée par",
+                    ),
+                ),
+                (
+                    "envelope",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocation_runs",
+                        to="budget.budgetenvelope",
+                        verbose_name="enveloppe",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "répartition de l'enveloppe",
-                'verbose_name_plural': "répartitions de l'enveloppe",
-                'ordering': ['-fiscal_year', 'stream', '-created_on'],
+                "verbose_name": "répartition de l'enveloppe",
+                "verbose_name_plural": "répartitions de l'enveloppe",
+                "ordering": ["-fiscal_year", "stream", "-created_on"],
             },
         ),
         migrations.CreateModel(
-            name='AllocationLine',
+            name="AllocationLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(verbose_name='rang')),
-                ('tier', models.PositiveSmallIntegerField(verbose_name='priorité (5.2)')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='montant évalué')),
-                ('funded', models.BooleanField(verbose_name='financé')),
-                ('attached_organizations', models.PositiveIntegerField(blank=True, null=True, verbose_name='autres organismes rattachés')),
-                ('immigrant_population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population immigrante')),
-                ('reference_is_demo', models.BooleanField(default=False, verbose_name='données fictives de démonstration')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocation_lines', to='applications.application', verbose_name='demande')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocation_lines', to='evaluations.evaluation', verbose_name='évaluation')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='budget.allocationrun', verbose_name='répartition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(verbose_name="rang")),
+                ("tier", models.PositiveSmallIntegerField(verbose_name="priorité (5.2)")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="montant évalué"
+                    ),
+                ),
+                ("funded", models.BooleanField(verbose_name="financé")),
+                (
+                    "attached_organizations",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="autres organismes rattachés"
+                    ),
+                ),
+                (
+                    "immigrant_population",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="population immigrante"
+                    ),
+                ),
+                (
+                    "reference_is_demo",
+                    models.BooleanField(
+                        default=False, verbose_name="données fictives de démonstration"
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocation_lines",
+                        to="applications.application",
+                        verbose_name="demande",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocation_lines",
+                        to="evaluations.evaluation",
+                        verbose_name="évaluation",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="budget.allocationrun",
+                        verbose_name="répartition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne de répartition',
-                'verbose_name_plural': 'lignes de répartition',
-                'ordering': ['run', 'position'],
+                "verbose_name": "ligne de répartition",
+                "verbose_name_plural": "lignes de répartition",
+                "ordering": ["run", "position"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAllocationRun',
+            name="HistoricalAllocationRun",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('fiscal_year', models.PositiveSmallIntegerField(help_text='Exercice financier du gouvernement (du 1er avril au 31 mars), noté par son année de début.', validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2099)], verbose_name='exercice financier')),
-                ('stream', models.PositiveSmallIntegerField(choices=[(1, 'Volet 1'), (2, 'Volet 2')], verbose_name='volet')),
-                ('state', models.CharField(choices=[('draft', 'Proposée'), ('approved', 'Approuvée'), ('cancelled', 'Écartée')], default='draft', editable=False, max_length=20, verbose_name='état')),
-                ('envelope_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='enveloppe')),
-                ('committed', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='déjà engagé par des conventions en cours')),
-                ('available', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='disponible')),
-                ('requested', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montants demandés')),
-                ('funded', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montants financés')),
-                ('shortfall', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montant manquant')),
-                ('unused', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='solde non réparti')),
-                ('created_on', models.DateTimeField(verbose_name='préparée le')),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approuvée le')),
-                ('retention_until', models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approved_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approuvée par')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='préparée par')),
-                ('envelope', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='budget.budgetenvelope', verbose_name='enveloppe')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Exercice financier du gouvernement (du 1er avril au 31 mars), noté par son année de début.",
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2099),
+                        ],
+                        verbose_name="exercice financier",
+                    ),
+                ),
+                (
+                    "stream",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Volet 1"), (2, "Volet 2")], verbose_name="volet"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Proposée"),
+                            ("approved", "Approuvée"),
+                            ("cancelled", "Écartée"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "envelope_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="enveloppe"),
+                ),
+                (
+                    "committed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        verbose_name="déjà engagé par des conventions en cours",
+                    ),
+                ),
+                (
+                    "available",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="disponible"),
+                ),
+                (
+                    "requested",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="montants demandés"
+                    ),
+                ),
+                (
+                    "funded",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="montants financés"
+                    ),
+                ),
+                (
+                    "shortfall",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="montant manquant"
+                    ),
+                ),
+                (
+                    "unused",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="solde non réparti"
+                    ),
+                ),
+                ("created_on", models.DateTimeField(verbose_name="préparée le")),
+                (
+                    "approved_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="approuvée le"
+                    ),
+                ),
+                (
+                    "retention_until",
+                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approuvée par",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="préparée par",
+                    ),
+                ),
+                (
+                    "envelope",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="budget.budgetenvelope",
+                        verbose_name="enveloppe",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical répartition de l'enveloppe",
-                'verbose_name_plural': "historical répartitions de l'enveloppe",
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical répartition de l'enveloppe",
+                "verbose_name_plural": "historical répartitions de l'enveloppe",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRegionReference',
+            name="HistoricalRegionReference",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('attached_organizations', models.PositiveIntegerField(verbose_name='autres organismes rattachés sur le territoire')),
-                ('immigrant_population', models.PositiveIntegerField(verbose_name='personnes immigrantes et de minorités ethnoculturelles sur le territoire')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source des données')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='données fictives de démonstration')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.region', verbose_name='région administrative')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                (
+                    "attached_organizations",
+                    models.PositiveIntegerField(
+                        verbose_name="autres organismes rattachés sur le territoire"
+                    ),
+                ),
+                (
+                    "immigrant_population",
+                    models.PositiveIntegerField(
+                        verbose_name="personnes immigrantes et de minorités ethnoculturelles sur le territoire"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=200, verbose_name="source des données"),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False, verbose_name="données fictives de démonstration"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organizations.region",
+                        verbose_name="région administrative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical données de référence régionales',
-                'verbose_name_plural': 'historical données de référence régionales',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical données de référence régionales",
+                "verbose_name_plural": "historical données de référence régionales",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RegionReference',
+            name="RegionReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('attached_organizations', models.PositiveIntegerField(verbose_name='autres organismes rattachés sur le territoire')),
-                ('immigrant_population', models.PositiveIntegerField(verbose_name='personnes immigrantes et de minorités ethnoculturelles sur le territoire')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source des données')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='données fictives de démonstration')),
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='reference', to='organizations.region', verbose_name='région administrative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                (
+                    "attached_organizations",
+                    models.PositiveIntegerField(
+                        verbose_name="autres organismes rattachés sur le territoire"
+                    ),
+                ),
+                (
+                    "immigrant_population",
+                    models.PositiveIntegerField(
+                        verbose_name="personnes immigrantes et de minorités ethnoculturelles sur le territoire"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=200, verbose_name="source des données"),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False, verbose_name="données fictives de démonstration"
+                    ),
+                ),
+                (
+                    "region",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reference",
+                        to="organizations.region",
+                        verbose_name="région administrative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'données de référence régionales',
-                'verbose_name_plural': 'données de référence régionales',
-                'ordering': ['region'],
+                "verbose_name": "données de référence régionales",
+                "verbose_name_plural": "données de référence régionales",
+                "ordering": ["region"],
             },
         ),
         migrations.AddConstraint(
-            model_name='allocationrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'approved')), fields=('fiscal_year', 'stream'), name='allocation_run_one_approved_per_year_stream', violation_error_message='Une répartition est déjà approuvée pour cet exercice financier et ce volet.'),
+            model_name="allocationrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "approved")),
+                fields=("fiscal_year", "stream"),
+                name="allocation_run_one_approved_per_year_stream",
+                violation_error_message="Une répartition est déjà approuvée pour cet exercice financier et ce volet.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationrun',
-            constraint=models.CheckConstraint(condition=models.Q(('funded__lte', models.F('available')), ('funded', 0), _connector='OR'), name='allocation_run_within_envelope', violation_error_message="La répartition dépasse l'enveloppe disponible."),
+            model_name="allocationrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("funded__lte", models.F("available")), ("funded", 0), _connector="OR"
+                ),
+                name="allocation_run_within_envelope",
+                violation_error_message="La répartition dépasse l'enveloppe disponible.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationrun',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'approved'), _negated=True), models.Q(('approved_at__isnull', False), ('approved_by__isnull', False)), _connector='OR'), name='allocation_run_approved_has_author', violation_error_message='Une répartition approuvée doit avoir son auteur.'),
+            model_name="allocationrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "approved"), _negated=True),
+                    models.Q(("approved_at__isnull", False), ("approved_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="allocation_run_approved_has_author",
+                violation_error_message="Une répartition approuvée doit avoir son auteur.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationrun',
-            constraint=models.CheckConstraint(condition=models.Q(('fiscal_year__gte', 2000), ('fiscal_year__lte', 2099)), name='allocation_run_fiscal_year_range', violation_error_message="L'exercice financier est hors de la plage permise."),
+            model_name="allocationrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fiscal_year__gte", 2000), ("fiscal_year__lte", 2099)),
+                name="allocation_run_fiscal_year_range",
+                violation_error_message="L'exercice financier est hors de la plage permise.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationline',
-            constraint=models.UniqueConstraint(fields=('run', 'application'), name='allocation_line_one_per_application'),
+            model_name="allocationline",
+            constraint=models.UniqueConstraint(
+                fields=("run", "application"), name="allocation_line_one_per_application"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationline',
-            constraint=models.UniqueConstraint(fields=('run', 'position'), name='allocation_line_unique_position'),
+            model_name="allocationline",
+            constraint=models.UniqueConstraint(
+                fields=("run", "position"), name="allocation_line_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='allocation_line_amount_not_negative'),
+            model_name="allocationline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="allocation_line_amount_not_negative"
+            ),
         ),
     ]

@@ -3,139 +3,404 @@
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import soutien.core.jsonutil
 from django.conf import settings
 from django.db import migrations, models
 
+import soutien.core.jsonutil
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_application_assigned_advisor'),
-        ('evaluations', '0001_initial'),
+        ("applications", "0002_application_assigned_advisor"),
+        ("evaluations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evaluation',
-            name='adjustments',
-            field=models.JSONField(blank=True, decoder=soutien.core.jsonutil.DecimalDecoder, default=list, editable=False, encoder=soutien.core.jsonutil.DecimalEncoder, help_text="Chaque ajustement permis par les normes (note 2 de 6.1.1, 6.1.2, 6.1.3) : type, montant, justification, auteur et date, dans l'ordre où ils ont été faits.", verbose_name='ajustements consignés'),
+            model_name="evaluation",
+            name="adjustments",
+            field=models.JSONField(
+                blank=True,
+                decoder=soutien.core.jsonutil.DecimalDecoder,
+                default=list,
+                editable=False,
+                encoder=soutien.core.jsonutil.DecimalEncoder,
+                help_text="Chaque ajustement permis par les normes (note 2 de 6.1.1, 6.1.2, 6.1.3) : type, montant, justification, auteur et date, dans l'ordre où ils ont été faits.",
+                verbose_name="ajustements consignés",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevaluation',
-            name='adjustments',
-            field=models.JSONField(blank=True, decoder=soutien.core.jsonutil.DecimalDecoder, default=list, editable=False, encoder=soutien.core.jsonutil.DecimalEncoder, help_text="Chaque ajustement permis par les normes (note 2 de 6.1.1, 6.1.2, 6.1.3) : type, montant, justification, auteur et date, dans l'ordre où ils ont été faits.", verbose_name='ajustements consignés'),
+            model_name="historicalevaluation",
+            name="adjustments",
+            field=models.JSONField(
+                blank=True,
+                decoder=soutien.core.jsonutil.DecimalDecoder,
+                default=list,
+                editable=False,
+                encoder=soutien.core.jsonutil.DecimalEncoder,
+                help_text="Chaque ajustement permis par les normes (note 2 de 6.1.1, 6.1.2, 6.1.3) : type, montant, justification, auteur et date, dans l'ordre où ils ont été faits.",
+                verbose_name="ajustements consignés",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalDocumentCheck',
+            name="HistoricalDocumentCheck",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('kind', models.CharField(max_length=30, verbose_name='document')),
-                ('present', models.BooleanField(default=False, verbose_name='présent')),
-                ('readable', models.BooleanField(default=False, verbose_name='lisible')),
-                ('adopted', models.BooleanField(default=False, verbose_name="adopté par le conseil d'administration")),
-                ('signed', models.BooleanField(default=False, verbose_name='signé')),
-                ('right_year', models.BooleanField(default=False, verbose_name='pour la bonne année')),
-                ('note', models.TextField(blank=True, verbose_name='remarque')),
-                ('checked_at', models.DateTimeField(verbose_name='vérifié le')),
-                ('retention_until', models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='applications.application', verbose_name='demande')),
-                ('checked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='vérifié par')),
-                ('document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='applications.applicationdocument', verbose_name='version examinée')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="document")),
+                ("present", models.BooleanField(default=False, verbose_name="présent")),
+                ("readable", models.BooleanField(default=False, verbose_name="lisible")),
+                (
+                    "adopted",
+                    models.BooleanField(
+                        default=False, verbose_name="adopté par le conseil d'administration"
+                    ),
+                ),
+                ("signed", models.BooleanField(default=False, verbose_name="signé")),
+                (
+                    "right_year",
+                    models.BooleanField(default=False, verbose_name="pour la bonne année"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="remarque")),
+                ("checked_at", models.DateTimeField(verbose_name="vérifié le")),
+                (
+                    "retention_until",
+                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="demande",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="vérifié par",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="applications.applicationdocument",
+                        verbose_name="version examinée",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical vérification d'un document",
-                'verbose_name_plural': 'historical vérifications des documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical vérification d'un document",
+                "verbose_name_plural": "historical vérifications des documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalInformationRequest',
+            name="HistoricalInformationRequest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('kind', models.CharField(choices=[('correction', 'Demande de correction'), ('information', 'Demande de renseignements')], max_length=20, verbose_name='type')),
-                ('message', models.TextField(verbose_name="message à l'organisme")),
-                ('deadline', models.DateField(verbose_name='réponse attendue au plus tard le')),
-                ('requested_at', models.DateTimeField(verbose_name='demandée le')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='réponse reçue le')),
-                ('retention_until', models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='applications.application', verbose_name='demande')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandée par')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Demande de correction"),
+                            ("information", "Demande de renseignements"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("message", models.TextField(verbose_name="message à l'organisme")),
+                ("deadline", models.DateField(verbose_name="réponse attendue au plus tard le")),
+                ("requested_at", models.DateTimeField(verbose_name="demandée le")),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="réponse reçue le"),
+                ),
+                (
+                    "retention_until",
+                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="demande",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandée par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical demande de correction ou de renseignements',
-                'verbose_name_plural': 'historical demandes de correction ou de renseignements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical demande de correction ou de renseignements",
+                "verbose_name_plural": "historical demandes de correction ou de renseignements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='InformationRequest',
+            name="InformationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('kind', models.CharField(choices=[('correction', 'Demande de correction'), ('information', 'Demande de renseignements')], max_length=20, verbose_name='type')),
-                ('message', models.TextField(verbose_name="message à l'organisme")),
-                ('deadline', models.DateField(verbose_name='réponse attendue au plus tard le')),
-                ('requested_at', models.DateTimeField(verbose_name='demandée le')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='réponse reçue le')),
-                ('retention_until', models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au")),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='information_requests', to='applications.application', verbose_name='demande')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandée par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Demande de correction"),
+                            ("information", "Demande de renseignements"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("message", models.TextField(verbose_name="message à l'organisme")),
+                ("deadline", models.DateField(verbose_name="réponse attendue au plus tard le")),
+                ("requested_at", models.DateTimeField(verbose_name="demandée le")),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="réponse reçue le"),
+                ),
+                (
+                    "retention_until",
+                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="information_requests",
+                        to="applications.application",
+                        verbose_name="demande",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandée par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de correction ou de renseignements',
-                'verbose_name_plural': 'demandes de correction ou de renseignements',
-                'ordering': ['-requested_at'],
+                "verbose_name": "demande de correction ou de renseignements",
+                "verbose_name_plural": "demandes de correction ou de renseignements",
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentCheck',
+            name="DocumentCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name="version de l'enregistrement")),
-                ('kind', models.CharField(max_length=30, verbose_name='document')),
-                ('present', models.BooleanField(default=False, verbose_name='présent')),
-                ('readable', models.BooleanField(default=False, verbose_name='lisible')),
-                ('adopted', models.BooleanField(default=False, verbose_name="adopté par le conseil d'administration")),
-                ('signed', models.BooleanField(default=False, verbose_name='signé')),
-                ('right_year', models.BooleanField(default=False, verbose_name='pour la bonne année')),
-                ('note', models.TextField(blank=True, verbose_name='remarque')),
-                ('checked_at', models.DateTimeField(verbose_name='vérifié le')),
-                ('retention_until', models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au")),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='document_checks', to='applications.application', verbose_name='demande')),
-                ('checked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='vérifié par')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.applicationdocument', verbose_name='version examinée')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="créé le"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="version de l'enregistrement"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="document")),
+                ("present", models.BooleanField(default=False, verbose_name="présent")),
+                ("readable", models.BooleanField(default=False, verbose_name="lisible")),
+                (
+                    "adopted",
+                    models.BooleanField(
+                        default=False, verbose_name="adopté par le conseil d'administration"
+                    ),
+                ),
+                ("signed", models.BooleanField(default=False, verbose_name="signé")),
+                (
+                    "right_year",
+                    models.BooleanField(default=False, verbose_name="pour la bonne année"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="remarque")),
+                ("checked_at", models.DateTimeField(verbose_name="vérifié le")),
+                (
+                    "retention_until",
+                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="document_checks",
+                        to="applications.application",
+                        verbose_name="demande",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="vérifié par",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="applications.applicationdocument",
+                        verbose_name="version examinée",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "vérification d'un document",
-                'verbose_name_plural': 'vérifications des documents',
-                'ordering': ['application', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('application', 'kind'), name='document_check_one_per_kind', violation_error_message='Ce document a déjà sa liste de vérification.')],
+                "verbose_name": "vérification d'un document",
+                "verbose_name_plural": "vérifications des documents",
+                "ordering": ["application", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "kind"),
+                        name="document_check_one_per_kind",
+                        violation_error_message="Ce document a déjà sa liste de vérification.",
+                    )
+                ],
             },
         ),
     ]
