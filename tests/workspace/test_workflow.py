@@ -165,7 +165,7 @@ class django_capture_on_commit:
 
 
 def test_evaluation_is_eligible_only_when_no_criterion_is_left_to_verify(people):
-    application, evaluation = evaluated_dossier(people["advisor"], complete=False)
+    _application, evaluation = evaluated_dossier(people["advisor"], complete=False)
     assert evaluation.eligibility == "eligible"
     advisor = people["advisor"]
     other = submit_complete(make_application(by=advisor), by=advisor)
@@ -366,7 +366,7 @@ def test_5_4_agreement_never_runs_past_the_norms_in_force(people):
 
 
 def _signed_agreement(people):
-    application, evaluation, decision = granted_decision(people)
+    application, _evaluation, decision = granted_decision(people)
     agreement = agreement_actions.prepare_agreement(
         decision,
         reference="SAM-2019-0001",
@@ -419,7 +419,7 @@ def test_exports_csv_with_bom_and_xlsx_numbers_with_totals_matching_the_screen(p
 
 
 def test_explanation_reads_the_snapshot_and_is_not_recomputed(people, client):
-    application, evaluation, decision = granted_decision(people)
+    application, _evaluation, decision = granted_decision(people)
     organization = application.organization
     organization.refugee_reception = True  # a later change of records…
     organization.refugees_received_per_year = 300
