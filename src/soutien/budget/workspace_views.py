@@ -88,8 +88,10 @@ def allocation(request, pk: int):
 @workspace_view(Capability.VIEW, post=Capability.REFERENCES)
 def references(request):
     if request.method == "POST":
-        region = get_object_or_404(Region, pk=request.POST.get("region"))
+        region = Region.objects.filter(pk=request.POST.get("region", "")).first()
         try:
+            if region is None:
+                raise ValidationError(_("Choisissez une région administrative."))
             actions.update_region_reference(
                 region,
                 attached_organizations=int(request.POST.get("attached_organizations", "")),
