@@ -64,6 +64,7 @@ test-postgres: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/rules_bench.py
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/workspace_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -381,6 +381,18 @@ class _Builder:
                 )
                 budget.approve_envelope(envelope, by=manager, at=_aware(date(fy_start, 4, 2)))
 
+        # Reference figures of 5.2 per region: invented, and marked as such on every page.
+        for position, (code, _name) in enumerate(REGIONS):
+            budget.update_region_reference(
+                Region.objects.get(pk=code),
+                attached_organizations=self.rng.randint(0, 12),
+                immigrant_population=self.rng.randint(2, 60) * 5000 if code != "06" else 600000,
+                source="Données fictives de démonstration",
+                is_demo=True,
+                by=manager,
+                at=start + timedelta(minutes=position),
+            )
+
         agreements_2018 = {}
         for fy_start in (2018, 2019):
             fiscal_year = FiscalYear(fy_start)

@@ -167,5 +167,9 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
 
+# Workspace (issue 5): default time given to an organization to answer a request for a
+# correction or more information (5.1); the advisor may change it per request.
+SOUTIEN_CORRECTION_DELAY_DAYS = int(os.environ.get("SOUTIEN_CORRECTION_DELAY_DAYS", 15))
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True

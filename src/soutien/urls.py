@@ -4,6 +4,7 @@ from django.urls import include, path
 from soutien.agreements.models import AgreementDocument
 from soutien.applications.models import ApplicationDocument
 from soutien.core import views
+from soutien.evaluations.workspace_views import decision_letter
 
 admin.site.site_header = "Soutien à la mission — administration"
 admin.site.site_title = "Soutien à la mission"
@@ -28,4 +29,5 @@ urlpatterns = [
         {"model": AgreementDocument},
         name="agreement-document",
     ),
+    path("documents/decisions/<int:pk>/lettre.pdf", decision_letter, name="decision-letter"),
 ]

@@ -17,7 +17,7 @@ from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.evaluations.models import Decision, Outcome
-from soutien.rules import FiscalYear, NoNormsInForce, select_norms
+from soutien.rules import FiscalYear, NoNormsInForce, all_norms, select_norms
 from soutien.rules.reporting import installments as split_installments
 
 from .models import (
@@ -34,6 +34,18 @@ from .models import (
 )
 
 ZERO = Decimal("0")
+
+
+def max_duration_years(start: FiscalYear) -> int:
+    """At most `agreement_max_years` (5.4), and never past the last fiscal year whose amounts a
+    version of the norms sets: a later version must exist before an agreement runs into it."""
+    covered = {fy for norms in all_norms() for fy in norms.fiscal_years}
+    values = select_norms(start, start.starts_on) if start in covered else None
+    limit = int(values.agreement_max_years) if values is not None else 0
+    years = 0
+    while years < limit and (start + years) in covered:
+        years += 1
+    return years
 
 
 @transaction.atomic
@@ -70,6 +82,19 @@ def prepare_agreement(
         signatory_resolution=resolution,
     )
     agreement.validate()
+    allowed = max_duration_years(FiscalYear(application.fiscal_year))
+    if duration_years > allowed:
+        raise ValidationError(
+            {
+                "duration_years": _(
+                    "Une convention dure au plus %(allowed)s exercice(s) à partir de "
+                    "%(fiscal_year)s : trois ans au plus (5.4), et jamais au-delà des normes "
+                    "en vigueur tant qu'une version ultérieure des normes n'existe pas."
+                )
+                % {"allowed": allowed, "fiscal_year": application.fiscal_year_label}
+            },
+            code="too_long",
+        )
     agreement.save_as(by)
     for number, fiscal_year in enumerate(agreement.fiscal_years, start=1):
         year = AgreementYear(

@@ -163,6 +163,16 @@ class Application(Record):
     territory_immigrant_population = models.PositiveIntegerField(
         _("personnes immigrantes sur le territoire"), null=True, blank=True
     )
+    assigned_advisor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("conseillère ou conseiller attitré"),
+        on_delete=models.PROTECT,
+        related_name="assigned_applications",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Attribué par la ou le gestionnaire du programme (espace du Ministère)."),
+    )
     retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()

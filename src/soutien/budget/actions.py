@@ -5,14 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
+from soutien.applications.models import State as ApplicationState
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
+from soutien.evaluations.access import Capability, require
+from soutien.evaluations.actions import decide_application
+from soutien.evaluations.models import Decision, Eligibility, Evaluation, Outcome
+from soutien.evaluations.models import State as EvaluationState
+from soutien.evaluations.notify import notify_organization
+from soutien.organizations.models import Region
 from soutien.rules import FiscalYear
+from soutien.rules.facts import Territory
+from soutien.rules.text import french_money
 
-from .models import BudgetEnvelope
+from .allocation import Candidate, allocate
+from .models import AllocationLine, AllocationRun, BudgetEnvelope, RegionReference, RunState
+from .models import State as EnvelopeState
 
 
 @transaction.atomic
@@ -44,3 +59,318 @@ def approve_envelope(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Bud
 def close_envelope(envelope: BudgetEnvelope, *, by: User, at: datetime) -> BudgetEnvelope:
     transition(envelope, "close", by=by, at=at)
     return envelope
+
+
+# ---------------------------------------------------------------------------------------------
+# Priorities under the budget (5.2): region references, allocation runs, decisions.
+
+SEPARATION_ACTIONS = (
+    "evaluation.started",
+    "evaluation.judgment_recorded",
+    "evaluation.judgments_recorded",
+    "evaluation.computed",
+    "evaluation.adjusted",
+    "evaluation.completed",
+)
+
+
+@transaction.atomic
+def update_region_reference(
+    region: Region,
+    *,
+    attached_organizations: int,
+    immigrant_population: int,
+    source: str,
+    by: User,
+    at: datetime,
+    is_demo: bool = False,
+) -> RegionReference:
+    """The manager updates the figures of a region used to rank new attachment requests."""
+    require(by, Capability.REFERENCES)
+    if attached_organizations < 0 or immigrant_population < 0:
+        raise ValidationError(_("Les données de référence ne peuvent pas être négatives."))
+    reference = RegionReference.objects.filter(region=region).first() or RegionReference(
+        region=region
+    )
+    previous = (
+        None
+        if reference.pk is None
+        else [reference.attached_organizations, reference.immigrant_population]
+    )
+    reference.attached_organizations = attached_organizations
+    reference.immigrant_population = immigrant_population
+    reference.source = source
+    reference.is_demo = is_demo
+    reference.save_as(by)
+    JournalEntry.write(
+        reference,
+        "region_reference.updated",
+        by=by,
+        at=at,
+        data={
+            "region": region.code,
+            "from": previous,
+            "to": [attached_organizations, immigrant_population],
+            "demo": is_demo,
+        },
+    )
+    return reference
+
+
+def candidates_for(fiscal_year: int, stream: int):
+    """Evaluations completed, eligible, with a positive amount, of applications awaiting their
+    decision: [(evaluation, Candidate, reference_is_demo)]."""
+    evaluations = (
+        Evaluation.objects.filter(
+            state=EvaluationState.COMPLETED,
+            eligibility=Eligibility.ELIGIBLE,
+            amount__gt=0,
+            application__fiscal_year=fiscal_year,
+            application__stream=stream,
+            application__state=ApplicationState.UNDER_EVALUATION,
+        )
+        .select_related("application", "application__organization")
+        .order_by("application__submitted_at", "application_id")
+    )
+    references = {r.region_id: r for r in RegionReference.objects.all()}
+    found = []
+    for evaluation in evaluations:
+        application = evaluation.application
+        territory, demo = None, False
+        if (
+            application.territory_attached_organizations is not None
+            and application.territory_immigrant_population is not None
+        ):
+            territory = Territory(
+                application.territory_attached_organizations,
+                application.territory_immigrant_population,
+            )
+        else:
+            reference = references.get(application.organization.region_id)
+            if reference is not None:
+                territory = Territory(
+                    reference.attached_organizations, reference.immigrant_population
+                )
+                demo = reference.is_demo
+        tier = application.priority or evaluation.result["priority"]["tier"]
+        found.append(
+            (evaluation, Candidate(evaluation.pk, int(tier), evaluation.amount, territory), demo)
+        )
+    return found
+
+
+@transaction.atomic
+def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> AllocationRun:
+    """Propose the allocation of an envelope among the dossiers evaluated eligible (5.2)."""
+    require(by, Capability.ALLOCATE)
+    if envelope.state == EnvelopeState.CLOSED:
+        raise ValidationError(_("Cette enveloppe est fermée."), code="closed")
+    if AllocationRun.objects.filter(
+        fiscal_year=envelope.fiscal_year, stream=envelope.stream, state=RunState.APPROVED
+    ).exists():
+        raise ValidationError(
+            _("Une répartition est déjà approuvée pour cet exercice financier et ce volet."),
+            code="already_approved",
+        )
+    committed = BudgetEnvelope.objects.with_commitments().get(pk=envelope.pk).committed
+    found = candidates_for(envelope.fiscal_year, envelope.stream)
+    result = allocate([candidate for _e, candidate, _d in found], envelope.amount - committed)
+    run = AllocationRun(
+        envelope=envelope,
+        fiscal_year=envelope.fiscal_year,
+        stream=envelope.stream,
+        envelope_amount=envelope.amount,
+        committed=committed,
+        available=result.available,
+        requested=result.requested,
+        funded=result.funded,
+        shortfall=result.shortfall,
+        unused=result.unused,
+        created_by=by,
+        created_on=at,
+    )
+    run.save_as(by)
+    by_key = {evaluation.pk: (evaluation, demo) for evaluation, _c, demo in found}
+    lines = []
+    for line in result.lines:
+        evaluation, demo = by_key[line.candidate.key]
+        territory = line.candidate.territory
+        lines.append(
+            AllocationLine(
+                run=run,
+                position=line.position,
+                application_id=evaluation.application_id,
+                evaluation=evaluation,
+                tier=line.candidate.tier,
+                amount=line.candidate.amount,
+                funded=line.funded,
+                attached_organizations=territory.attached_organizations if territory else None,
+                immigrant_population=territory.immigrant_population if territory else None,
+                reference_is_demo=demo,
+            )
+        )
+    AllocationLine.objects.bulk_create(lines, batch_size=500)
+    JournalEntry.write(
+        run,
+        "allocation_run.prepared",
+        by=by,
+        at=at,
+        to_state=run.state,
+        data={
+            "envelope": envelope.pk,
+            "available": run.available,
+            "requested": run.requested,
+            "funded": run.funded,
+            "shortfall": run.shortfall,
+            "dossiers": len(lines),
+            "funded_dossiers": sum(1 for line in lines if line.funded),
+        },
+    )
+    return run
+
+
+def evaluators_of(run: AllocationRun) -> set[int]:
+    """Everyone who evaluated a dossier the run funds (advisor of record, and whoever recorded
+    judgments, adjustments or computed it)."""
+    funded = AllocationLine.objects.filter(run=run, funded=True)
+    evaluation_ids = list(funded.values_list("evaluation_id", flat=True))
+    people = set(
+        Evaluation.objects.filter(pk__in=evaluation_ids).values_list("advisor_id", flat=True)
+    )
+    people |= set(
+        JournalEntry.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Evaluation),
+            subject_id__in=evaluation_ids,
+            action__in=SEPARATION_ACTIONS,
+            actor__isnull=False,
+        ).values_list("actor_id", flat=True)
+    )
+    return people
+
+
+@transaction.atomic
+def approve_allocation(run: AllocationRun, *, by: User, at: datetime) -> AllocationRun:
+    """The manager approves the run; separation of duties: not someone who evaluated a dossier
+    it funds. Approved, the run never changes."""
+    require(by, Capability.APPROVE_ALLOCATION)
+    if by.pk in evaluators_of(run):
+        raise PermissionDenied(
+            _(
+                "Séparation des tâches : vous avez évalué un dossier que cette répartition "
+                "finance ; une autre personne doit l'approuver."
+            )
+        )
+    transition(
+        run,
+        "approve",
+        by=by,
+        at=at,
+        changes={"approved_by": by, "approved_at": at},
+        data={"funded": run.funded, "shortfall": run.shortfall, "unused": run.unused},
+    )
+    return run
+
+
+@transaction.atomic
+def cancel_allocation(run: AllocationRun, *, reason: str, by: User, at: datetime) -> AllocationRun:
+    require(by, Capability.ALLOCATE)
+    transition(run, "cancel", by=by, at=at, reason=reason)
+    return run
+
+
+def funded_line(application_id: int) -> AllocationLine | None:
+    return (
+        AllocationLine.objects.filter(
+            application_id=application_id, funded=True, run__state=RunState.APPROVED
+        )
+        .select_related("run")
+        .first()
+    )
+
+
+def decision_reasons(evaluation: Evaluation, outcome: str, line: AllocationLine | None) -> str:
+    """The reasons of a decision, each citing its clause (from the stored snapshot)."""
+    result = evaluation.result or {}
+    parts = []
+    if outcome == Outcome.GRANTED:
+        parts.append(str(_("Demande admissible : critères des clauses 2, 3 et 4 remplis.")))
+        for line_json in result.get("amount_lines", []):
+            parts.append(
+                _("Clause %(clause)s : %(label)s (%(value)s).")
+                % {
+                    "clause": line_json["clause"],
+                    "label": line_json["label"],
+                    "value": french_money(Decimal(line_json["value"])),
+                }
+            )
+        if line is not None:
+            parts.append(
+                _(
+                    "Clause 5.2 : dossier financé au rang %(position)s de la répartition "
+                    "approuvée de l'enveloppe %(fiscal_year)s (priorité %(tier)s)."
+                )
+                % {
+                    "position": line.position,
+                    "fiscal_year": line.run.fiscal_year_label,
+                    "tier": line.tier,
+                }
+            )
+    else:
+        unmet = [f for f in result.get("findings", []) if f["status"] == "unmet"]
+        for finding in unmet:
+            parts.append(
+                _("Clause %(clause)s : %(message)s")
+                % {"clause": finding["clause"], "message": finding["message"]}
+            )
+        if not unmet:
+            parts.append(
+                str(
+                    _(
+                        "Clause 5.2 : les crédits disponibles ne permettent pas de financer ce "
+                        "dossier selon l'ordre de priorité ; la demande n'a pas été retenue."
+                    )
+                )
+            )
+    return "\n".join(str(p) for p in parts)
+
+
+@transaction.atomic
+def decide_within_budget(
+    evaluation: Evaluation, *, outcome: str, by: User, at: datetime, note: str = ""
+) -> Decision:
+    """Accept (only a dossier funded by an approved allocation run) or refuse, with reasons
+    citing the clauses; the organization is told by email and finds the letter in its space."""
+    require(by, Capability.DECIDE)
+    line = funded_line(evaluation.application_id)
+    if outcome == Outcome.GRANTED and line is None:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "Ce dossier n'est pas financé par une répartition approuvée de l'enveloppe "
+                    "(5.2) : l'aide ne peut pas être accordée."
+                )
+            },
+            code="not_funded",
+        )
+    reason = decision_reasons(evaluation, outcome, line)
+    if note.strip():
+        reason = f"{reason}\n{note.strip()}"
+    decision = decide_application(evaluation, outcome=outcome, by=by, at=at, reason=reason)
+    decision.communicated_on = timezone.localdate(at)
+    decision.save_as(by)
+    application = decision.application
+    notify_organization(
+        application.organization,
+        subject=_("Décision sur votre demande d'aide financière (%(fiscal_year)s)")
+        % {"fiscal_year": application.fiscal_year_label},
+        body=_(
+            "Bonjour,\n\nLe ministère de l'Immigration a rendu sa décision sur votre demande "
+            "d'aide financière au Programme Soutien à la mission (%(fiscal_year)s) : "
+            "%(outcome)s.\n\nLa lettre de décision et ses motifs sont dans votre espace.\n"
+        )
+        % {
+            "fiscal_year": application.fiscal_year_label,
+            "outcome": decision.get_outcome_display().lower(),
+        },
+    )
+    return decision

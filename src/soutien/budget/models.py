@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -103,3 +104,231 @@ class BudgetEnvelope(Record):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.fiscal_year)
+
+
+class ImmutableRecord(RuntimeError):
+    """An approved allocation run and its lines never change (5.2)."""
+
+
+class RegionReference(Record):
+    """Reference figures of a region for ranking new attachment requests (5.2).
+
+    The manager keeps them up to date; demo figures are marked as such.
+    """
+
+    region = models.OneToOneField(
+        "organizations.Region",
+        verbose_name=_("région administrative"),
+        on_delete=models.PROTECT,
+        related_name="reference",
+    )
+    attached_organizations = models.PositiveIntegerField(
+        _("autres organismes rattachés sur le territoire")
+    )
+    immigrant_population = models.PositiveIntegerField(
+        _("personnes immigrantes et de minorités ethnoculturelles sur le territoire")
+    )
+    source = models.CharField(_("source des données"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("données fictives de démonstration"), default=False)
+
+    scope_path: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("données de référence régionales")
+        verbose_name_plural = _("données de référence régionales")
+        ordering = ["region"]
+
+    def __str__(self):
+        return str(self.region)
+
+
+class RunState(models.TextChoices):
+    DRAFT = "draft", _("Proposée")
+    APPROVED = "approved", _("Approuvée")
+    CANCELLED = "cancelled", _("Écartée")
+
+
+RUN_WORKFLOW = Workflow(
+    "allocation_run",
+    RunState,
+    initial=RunState.DRAFT,
+    transitions=[
+        Transition("approve", (RunState.DRAFT,), RunState.APPROVED, "allocation_run.approved"),
+        Transition(
+            "cancel",
+            (RunState.DRAFT,),
+            RunState.CANCELLED,
+            "allocation_run.cancelled",
+            reason_required=True,
+        ),
+    ],
+)
+
+
+class AllocationRunQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related("envelope", "created_by", "approved_by")
+
+
+class AllocationRun(Record):
+    """The envelope of a fiscal year and stream, given to the evaluated dossiers in the order
+    of 5.2. Approved, it never changes (code and database)."""
+
+    envelope = models.ForeignKey(
+        BudgetEnvelope,
+        verbose_name=_("enveloppe"),
+        on_delete=models.PROTECT,
+        related_name="allocation_runs",
+    )
+    fiscal_year = fiscal.fiscal_year_field()
+    stream = models.PositiveSmallIntegerField(
+        _("volet"), choices=[(1, _("Volet 1")), (2, _("Volet 2"))]
+    )
+    state = models.CharField(
+        _("état"), max_length=20, choices=RunState.choices, default=RunState.DRAFT, editable=False
+    )
+    envelope_amount = models.DecimalField(_("enveloppe"), max_digits=14, decimal_places=2)
+    committed = models.DecimalField(
+        _("déjà engagé par des conventions en cours"), max_digits=14, decimal_places=2
+    )
+    available = models.DecimalField(_("disponible"), max_digits=14, decimal_places=2)
+    requested = models.DecimalField(_("montants demandés"), max_digits=14, decimal_places=2)
+    funded = models.DecimalField(_("montants financés"), max_digits=14, decimal_places=2)
+    shortfall = models.DecimalField(_("montant manquant"), max_digits=14, decimal_places=2)
+    unused = models.DecimalField(_("solde non réparti"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("préparée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_on = models.DateTimeField(_("préparée le"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approuvée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    approved_at = models.DateTimeField(_("approuvée le"), null=True, blank=True, editable=False)
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = AllocationRunQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = None
+    workflow: ClassVar[Workflow] = RUN_WORKFLOW
+
+    class Meta:
+        verbose_name = _("répartition de l'enveloppe")
+        verbose_name_plural = _("répartitions de l'enveloppe")
+        ordering = ["-fiscal_year", "stream", "-created_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "stream"],
+                condition=Q(state=RunState.APPROVED),
+                name="allocation_run_one_approved_per_year_stream",
+                violation_error_message=_(
+                    "Une répartition est déjà approuvée pour cet exercice financier et ce volet."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(funded__lte=F("available")) | Q(funded=0),
+                name="allocation_run_within_envelope",
+                violation_error_message=_("La répartition dépasse l'enveloppe disponible."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=RunState.APPROVED)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="allocation_run_approved_has_author",
+                violation_error_message=_("Une répartition approuvée doit avoir son auteur."),
+            ),
+            fiscal.fiscal_year_check("fiscal_year", "allocation_run_fiscal_year_range"),
+        ]
+
+    def __str__(self):
+        return _("Répartition n° %(id)s, %(fiscal_year)s, volet %(stream)s") % {
+            "id": self.pk,
+            "fiscal_year": fiscal.label(self.fiscal_year),
+            "stream": self.stream,
+        }
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal.label(self.fiscal_year)
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.fiscal_year)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and getattr(self, "_stored_state", None) == RunState.APPROVED:
+            raise ImmutableRecord(_("Une répartition approuvée ne change plus."))
+        super().save(*args, **kwargs)
+
+
+class AllocationLineQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise ImmutableRecord(_("Les lignes d'une répartition ne se modifient pas en masse."))
+
+
+class AllocationLine(models.Model):
+    """One dossier in an allocation run, as it was when the run was prepared."""
+
+    run = models.ForeignKey(
+        AllocationRun, verbose_name=_("répartition"), on_delete=models.PROTECT, related_name="lines"
+    )
+    position = models.PositiveIntegerField(_("rang"))
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="allocation_lines",
+    )
+    evaluation = models.ForeignKey(
+        "evaluations.Evaluation",
+        verbose_name=_("évaluation"),
+        on_delete=models.PROTECT,
+        related_name="allocation_lines",
+    )
+    tier = models.PositiveSmallIntegerField(_("priorité (5.2)"))
+    amount = models.DecimalField(_("montant évalué"), max_digits=12, decimal_places=2)
+    funded = models.BooleanField(_("financé"))
+    attached_organizations = models.PositiveIntegerField(
+        _("autres organismes rattachés"), null=True, blank=True
+    )
+    immigrant_population = models.PositiveIntegerField(
+        _("population immigrante"), null=True, blank=True
+    )
+    reference_is_demo = models.BooleanField(_("données fictives de démonstration"), default=False)
+
+    objects = AllocationLineQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("ligne de répartition")
+        verbose_name_plural = _("lignes de répartition")
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "application"], name="allocation_line_one_per_application"
+            ),
+            models.UniqueConstraint(
+                fields=["run", "position"], name="allocation_line_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="allocation_line_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run_id}#{self.position}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecord(_("Une ligne de répartition ne change pas."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from soutien.core.models import RecordsAreKept
+
+        raise RecordsAreKept(type(self))

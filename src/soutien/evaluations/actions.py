@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
@@ -16,9 +18,23 @@ from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.rules.eligibility import CRITERIA_BY_CODE, JUDGEABLE
 from soutien.rules.facts import Stream
+from soutien.rules.text import french_date
 
+from .access import Capability, can, require
 from .dossier import evaluate_application
-from .models import Decision, Eligibility, Evaluation, Outcome, State
+from .models import (
+    CHECKS_BY_DOCUMENT,
+    CheckItem,
+    Decision,
+    DocumentCheck,
+    Eligibility,
+    Evaluation,
+    InformationRequest,
+    Outcome,
+    RequestKind,
+    State,
+)
+from .notify import notify_organization
 
 ZERO = Decimal("0")
 
@@ -224,3 +240,255 @@ def _require_in_progress(evaluation: Evaluation) -> None:
         raise ValidationError(
             _("Cette évaluation n'est plus en cours : elle ne change plus."), code="closed"
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The ministry's workspace (issue 5): assignment, completeness review (5.1), adjustments (6.1).
+
+
+@transaction.atomic
+def assign_advisor(
+    application: Application, *, advisor: User | None, by: User, at: datetime
+) -> Application:
+    """Give a dossier to a partnership advisor (or take it back with advisor=None)."""
+    require(by, Capability.ASSIGN)
+    if advisor is not None and (not can(advisor, Capability.EVALUATE)):
+        raise ValidationError(
+            {
+                "advisor": _(
+                    "Un dossier s'attribue à une conseillère ou un conseiller en partenariat."
+                )
+            },
+            code="not_an_advisor",
+        )
+    previous = application.assigned_advisor
+    application.assigned_advisor = advisor
+    application.save_as(by)
+    JournalEntry.write(
+        application,
+        "application.advisor_assigned",
+        by=by,
+        at=at,
+        data={
+            "from": previous.email if previous else None,
+            "to": advisor.email if advisor else None,
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def record_document_checks(
+    application: Application,
+    *,
+    checks: dict[str, dict[str, object]],
+    by: User,
+    at: datetime,
+) -> list[DocumentCheck]:
+    """The advisor's checklist per document of 5.1: {kind: {present: bool, …, note: str}}."""
+    require(by, Capability.REVIEW)
+    latest = {}
+    for document in application.documents.order_by("kind", "-number"):
+        latest.setdefault(document.kind, document)
+    existing = {c.kind: c for c in application.document_checks.all()}
+    saved = []
+    for kind, values in checks.items():
+        if kind not in CHECKS_BY_DOCUMENT:
+            raise ValidationError({"kind": _("Type de document inconnu.")}, code="unknown_kind")
+        check = existing.get(kind) or DocumentCheck(application=application, kind=kind)
+        for item in CheckItem.values:
+            applicable = item in CHECKS_BY_DOCUMENT[kind]
+            setattr(check, item, bool(values.get(item)) if applicable else False)
+        check.note = str(values.get("note", "") or "").strip()
+        check.document = latest.get(kind)
+        check.checked_by = by
+        check.checked_at = at
+        check.save_as(by)
+        saved.append(check)
+    JournalEntry.write(
+        application,
+        "application.completeness_checked",
+        by=by,
+        at=at,
+        data={
+            c.kind: {
+                "version": c.document.number if c.document else None,
+                "complete": c.complete,
+                **{item: getattr(c, item) for item in c.applicable},
+            }
+            for c in saved
+        },
+    )
+    return saved
+
+
+def default_deadline(at: datetime) -> date:
+    return timezone.localdate(at) + timedelta(days=settings.SOUTIEN_CORRECTION_DELAY_DAYS)
+
+
+@transaction.atomic
+def request_information(
+    application: Application,
+    *,
+    kind: str,
+    message: str,
+    by: User,
+    at: datetime,
+    deadline: date | None = None,
+) -> InformationRequest:
+    """Ask the organization for a correction or more information by a deadline (5.1).
+
+    The application goes back to the organization (state « À corriger ») and waits; its
+    representatives are emailed. The answer is the organization's resubmission (issue 4).
+    """
+    require(by, Capability.REVIEW)
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(
+            {"message": _("Précisez à l'organisme ce qu'il doit corriger ou fournir.")},
+            code="message_required",
+        )
+    if kind not in RequestKind.values:
+        raise ValidationError({"kind": _("Type de demande inconnu.")}, code="unknown_kind")
+    deadline = deadline or default_deadline(at)
+    if deadline < timezone.localdate(at):
+        raise ValidationError(
+            {"deadline": _("La date limite de réponse ne peut pas être déjà passée.")},
+            code="deadline_past",
+        )
+    request = InformationRequest(
+        application=application,
+        kind=kind,
+        message=message,
+        deadline=deadline,
+        requested_by=by,
+        requested_at=at,
+    )
+    request.save_as(by)
+    transition(
+        application,
+        "request_correction",
+        by=by,
+        at=at,
+        reason=message,
+        data={"request": request.pk, "kind": kind, "deadline": deadline.isoformat()},
+    )
+    notify_organization(
+        application.organization,
+        subject=_("Votre demande d'aide financière : %(kind)s")
+        % {"kind": request.get_kind_display()},
+        body=_(
+            "Bonjour,\n\nLe ministère de l'Immigration a examiné votre demande d'aide financière "
+            "au Programme Soutien à la mission (%(fiscal_year)s).\n\n%(message)s\n\n"
+            "Merci de répondre dans votre espace au plus tard le %(deadline)s (clause 5.1). "
+            "D'ici là, votre demande est en attente.\n"
+        )
+        % {
+            "fiscal_year": application.fiscal_year_label,
+            "message": message,
+            "deadline": french_date(deadline),
+        },
+    )
+    return request
+
+
+def mark_requests_answered(application_id: int, *, at: datetime) -> int:
+    """The organization resubmitted: its open requests are answered (late or not) at `at`."""
+    count = 0
+    for request in InformationRequest.objects.open().filter(application_id=application_id):
+        request.answered_at = at
+        request.save_as(None)
+        count += 1
+    return count
+
+
+ADJUSTMENT_KINDS = {
+    "historic_funding": ("6.1.1, note 2", _("Financement historique (note 2 de 6.1.1)")),
+    "stream2_amount": ("6.1.2", _("Montant fixé d'un regroupement national (6.1.2)")),
+    "surplus_revision": ("6.1.3", _("Révision à la baisse selon les besoins réels (6.1.3)")),
+}
+
+
+@transaction.atomic
+def adjust_evaluation(
+    evaluation: Evaluation,
+    *,
+    kind: str,
+    amount: Decimal,
+    justification: str,
+    by: User,
+    at: datetime,
+) -> Evaluation:
+    """An adjustment the norms allow, always justified; the amount is computed again (the cap
+    of 6.1.4 still applies, in the rules)."""
+    require(by, Capability.EVALUATE)
+    _require_in_progress(evaluation)
+    justification = (justification or "").strip()
+    if kind not in ADJUSTMENT_KINDS:
+        raise ValidationError(
+            {"kind": _("Les normes ne permettent pas cet ajustement.")}, code="not_allowed"
+        )
+    if not justification:
+        raise ValidationError(
+            {"justification": _("Tout ajustement doit être justifié.")},
+            code="justification_required",
+        )
+    if amount is None or amount < 0:
+        raise ValidationError(
+            {"amount": _("Le montant doit être positif ou nul.")}, code="negative"
+        )
+    application = evaluation.application
+    organization = application.organization
+    clause, _label = ADJUSTMENT_KINDS[kind]
+    if kind == "historic_funding":
+        if not organization.transferred_from_other_ministry:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Le financement historique (note 2 de 6.1.1) ne vaut que pour un "
+                        "organisme transféré d'un autre ministère."
+                    )
+                },
+                code="not_transferred",
+            )
+        previous = organization.historic_funding
+        organization.historic_funding = amount
+        organization.save_as(by)
+    elif kind == "stream2_amount":
+        if application.stream != 2:
+            raise ValidationError(
+                {"kind": _("Le montant fixé (6.1.2) ne vaut que pour le volet 2.")},
+                code="not_stream2",
+            )
+        previous = evaluation.stream2_amount
+        evaluation.stream2_amount = amount
+        evaluation.stream2_justification = justification
+    else:
+        if amount <= 0:
+            raise ValidationError(
+                {"amount": _("Une révision à la baisse doit être positive.")}, code="not_positive"
+            )
+        previous = evaluation.surplus_revision_amount
+        evaluation.surplus_revision_amount = amount
+        evaluation.surplus_revision_justification = justification
+    record = {
+        "kind": kind,
+        "clause": clause,
+        "amount": amount,
+        "previous": previous,
+        "justification": justification,
+        "by": by.email,
+        "by_name": by.full_name,
+        "at": at.isoformat(),
+    }
+    evaluation.adjustments = [*evaluation.adjustments, record]
+    evaluation.save_as(by)
+    JournalEntry.write(
+        evaluation,
+        "evaluation.adjusted",
+        by=by,
+        at=at,
+        reason=justification,
+        data={"kind": kind, "clause": clause, "amount": amount, "previous": previous},
+    )
+    return compute_evaluation(evaluation, by=by, at=at)

@@ -103,6 +103,16 @@ class Evaluation(Record):
     surplus_revision_justification = models.TextField(
         _("justification de la révision (6.1.3)"), blank=True
     )
+    adjustments = _json_field(
+        _("ajustements consignés"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Chaque ajustement permis par les normes (note 2 de 6.1.1, 6.1.2, 6.1.3) : type, "
+            "montant, justification, auteur et date, dans l'ordre où ils ont été faits."
+        ),
+    )
     # The snapshot, written by `compute_evaluation`.
     computed_at = models.DateTimeField(_("calculée le"), null=True, blank=True, editable=False)
     norms_version = models.CharField(
@@ -223,3 +233,148 @@ class Decision(Record):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.application.fiscal_year)
+
+
+class CheckItem(models.TextChoices):
+    """What the advisor verifies on each document of 5.1."""
+
+    PRESENT = "present", _("Présent")
+    READABLE = "readable", _("Lisible")
+    ADOPTED = "adopted", _("Adopté par le conseil d'administration")
+    SIGNED = "signed", _("Signé")
+    RIGHT_YEAR = "right_year", _("Pour la bonne année")
+
+
+# Which checks apply to which document (5.1): adoption by the board and signature only where
+# the descriptif asks for them.
+CHECKS_BY_DOCUMENT: dict[str, tuple[str, ...]] = {
+    "board_resolution": ("present", "readable", "adopted", "signed", "right_year"),
+    "charter": ("present", "readable"),
+    "bylaws": ("present", "readable"),
+    "activity_report": ("present", "readable", "adopted", "right_year"),
+    "financial_report": ("present", "readable", "adopted", "signed", "right_year"),
+    "budget_forecast": ("present", "readable", "right_year"),
+    "action_plan": ("present", "readable", "right_year"),
+    "board_list": ("present", "readable", "right_year"),
+    "agm_minutes": ("present", "readable", "right_year"),
+}
+
+
+class DocumentCheck(Record):
+    """The advisor's checklist on one of the nine documents of an application (5.1)."""
+
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="document_checks",
+    )
+    kind = models.CharField(_("document"), max_length=30)
+    document = models.ForeignKey(
+        "applications.ApplicationDocument",
+        verbose_name=_("version examinée"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    present = models.BooleanField(_("présent"), default=False)
+    readable = models.BooleanField(_("lisible"), default=False)
+    adopted = models.BooleanField(_("adopté par le conseil d'administration"), default=False)
+    signed = models.BooleanField(_("signé"), default=False)
+    right_year = models.BooleanField(_("pour la bonne année"), default=False)
+    note = models.TextField(_("remarque"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifié par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("vérifié le"))
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    scope_path: ClassVar[str | None] = None  # internal to the ministry
+
+    class Meta:
+        verbose_name = _("vérification d'un document")
+        verbose_name_plural = _("vérifications des documents")
+        ordering = ["application", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                name="document_check_one_per_kind",
+                violation_error_message=_("Ce document a déjà sa liste de vérification."),
+            )
+        ]
+
+    def __str__(self):
+        return _("Vérification « %(kind)s »") % {"kind": self.kind}
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.application.fiscal_year)
+
+    @property
+    def applicable(self) -> tuple[str, ...]:
+        return CHECKS_BY_DOCUMENT.get(self.kind, ())
+
+    @property
+    def complete(self) -> bool:
+        return all(getattr(self, item) for item in self.applicable)
+
+
+class RequestKind(models.TextChoices):
+    CORRECTION = "correction", _("Demande de correction")
+    INFORMATION = "information", _("Demande de renseignements")
+
+
+class InformationRequestQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(answered_at__isnull=True)
+
+
+class InformationRequest(Record):
+    """A request for a correction or more information (5.1), with its deadline."""
+
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="information_requests",
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=RequestKind.choices)
+    message = models.TextField(_("message à l'organisme"))
+    deadline = models.DateField(_("réponse attendue au plus tard le"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("demandée le"))
+    answered_at = models.DateTimeField(_("réponse reçue le"), null=True, blank=True)
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = InformationRequestQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "application__organization"
+
+    class Meta:
+        verbose_name = _("demande de correction ou de renseignements")
+        verbose_name_plural = _("demandes de correction ou de renseignements")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return _("%(kind)s du %(date)s") % {
+            "kind": self.get_kind_display(),
+            "date": self.requested_at.date().isoformat(),
+        }
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.application.fiscal_year)
+
+    def is_late(self, today) -> bool:
+        """Answered after the deadline, or still unanswered once it has passed."""
+        from django.utils import timezone
+
+        if self.answered_at is not None:
+            return timezone.localdate(self.answered_at) > self.deadline
+        return today > self.deadline

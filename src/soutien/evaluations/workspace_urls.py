@@ -1,11 +1,37 @@
-"""The ministry's workspace (issue 5): /ministere/…"""
+"""The ministry's workspace (issue 5): /ministere/…
+
+One namespace for every stage; the views live in the app of their stage.
+"""
 
 from django.urls import path
 
-from . import workspace_views
+from soutien.agreements import workspace_views as agreements
+from soutien.budget import workspace_views as budget
+
+from . import workspace_views as views
 
 app_name = "workspace"
 
 urlpatterns = [
-    path("", workspace_views.dashboard, name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
+    path("dossiers/<int:pk>/", views.application, name="application"),
+    path("dossiers/<int:pk>/attribuer/", views.assign, name="assign"),
+    path("dossiers/<int:pk>/completude/", views.completeness, name="completeness"),
+    path(
+        "dossiers/<int:pk>/demande-a-l-organisme/",
+        views.request_information,
+        name="request_information",
+    ),
+    path("dossiers/<int:pk>/evaluation/", views.evaluation, name="evaluation"),
+    path("evaluations/<int:pk>/decision/", budget.decide, name="decide"),
+    path("decisions/<int:pk>/explication/", views.explain, name="explain"),
+    path("budget/", budget.budget, name="budget"),
+    path("budget/enveloppes/<int:pk>/repartir/", budget.run_allocation, name="run_allocation"),
+    path("budget/repartitions/<int:pk>/", budget.allocation, name="allocation"),
+    path("budget/donnees-regionales/", budget.references, name="references"),
+    path("decisions/<int:pk>/convention/", agreements.prepare_agreement, name="prepare_agreement"),
+    path("conventions/<int:pk>/", agreements.agreement, name="agreement"),
+    path("conventions/<int:pk>/convention.pdf", agreements.agreement_pdf, name="agreement_pdf"),
+    path("finances/", agreements.finance, name="finance"),
+    path("finances/extraction.<str:fmt>", agreements.export, name="export"),
 ]

@@ -1,0 +1,41 @@
+"""PDFs in French, rendered from templates by WeasyPrint: the decision letter (5.2)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from soutien.rules.text import french_date, french_money
+
+from .models import Decision, Outcome
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    return HTML(string=html).write_pdf()
+
+
+def decision_letter_pdf(decision: Decision) -> bytes:
+    application = decision.application
+    organization = application.organization
+    result = decision.evaluation.result or {}
+    return render_pdf(
+        "workspace/pdf/decision_letter.html",
+        {
+            "decision": decision,
+            "application": application,
+            "organization": organization,
+            "granted": decision.outcome == Outcome.GRANTED,
+            "amount": french_money(decision.amount),
+            "date": french_date(decision.decided_at.date()),
+            "reasons": [line for line in decision.reason.splitlines() if line.strip()],
+            "installments": [
+                {"month": part["month"], "amount": french_money(part["amount"])}
+                for part in result.get("installments", [])
+            ]
+            if decision.outcome == Outcome.GRANTED
+            else [],
+            "norms": decision.evaluation.norms_version,
+        },
+    )

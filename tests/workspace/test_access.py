@@ -1,0 +1,132 @@
+"""Every workspace URL, for each role: allowed or refused as designed.
+
+Refused: anonymous → the login page; without the role → 403 with the French reason.
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from soutien.agreements import actions as agreement_actions
+from soutien.budget.models import AllocationRun
+from tests.factories import at, make_representative
+from tests.workspace.helpers import granted_decision, staff
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"advisor", "manager", "finance", "administrator"}
+ALL_ROLES = ("anonymous", "representative", "advisor", "manager", "finance", "administrator")
+
+# (url name, object, method, roles allowed) — the design of issue 5.
+MATRIX = [
+    ("workspace:dashboard", None, "get", STAFF),
+    ("workspace:application", "application", "get", STAFF),
+    ("workspace:assign", "application", "post", {"manager", "administrator"}),
+    ("workspace:completeness", "application", "get", STAFF),
+    ("workspace:completeness", "application", "post", {"advisor", "administrator"}),
+    ("workspace:request_information", "application", "post", {"advisor", "administrator"}),
+    ("workspace:evaluation", "application", "get", STAFF),
+    ("workspace:evaluation", "application", "post", {"advisor", "administrator"}),
+    ("workspace:decide", "evaluation", "post", {"manager", "administrator"}),
+    ("workspace:explain", "decision", "get", STAFF),
+    ("workspace:budget", None, "get", STAFF),
+    ("workspace:run_allocation", "envelope", "post", {"manager", "administrator"}),
+    ("workspace:allocation", "run", "get", STAFF),
+    ("workspace:allocation", "run", "post", {"manager", "administrator"}),
+    ("workspace:references", None, "get", STAFF),
+    ("workspace:references", None, "post", {"manager", "administrator"}),
+    ("workspace:prepare_agreement", "decision", "get", {"advisor", "manager", "administrator"}),
+    ("workspace:agreement", "agreement", "get", STAFF),
+    ("workspace:agreement", "agreement", "post", {"advisor", "manager", "administrator"}),
+    ("workspace:agreement_pdf", "agreement", "get", STAFF),
+    ("workspace:finance", None, "get", {"finance", "manager", "administrator"}),
+    ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
+    ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
+]
+
+
+@pytest.fixture
+def world():
+    people = staff()
+    application, evaluation, decision = granted_decision(people)
+    people["representative"] = application.organization.memberships.get().user
+    agreement = agreement_actions.prepare_agreement(
+        decision,
+        reference="SAM-2019-0001",
+        duration_years=1,
+        starts_on=date(2019, 4, 1),
+        ends_on=date(2020, 3, 31),
+        signatory_name="Jeanne",
+        by=people["manager"],
+        at=at(2019, 4, 1),
+    )
+    run = AllocationRun.objects.get()
+    objects = {
+        "application": application.pk,
+        "evaluation": evaluation.pk,
+        "decision": decision.pk,
+        "envelope": run.envelope_id,
+        "run": run.pk,
+        "agreement": agreement.pk,
+        "csv": "csv",
+        "xlsx": "xlsx",
+    }
+    return people, objects
+
+
+@pytest.mark.parametrize(("name", "obj", "method", "allowed"), MATRIX)
+def test_every_workspace_url_for_every_role(client, world, name, obj, method, allowed):
+    people, objects = world
+    url = reverse(name, args=[objects[obj]] if obj else [])
+    for role in ALL_ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(people[role])
+        response = getattr(client, method)(url, {})
+        login = response.status_code == 302 and "/compte/connexion/" in response["Location"]
+        if role == "anonymous":
+            assert login, (role, name, method)
+        elif role in allowed:
+            assert response.status_code in (200, 302) and not login, (role, name, method)
+        else:
+            assert response.status_code == 403, (role, name, method, response.status_code)
+            text = response.content.decode()
+            assert "Accès refusé" in text and (
+                "réservé" in text
+                or "revient" in text
+                or "Seule" in text
+                or "sont préparées" in text
+            ), (role, name)
+
+
+def test_decision_letter_for_staff_and_members_only(client, world):
+    people, objects = world
+    url = reverse("decision-letter", args=[objects["decision"]])
+    assert "/compte/connexion/" in client.get(url)["Location"]
+    for role in ("representative", *STAFF):
+        client.force_login(people[role])
+        assert client.get(url).status_code == 200, role
+    from soutien.organizations.models import Organization
+
+    stranger = make_representative(
+        Organization.objects.create(
+            legal_name="Autre",
+            neq="1199999999",
+            legal_form="qc_companies_part3",
+            incorporation_date=date(2000, 1, 1),
+            street_address="1",
+            city="X",
+            postal_code="H1H 1H1",
+            region_id="06",
+        )
+    )
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+
+
+def test_every_workspace_url_is_in_the_matrix():
+    from soutien.evaluations import workspace_urls
+
+    names = {f"workspace:{p.name}" for p in workspace_urls.urlpatterns}
+    assert names == {name for name, *_rest in MATRIX}
