@@ -123,6 +123,8 @@ WHITENOISE_USE_FINDERS = True  # also serve the apps' static files before collec
 # Documents: outside any public URL, served only by a view that checks access (no MEDIA_URL).
 DOCUMENTS_ROOT = Path(os.environ.get("SOUTIEN_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENT_MAX_BYTES = int(os.environ.get("SOUTIEN_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+# Requests for correction or information (5.1): answer expected within this many days by default.
+CORRECTION_DEFAULT_DAYS = int(os.environ.get("SOUTIEN_CORRECTION_DEFAULT_DAYS", "15"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
