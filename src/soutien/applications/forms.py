@@ -14,6 +14,15 @@ from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 from .models import Application, FundingSourceKind, Stream, SubmissionPeriod
 
+SHORT_SOURCES = {
+    FundingSourceKind.QUEBEC: _("Québec"),
+    FundingSourceKind.CANADA: _("Canada"),
+    FundingSourceKind.MUNICIPALITY: _("municipalités"),
+    FundingSourceKind.MRC: _("MRC"),
+    FundingSourceKind.METROPOLITAN: _("communautés métropolitaines"),
+    FundingSourceKind.INDIGENOUS: _("communautés autochtones"),
+    FundingSourceKind.OTHER: _("autres"),
+}
 NOT_NEGATIVE = _("Inscrivez un montant positif ou 0 : un montant ne peut pas être négatif.")
 
 
@@ -121,7 +130,8 @@ class FinancesForm(forms.Form):
         for source in FundingSourceKind:
             self.fields[f"funding_{source.value}"] = money_field(source.label)
             self.fields[f"funding_{source.value}_details"] = forms.CharField(
-                label=_("Bailleurs de fonds et programmes"),
+                label=_("Bailleurs de fonds et programmes — %(source)s")
+                % {"source": SHORT_SOURCES[source]},
                 required=False,
                 max_length=300,
                 help_text=_("Par exemple : ministère de la Santé et des Services sociaux, PSOC."),
