@@ -162,10 +162,7 @@ def submit_application(
         by=by,
         at=at,
         changes={"submitted_at": at, "reference": reference_for(application)},
-        data={
-            "reference": reference_for(application),
-            "missing_documents": missing_documents(application),
-        },
+        data={"missing_documents": missing_documents(application)},
     )
     _acknowledge(application, at=at)
     return application
