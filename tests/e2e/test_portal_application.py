@@ -98,7 +98,7 @@ def test_a_representative_submits_a_complete_application_one_minute_before_the_d
 
 
 def test_the_submission_one_minute_after_the_deadline_is_refused(page, tmp_path):
-    _organization, rep, period = prepare(timedelta(minutes=10))
+    _organization, rep, _period = prepare(timedelta(minutes=10))
     log_in(page, rep)
     fill_application(page, tmp_path)
     Application.objects.update(deadline_at=timezone.now() - timedelta(minutes=1))
@@ -109,7 +109,7 @@ def test_the_submission_one_minute_after_the_deadline_is_refused(page, tmp_path)
 
 
 def test_autosave_keeps_a_draft_without_pressing_save(page):
-    organization, rep, period = prepare(timedelta(days=5))
+    organization, rep, _period = prepare(timedelta(days=5))
     from tests.applications.portal_helpers import new_application
 
     application = new_application(organization, by=rep)
