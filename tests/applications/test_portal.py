@@ -256,7 +256,6 @@ def test_a_new_version_never_erases_the_previous_one(client_rep, application):
         assert reverse("application-document", args=[version.pk]) in page
         download = client_rep.get(reverse("application-document", args=[version.pk]))
         assert b"".join(download.streaming_content).startswith(b"%PDF")
-        download.close()
 
 
 def test_a_file_disguised_as_pdf_is_refused_naming_the_document(client_rep, application):
@@ -295,7 +294,7 @@ def test_documents_are_downloaded_only_by_members_and_staff(client, application,
     client.force_login(make_user())
     response = client.get(path)
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 # Submission --------------------------------------------------------------------------------
@@ -571,3 +570,15 @@ def test_5_6_the_first_year_of_an_agreement_is_not_renewed(client_rep, submitted
     response = client_rep.post(url("start_renewal", agreement.years.get(year_number=1).pk))
     assert response.status_code == 422
     assert "La première année" in text(response)
+
+
+def test_a_section_save_never_overwrites_another_section_saved_meanwhile(application, rep):
+    first, second = (Application.objects.get(pk=application.pk) for _ in range(2))
+    now = timezone.now()
+    actions.save_section(first, section="mission", values=SECTION_VALUES["mission"], by=rep, at=now)
+    actions.save_section(
+        second, section="identification", values=SECTION_VALUES["identification"], by=rep, at=now
+    )
+    application.refresh_from_db()
+    assert application.mission == SECTION_VALUES["mission"]["mission"]
+    assert application.contact_phone == "819 555-1234"

@@ -326,11 +326,26 @@ def start_application(
     return application
 
 
+def _lock(application: Application) -> None:
+    """Serialize the saves of one application (an autosave may race the save button).
+
+    A section save writes only its own fields (update_fields) over the current row, so the
+    version read under the lock is the one to check against: the person's latest input for
+    those fields wins, and nothing else of the row is overwritten.
+    """
+    application.version = (
+        Application.objects.select_for_update()
+        .values_list("version", flat=True)
+        .get(pk=application.pk)
+    )
+
+
 def _save_fields(application: Application, values: dict, *, by: User) -> None:
     for field, value in values.items():
         setattr(application, field, value)
     application.validate()
-    application.save_as(by)
+    fields = [Application._meta.get_field(name).name for name in values]
+    application.save_as(by, update_fields=fields)
 
 
 def check_editable(application: Application, section: str) -> None:
@@ -363,6 +378,7 @@ def save_section(
     """
     from .sections import SECTIONS_BY_CODE
 
+    _lock(application)
     check_editable(application, section)
     allowed = set(SECTIONS_BY_CODE[section].fields)
     unknown = set(values) - allowed
@@ -389,6 +405,7 @@ def save_finances(
 ) -> Application:
     """The finances section: costs, other public funding by source (6.1.4), the figures of the
     last completed financial statements (6.1.3). Totals on the application follow the lines."""
+    _lock(application)
     check_editable(application, "finances")
     existing = {line.source: line for line in application.funding_lines.all()}
     for source, (amount, details) in lines.items():

@@ -26,6 +26,7 @@
       say("Brouillon non enregistré : vérifiez votre connexion, puis enregistrez la section.");
     });
   }
+  form.addEventListener("submit", function () { window.clearTimeout(timer); });
   form.addEventListener("change", function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 600);
