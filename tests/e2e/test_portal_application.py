@@ -30,7 +30,14 @@ def log_in(page, user):
     page.goto("/compte/connexion/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def submit(page, button: str) -> None:
+    """Click a form's button and wait for the next page."""
+    with page.expect_navigation():
+        page.click(f"button:has-text('{button}')")
 
 
 def check(page):
@@ -47,7 +54,7 @@ def prepare(deadline_in: timedelta):
 def fill_application(page, tmp_path):
     page.click("text=Commencer une demande")
     check(page)
-    page.click("button:has-text('Créer la demande')")
+    submit(page, "Créer la demande")
     check(page)
     page.click("nav >> text=Identification")
     for section, values in SECTION_VALUES.items():
@@ -57,7 +64,7 @@ def fill_application(page, tmp_path):
             else:
                 page.fill(f"#id_{field}", str(value))
         check(page)
-        page.click("button:has-text('Enregistrer et continuer')")
+        submit(page, "Enregistrer et continuer")
         assert "Section « " in page.inner_text("main"), (
             section,
             page.url,
@@ -66,7 +73,7 @@ def fill_application(page, tmp_path):
     for field, value in FINANCE_POST.items():
         page.fill(f"#id_{field}", value)
     check(page)
-    page.click("button:has-text('Enregistrer et continuer')")
+    submit(page, "Enregistrer et continuer")
     assert "Les neuf documents" in page.inner_text("h1")
     check(page)
     for kind in DocumentKind.values:
@@ -87,7 +94,7 @@ def test_a_representative_submits_a_complete_application_one_minute_before_the_d
     log_in(page, rep)
     check(page)
     fill_application(page, tmp_path)
-    page.click("button:has-text('Déposer ma demande')")
+    submit(page, "Déposer ma demande")
     application = Application.objects.get()
     assert application.state == State.SUBMITTED
     assert page.inner_text("[data-reference]") == application.reference
@@ -102,7 +109,7 @@ def test_the_submission_one_minute_after_the_deadline_is_refused(page, tmp_path)
     log_in(page, rep)
     fill_application(page, tmp_path)
     Application.objects.update(deadline_at=timezone.now() - timedelta(minutes=1))
-    page.click("button:has-text('Déposer ma demande')")
+    submit(page, "Déposer ma demande")
     assert "sont passées : la demande ne peut plus être déposée" in page.inner_text("main")
     assert Application.objects.get().state == State.DRAFT
     check(page)
