@@ -148,6 +148,8 @@ WHITENOISE_USE_FINDERS = True  # also serve the apps' static files before collec
 # Documents: outside any public URL, served only by a view that checks access (no MEDIA_URL).
 DOCUMENTS_ROOT = Path(os.environ.get("SOUTIEN_DOCUMENTS_ROOT", VAR_DIR / "documents"))
 DOCUMENT_MAX_BYTES = int(os.environ.get("SOUTIEN_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+# Requests for correction or information (5.1): answer expected within this many days by default.
+CORRECTION_DEFAULT_DAYS = int(os.environ.get("SOUTIEN_CORRECTION_DEFAULT_DAYS", "15"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -167,9 +169,6 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
 
-# Workspace (issue 5): default time given to an organization to answer a request for a
-# correction or more information (5.1); the advisor may change it per request.
-SOUTIEN_CORRECTION_DELAY_DAYS = int(os.environ.get("SOUTIEN_CORRECTION_DELAY_DAYS", 15))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True

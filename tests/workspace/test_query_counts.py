@@ -1,6 +1,6 @@
 """Workspace list pages run a constant number of queries, at 10 and at 500 dossiers."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from soutien.accounts.models import Role
-from soutien.applications.models import Application
-from soutien.evaluations.models import InformationRequest
+from soutien.applications.models import Application, InformationRequest
 from tests.core.test_query_counts import NOW, populate
 from tests.factories import make_user
 
@@ -31,7 +30,7 @@ def grow(n, user):
             application=a,
             kind="correction",
             message="x",
-            deadline=date(2019, 1, 1),
+            due_at=NOW + timedelta(days=1),
             requested_by=user,
             requested_at=NOW,
         )

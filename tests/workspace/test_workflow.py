@@ -93,7 +93,7 @@ def test_5_1_checklist_is_stored_per_document_with_the_version_checked(people):
 
 
 def test_5_1_request_for_correction_waits_emails_and_a_late_answer_shows_as_late(people, settings):
-    settings.SOUTIEN_CORRECTION_DELAY_DAYS = 10
+    settings.CORRECTION_DEFAULT_DAYS = 10
     advisor = people["advisor"]
     organization = make_organization()
     representative = make_representative(organization)
@@ -123,8 +123,24 @@ def test_5_1_request_for_correction_waits_emails_and_a_late_answer_shows_as_late
         by=representative,
         at=at(2019, 3, 14),
     )
-    application_actions.submit_application(application, by=representative, at=at(2019, 3, 14))
+    # The portal's sections (issue 4) are filled before the answer resubmits the file.
+    type(application).objects.filter(pk=application.pk).update(
+        contact_name="Léa Tremblay",
+        contact_email="lea@example.org",
+        contact_phone="819 555-1234",
+        mission="Accueil et intégration des personnes immigrantes.",
+        services="Accueil, francisation, installation.",
+        territory_served="Sherbrooke",
+        refugees_received_last_year=40,
+        refugees_expected=45,
+    )
+    request = type(request).objects.get(pk=request.pk)
+    application_actions.answer_request(
+        request, by=representative, at=at(2019, 3, 14), answer="Rapport signé joint."
+    )
     request.refresh_from_db()
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED
     assert request.answered_at == at(2019, 3, 14)
     assert request.is_late(date(2019, 3, 20)) is True
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
@@ -16,8 +19,23 @@ from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.organizations.models import FinancialStatements, Organization
 from soutien.rules import FiscalYear
+from soutien.rules.text import french_date
 
-from .models import Application, ApplicationDocument, DocumentKind, Kind, State, Stream
+from .models import (
+    Application,
+    ApplicationDocument,
+    DocumentKind,
+    FundingLine,
+    FundingSourceKind,
+    InformationRequest,
+    Kind,
+    RequestKind,
+    State,
+    Stream,
+    SubmissionPeriod,
+)
+
+MONTREAL = ZoneInfo("America/Montreal")
 
 OPEN_STATES = (State.DRAFT, State.SUBMITTED, State.INCOMPLETE, State.UNDER_EVALUATION)
 
@@ -73,11 +91,59 @@ def missing_documents(application: Application) -> list[str]:
     return [kind for kind in DocumentKind.values if kind not in present]
 
 
+def reference_for(application: Application) -> str:
+    """« SAM-2019-V1-00042 »: program, fiscal year, stream, record number."""
+    return f"SAM-{application.fiscal_year}-V{application.stream}-{application.pk:05d}"
+
+
+def deadline_label(moment: datetime) -> str:
+    """« 28 février 2019 à 16 h 00 (heure du Québec) »."""
+    local = timezone.localtime(moment, MONTREAL)
+    return _("%(date)s à %(hour)s h %(minute)02d (heure du Québec)") % {
+        "date": french_date(local.date()),
+        "hour": local.hour,
+        "minute": local.minute,
+    }
+
+
+def _refuse_incomplete(application: Application) -> None:
+    from .sections import checklist, missing
+
+    lacking = missing(checklist(application))
+    if lacking:
+        raise ValidationError(
+            {
+                "submitted_at": _(
+                    "La demande est incomplète : il manque %(items)s. Complétez-la avant de la "
+                    "déposer."
+                )
+                % {"items": ", ".join(f"« {item.label} »" for item in lacking)}
+            },
+            code="incomplete",
+        )
+
+
 @transaction.atomic
-def submit_application(application: Application, *, by: User, at: datetime) -> Application:
-    """Submit (or resubmit after a correction) by the date and hour of the instructions (5.1)."""
+def submit_application(
+    application: Application, *, by: User, at: datetime, require_complete: bool = False
+) -> Application:
+    """Submit (or resubmit after a correction) by the date and hour of the instructions (5.1).
+
+    The first submission gives the application its reference number; every submission sends
+    the acknowledgment of receipt by email once the transaction is committed. The portal asks
+    for a complete file (`require_complete`); staff may record a paper file as it came.
+    """
+    if require_complete:
+        _refuse_incomplete(application)
     if application.state == State.INCOMPLETE:
-        transition(application, "resubmit", by=by, at=at)
+        transition(
+            application,
+            "resubmit",
+            by=by,
+            at=at,
+            changes={"reference": application.reference or reference_for(application)},
+        )
+        _acknowledge(application, at=at)
         return application
     if at > application.deadline_at:
         raise ValidationError(
@@ -86,7 +152,7 @@ def submit_application(application: Application, *, by: User, at: datetime) -> A
                     "La date et l'heure limites de dépôt (%(deadline)s) sont passées : la "
                     "demande ne peut plus être déposée (5.1)."
                 )
-                % {"deadline": application.deadline_at.isoformat(timespec="minutes")}
+                % {"deadline": deadline_label(application.deadline_at)}
             },
             code="deadline_passed",
         )
@@ -95,18 +161,425 @@ def submit_application(application: Application, *, by: User, at: datetime) -> A
         "submit",
         by=by,
         at=at,
-        changes={"submitted_at": at},
+        changes={"submitted_at": at, "reference": reference_for(application)},
         data={"missing_documents": missing_documents(application)},
     )
+    _acknowledge(application, at=at)
     return application
+
+
+def _acknowledge(application: Application, *, at: datetime) -> None:
+    from .acknowledgment import send_acknowledgment
+
+    pk = application.pk
+    transaction.on_commit(lambda: send_acknowledgment(pk, at=at))
 
 
 @transaction.atomic
 def request_correction(
-    application: Application, *, by: User, at: datetime, reason: str
+    application: Application,
+    *,
+    by: User,
+    at: datetime,
+    reason: str,
+    kind: str = RequestKind.CORRECTION,
+    due_at: datetime | None = None,
+    sections: list[str] | tuple[str, ...] = (),
+    documents: list[str] | tuple[str, ...] = (),
 ) -> Application:
-    """The file is incomplete or unclear: the organization corrects it in the time given (5.1)."""
-    transition(application, "request_correction", by=by, at=at, reason=reason)
+    """The file is incomplete or unclear (correction: it goes back to the organization), or
+    the advisor needs more information during the evaluation (information: the file stays
+    where it is); either way the organization answers by `due_at` (5.1)."""
+    from .sections import section_codes
+
+    reason = (reason or "").strip()
+    if due_at is None:
+        due_at = at + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Le motif est requis pour cette opération.")
+    if due_at <= at:
+        errors["due_at"] = _("L'échéance doit suivre la date de la demande.")
+    unknown = [s for s in sections if s not in section_codes()] + [
+        d for d in documents if d not in DocumentKind.values
+    ]
+    if unknown:
+        errors["sections"] = _("Section ou document inconnu : %(codes)s.") % {
+            "codes": ", ".join(unknown)
+        }
+    if errors:
+        raise ValidationError(errors, code="invalid_request")
+    request = InformationRequest(
+        application=application,
+        kind=kind,
+        message=reason,
+        sections=list(sections),
+        documents=list(documents),
+        requested_at=at,
+        requested_by=by,
+        due_at=due_at,
+    )
+    request.validate()
+    request.save_as(by)
+    data = {"request": request.pk, "due_at": due_at.isoformat(), "sections": list(sections)}
+    data["documents"] = list(documents)
+    if kind == RequestKind.CORRECTION:
+        transition(application, "request_correction", by=by, at=at, reason=reason, data=data)
+    else:
+        if application.state not in OPEN_STATES or application.state == State.DRAFT:
+            raise ValidationError(
+                _("On ne demande des renseignements que sur une demande déposée."),
+                code="not_submitted",
+            )
+        JournalEntry.write(
+            application,
+            "application.information_requested",
+            by=by,
+            at=at,
+            reason=reason,
+            data=data,
+        )
+    from .acknowledgment import send_request_notice
+
+    request_pk = request.pk
+    transaction.on_commit(lambda: send_request_notice(request_pk))
+    return application
+
+
+@transaction.atomic
+def answer_request(
+    request: InformationRequest, *, by: User, at: datetime, answer: str = ""
+) -> InformationRequest:
+    """The organization has made its corrections or given the information asked for.
+
+    A correction answered when no other correction is pending resubmits the application
+    (complete, as on the first submission). An answer after `due_at` is kept and shown as late.
+    """
+    if request.answered_at is not None:
+        raise ValidationError(
+            _("Vous avez déjà répondu à cette demande du Ministère."), code="already_answered"
+        )
+    application = request.application
+    request.answered_at = at
+    request.answered_by = by
+    request.answer = (answer or "").strip()
+    request.save_as(by)
+    late = at > request.due_at
+    JournalEntry.write(
+        application,
+        "application.request_answered",
+        by=by,
+        at=at,
+        reason=request.answer,
+        data={"request": request.pk, "kind": request.kind, "late": late},
+    )
+    others = application.information_requests.open().filter(kind=RequestKind.CORRECTION)
+    if (
+        request.kind == RequestKind.CORRECTION
+        and application.state == State.INCOMPLETE
+        and not others.exists()
+    ):
+        submit_application(application, by=by, at=at, require_complete=True)
+    return request
+
+
+@transaction.atomic
+def start_application(
+    organization: Organization,
+    *,
+    period: SubmissionPeriod,
+    stream: int,
+    by: User,
+    at: datetime,
+) -> Application:
+    """An organization starts its application while the submission period is open (5.1)."""
+    if not period.opens_at <= at <= period.deadline_at:
+        raise ValidationError(
+            {
+                "period": _("La période de dépôt de l'exercice %(fiscal_year)s n'est pas ouverte.")
+                % {"fiscal_year": period.fiscal_year_label}
+            },
+            code="period_closed",
+        )
+    if Application.objects.filter(
+        organization=organization, fiscal_year=period.fiscal_year, stream=stream
+    ).exists():
+        raise ValidationError(
+            {
+                "period": _(
+                    "Cet organisme a déjà une demande pour cet exercice financier et ce volet."
+                )
+            },
+            code="duplicate",
+        )
+    application = create_application(
+        organization,
+        fiscal_year=FiscalYear(period.fiscal_year),
+        stream=stream,
+        deadline_at=period.deadline_at,
+        by=by,
+        at=at,
+    )
+    application.contact_name = by.full_name
+    application.contact_email = by.email
+    application.save_as(by)
+    return application
+
+
+def _lock(application: Application) -> None:
+    """Serialize the saves of one application (an autosave may race the save button).
+
+    A section save writes only its own fields (update_fields) over the current row, so the
+    version read under the lock is the one to check against: the person's latest input for
+    those fields wins, and nothing else of the row is overwritten.
+    """
+    application.version = (
+        Application.objects.select_for_update()
+        .values_list("version", flat=True)
+        .get(pk=application.pk)
+    )
+
+
+def _save_fields(application: Application, values: dict, *, by: User) -> None:
+    for field, value in values.items():
+        setattr(application, field, value)
+    application.validate()
+    fields = [Application._meta.get_field(name).name for name in values]
+    application.save_as(by, update_fields=fields)
+
+
+def check_editable(application: Application, section: str) -> None:
+    from .sections import editable_sections
+
+    if section not in editable_sections(application, application.information_requests.open()):
+        raise ValidationError(
+            _(
+                "Cette section ne peut plus être modifiée : la demande est %(state)s et aucune "
+                "demande du Ministère ne la vise."
+            )
+            % {"state": application.get_state_display().lower()},
+            code="not_editable",
+        )
+
+
+@transaction.atomic
+def save_section(
+    application: Application,
+    *,
+    section: str,
+    values: dict,
+    by: User,
+    at: datetime,
+    autosave: bool = False,
+) -> Application:
+    """Save a section's answers as they are (a draft may be incomplete).
+
+    An explicit save is journaled; an autosave is kept in the history only.
+    """
+    from .sections import SECTIONS_BY_CODE
+
+    _lock(application)
+    check_editable(application, section)
+    allowed = set(SECTIONS_BY_CODE[section].fields)
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"fields outside section {section}: {sorted(unknown)}")
+    _save_fields(application, values, by=by)
+    if not autosave:
+        JournalEntry.write(
+            application, "application.section_saved", by=by, at=at, data={"section": section}
+        )
+    return application
+
+
+@transaction.atomic
+def save_finances(
+    application: Application,
+    *,
+    estimated_operating_costs: Decimal,
+    lines: dict[str, tuple[Decimal, str]],
+    statements: dict | None,
+    by: User,
+    at: datetime,
+    autosave: bool = False,
+) -> Application:
+    """The finances section: costs, other public funding by source (6.1.4), the figures of the
+    last completed financial statements (6.1.3). Totals on the application follow the lines."""
+    _lock(application)
+    check_editable(application, "finances")
+    existing = {line.source: line for line in application.funding_lines.all()}
+    for source, (amount, details) in lines.items():
+        if source not in FundingSourceKind.values:
+            raise ValueError(f"unknown funding source {source}")
+        line = existing.get(source) or FundingLine(application=application, source=source)
+        if line.pk and line.amount == amount and line.details == details:
+            continue
+        line.amount, line.details = amount, details
+        line.validate()
+        line.save_as(by)
+        existing[source] = line
+    total = sum((line.amount for line in existing.values()), Decimal("0"))
+    quebec = existing.get(FundingSourceKind.QUEBEC)
+    values = {
+        "estimated_operating_costs": estimated_operating_costs,
+        "other_public_funding": total,
+        "quebec_government_funding_other": quebec.amount if quebec else Decimal("0"),
+    }
+    if statements:
+        current = application.last_statements
+        found = current if current and current.period_end == statements["period_end"] else None
+        found = (
+            found
+            or FinancialStatements.objects.filter(
+                organization=application.organization, period_end=statements["period_end"]
+            ).first()
+        )
+        found = found or FinancialStatements(organization=application.organization)
+        changed = False
+        for field, value in statements.items():
+            if getattr(found, field, None) != value:
+                setattr(found, field, value)
+                changed = True
+        if changed or found.pk is None:
+            found.validate()
+            found.save_as(by)
+        values["last_statements"] = found
+    _save_fields(application, values, by=by)
+    if not autosave:
+        JournalEntry.write(
+            application, "application.section_saved", by=by, at=at, data={"section": "finances"}
+        )
+    return application
+
+
+def latest_documents(application: Application) -> dict[str, ApplicationDocument]:
+    """The latest version of each document of the application, by kind."""
+    latest: dict[str, ApplicationDocument] = {}
+    for document in application.documents.order_by("kind", "-number"):
+        latest.setdefault(document.kind, document)
+    return latest
+
+
+@transaction.atomic
+def reuse_documents(
+    application: Application, *, kinds: list[str], by: User, at: datetime
+) -> list[ApplicationDocument]:
+    """Renewal (5.6): documents already given that have not changed are not sent again; the
+    application gets a version that points to the previous one (same file, same SHA-256)."""
+    from simple_history.utils import bulk_create_with_history
+
+    if application.renews_id is None:
+        raise ValidationError(
+            _("Seul un formulaire de reconduction reprend les documents de l'année précédente."),
+            code="not_a_renewal",
+        )
+    check_editable(application, "documents")
+    previous = latest_documents(application.renews)
+    current = latest_documents(application)
+    missing = [kind for kind in kinds if kind not in previous]
+    if missing:
+        raise ValidationError(
+            {
+                "documents": _("La demande précédente ne contient pas ce document : %(kinds)s.")
+                % {"kinds": ", ".join(str(DocumentKind(k).label) for k in missing)}
+            },
+            code="nothing_to_reuse",
+        )
+    created = []
+    for kind in kinds:
+        source = previous[kind]
+        document = ApplicationDocument(
+            application=application,
+            kind=kind,
+            number=current[kind].number + 1 if kind in current else 1,
+            file=source.file.name,
+            original_name=source.original_name,
+            mime_type=source.mime_type,
+            size=source.size,
+            sha256=source.sha256,
+            uploaded_at=at,
+            uploaded_by=by,
+            reused_from=source,
+        )
+        document.compute_retention()
+        created.append(document)
+    documents = bulk_create_with_history(created, ApplicationDocument, default_user=by)
+    JournalEntry.write(
+        application,
+        "application.documents_reused",
+        by=by,
+        at=at,
+        data={"documents": [{"document": d.kind, "sha256": d.sha256} for d in created]},
+    )
+    return documents
+
+
+@transaction.atomic
+def start_renewal(year, *, by: User, at: datetime) -> Application:
+    """The renewal form for year 2 or 3 of an agreement (5.6), pre-filled from the year before.
+
+    `year` is an agreements.AgreementYear; its deadline is the submission period's.
+    """
+    agreement = year.agreement
+    organization = agreement.organization
+    if year.year_number < 2:
+        raise ValidationError(
+            _("La première année d'une convention ne se reconduit pas."), code="first_year"
+        )
+    period = SubmissionPeriod.objects.filter(
+        fiscal_year=year.fiscal_year, stream=agreement.stream
+    ).first()
+    if period is None or at > period.deadline_at:
+        raise ValidationError(
+            {
+                "period": _(
+                    "Aucune période de dépôt n'est ouverte pour l'exercice %(fiscal_year)s."
+                )
+                % {"fiscal_year": FiscalYear(year.fiscal_year).label}
+            },
+            code="period_closed",
+        )
+    previous = (
+        Application.objects.filter(
+            organization=organization,
+            stream=agreement.stream,
+            fiscal_year__lt=year.fiscal_year,
+            state=State.ACCEPTED,
+        )
+        .order_by("-fiscal_year")
+        .first()
+        or Application.objects.filter(pk=agreement.application_id).first()
+    )
+    application = create_application(
+        organization,
+        fiscal_year=FiscalYear(year.fiscal_year),
+        stream=agreement.stream,
+        kind=Kind.RENEWAL,
+        deadline_at=period.deadline_at,
+        by=by,
+        at=at,
+    )
+    for field in (
+        "contact_name", "contact_title", "contact_email", "contact_phone", "mission",
+        "services", "territory_served", "annual_general_meeting_held",
+        "refugees_received_last_year", "refugees_expected", "estimated_operating_costs",
+        "other_public_funding", "quebec_government_funding_other", "last_statements_id",
+        "territory_attached_organizations", "territory_immigrant_population",
+    ):  # fmt: skip
+        setattr(application, field, getattr(previous, field))
+    application.renews = previous
+    application.save_as(by)
+    for line in previous.funding_lines.all():
+        FundingLine(
+            application=application, source=line.source, amount=line.amount, details=line.details
+        ).save_as(by)
+    JournalEntry.write(
+        application,
+        "application.renewal_started",
+        by=by,
+        at=at,
+        data={"agreement": agreement.reference, "year": year.year_number, "renews": previous.pk},
+    )
     return application
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from soutien.core.admin import RecordAdmin, download_link, fiscal_year_filter
 from soutien.core.fiscal import label
 
-from .models import Application, ApplicationDocument
+from .models import Application, ApplicationDocument, SubmissionPeriod
 
 
 class DocumentInline(admin.TabularInline):
@@ -121,3 +121,18 @@ class ApplicationDocumentAdmin(RecordAdmin):
     @admin.display(description=_("fichier"))
     def link(self, document):
         return download_link(document, "application-document")
+
+
+@admin.register(SubmissionPeriod)
+class SubmissionPeriodAdmin(admin.ModelAdmin):
+    """The dates of the Ministry's instructions (5.1): staff open a fiscal year to the portal."""
+
+    list_display = ("fiscal_year_label", "stream", "opens_at", "deadline_at")
+    list_filter = ("stream",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("exercice financier"), ordering="fiscal_year")
+    def fiscal_year_label(self, period):
+        return label(period.fiscal_year)

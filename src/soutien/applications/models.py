@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from soutien.core import fiscal
 from soutien.core.models import Record, ScopedQuerySet, StoredDocument
@@ -173,6 +177,70 @@ class Application(Record):
         editable=False,
         help_text=_("Attribué par la ou le gestionnaire du programme (espace du Ministère)."),
     )
+    reference = models.CharField(
+        _("numéro de référence"), max_length=30, blank=True, editable=False, db_index=True
+    )
+    renews = models.ForeignKey(
+        "self",
+        verbose_name=_("demande de l'année précédente"),
+        on_delete=models.PROTECT,
+        related_name="renewals",
+        null=True,
+        blank=True,
+        help_text=_("Pour un formulaire de reconduction (5.6) : la demande qu'il reconduit."),
+    )
+    # Section « Identification »: the person the Ministry contacts about this application.
+    contact_name = models.CharField(_("personne à joindre"), max_length=150, blank=True)
+    contact_title = models.CharField(
+        _("fonction de la personne à joindre"), max_length=120, blank=True
+    )
+    contact_email = models.EmailField(_("courriel de la personne à joindre"), blank=True)
+    contact_phone = models.CharField(
+        _("téléphone de la personne à joindre"),
+        max_length=30,
+        blank=True,
+        help_text=_("Par exemple : 819 555-1234, poste 22."),
+    )
+    # Section « Mission et services » (clauses 2 and 3).
+    mission = models.TextField(
+        _("mission de l'organisme"),
+        blank=True,
+        help_text=_("En quelques phrases, la mission telle qu'elle figure dans la charte."),
+    )
+    services = models.TextField(
+        _("services offerts aux personnes immigrantes"),
+        blank=True,
+        help_text=_("Les principaux services et activités de l'année visée."),
+    )
+    territory_served = models.CharField(
+        _("territoire desservi"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : la ville de Sherbrooke et la MRC du Val-Saint-François."),
+    )
+    # Section « Accueil des personnes réfugiées » (clauses 5.2 and 6.1.1).
+    refugees_received_last_year = models.PositiveIntegerField(
+        _("personnes réfugiées accueillies au dernier exercice complété"),
+        null=True,
+        blank=True,
+        help_text=_("Inscrivez 0 si l'organisme n'en a accueilli aucune."),
+    )
+    refugees_expected = models.PositiveIntegerField(
+        _("personnes réfugiées que l'organisme prévoit accueillir pendant l'année visée"),
+        null=True,
+        blank=True,
+        help_text=_("Inscrivez 0 si l'organisme n'en prévoit aucune."),
+    )
+    # Section « Reconduction » (5.6), for years 2 and 3 of an agreement.
+    changes_summary = models.TextField(
+        _("ce qui a changé depuis l'année précédente"),
+        blank=True,
+        help_text=_("Écrivez « Aucun changement » si rien n'a changé."),
+    )
+    eligibility_confirmed = models.BooleanField(
+        _("l'organisme satisfait toujours aux conditions d'admissibilité du programme"),
+        default=False,
+    )
     retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
@@ -206,6 +274,12 @@ class Application(Record):
                 | Q(submitted_at__isnull=False),
                 name="application_submitted_has_date",
                 violation_error_message=_("Une demande déposée doit avoir sa date de dépôt."),
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="application_reference_unique",
+                violation_error_message=_("Ce numéro de référence existe déjà."),
             ),
             models.CheckConstraint(
                 condition=Q(estimated_operating_costs__gte=0)
@@ -255,6 +329,16 @@ class ApplicationDocument(StoredDocument):
         related_name="documents",
     )
     kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("même fichier que"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Document inchangé depuis la demande précédente (5.6)."),
+    )
     retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
 
     scope_path: ClassVar[str | None] = "application__organization"
@@ -279,3 +363,216 @@ class ApplicationDocument(StoredDocument):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.application.fiscal_year)
+
+
+class SubmissionPeriod(models.Model):
+    """The dates given in the Ministry's instructions for one fiscal year and stream (5.1).
+
+    Reference data set by ministry staff in the back office; an organization may start an
+    application while the period is open, and submit it until the deadline's date and hour.
+    """
+
+    fiscal_year = fiscal.fiscal_year_field()
+    stream = models.PositiveSmallIntegerField(_("volet"), choices=Stream.choices)
+    opens_at = models.DateTimeField(_("ouverture des dépôts"))
+    deadline_at = models.DateTimeField(
+        _("date et heure limites de dépôt"),
+        help_text=_("Heure du Québec (America/Montreal)."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("période de dépôt")
+        verbose_name_plural = _("périodes de dépôt")
+        ordering = ["-fiscal_year", "stream"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "stream"],
+                name="submission_period_unique_year_stream",
+                violation_error_message=_(
+                    "Une période de dépôt existe déjà pour cet exercice et ce volet."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_at__gt=models.F("opens_at")),
+                name="submission_period_deadline_after_opening",
+                violation_error_message=_("La date limite doit suivre l'ouverture des dépôts."),
+            ),
+            fiscal.fiscal_year_check("fiscal_year", "submission_period_fiscal_year_range"),
+        ]
+
+    def __str__(self):
+        return _("Dépôts %(fiscal_year)s, volet %(stream)s") % {
+            "fiscal_year": fiscal.label(self.fiscal_year),
+            "stream": self.stream,
+        }
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal.label(self.fiscal_year)
+
+    def delete(self, *args, **kwargs):
+        from soutien.core.models import RecordsAreKept
+
+        raise RecordsAreKept(type(self))
+
+
+class FundingSourceKind(models.TextChoices):
+    """The public funders clause 6.1.4 counts in the 90 % cap."""
+
+    QUEBEC = (
+        "quebec",
+        _("Ministères et organismes du gouvernement du Québec et ses sociétés d'État"),
+    )
+    CANADA = (
+        "canada",
+        _("Ministères et organismes du gouvernement du Canada et ses sociétés d'État"),
+    )
+    MUNICIPALITY = "municipality", _("Municipalités et agglomérations")
+    MRC = "mrc", _("Municipalités régionales de comté (MRC)")
+    METROPOLITAN = "metropolitan", _("Communautés métropolitaines")
+    INDIGENOUS = "indigenous", _("Communautés autochtones")
+    OTHER = (
+        "other",
+        _(
+            "Autres : régies intermunicipales, organismes dont une municipalité nomme la majorité "
+            "des membres ou fournit plus de la moitié du financement"
+        ),
+    )
+
+
+class FundingLine(Record):
+    """Other public funding expected for the fiscal year applied for, by source (6.1.4)."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="funding_lines",
+    )
+    source = models.CharField(_("provenance"), max_length=20, choices=FundingSourceKind.choices)
+    amount = models.DecimalField(_("montant prévu"), max_digits=12, decimal_places=2, default=ZERO)
+    details = models.CharField(
+        _("bailleurs de fonds et programmes"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple : ministère de la Santé et des Services sociaux, PSOC."),
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    scope_path: ClassVar[str | None] = "application__organization"
+
+    class Meta:
+        verbose_name = _("autre aide publique prévue")
+        verbose_name_plural = _("autres aides publiques prévues")
+        ordering = ["application", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "source"], name="funding_line_unique_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="funding_line_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=FundingSourceKind.values), name="funding_line_source_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} — {self.amount}"
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.application.fiscal_year)
+
+
+class RequestKind(models.TextChoices):
+    CORRECTION = "correction", _("Demande de correction")
+    INFORMATION = "information", _("Demande de renseignements complémentaires")
+
+
+class InformationRequestQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(answered_at__isnull=True)
+
+
+class InformationRequest(Record):
+    """The Ministry asks the organization to correct its file or to say more (5.1), by a date."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="information_requests",
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=RequestKind.choices)
+    message = models.TextField(_("ce que le Ministère demande"))
+    sections = models.JSONField(_("sections à revoir"), default=list, blank=True)
+    documents = models.JSONField(_("documents à fournir"), default=list, blank=True)
+    requested_at = models.DateTimeField(_("demandée le"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("réponse attendue au plus tard le"))
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("répondue par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    answer = models.TextField(_("réponse de l'organisme"), blank=True)
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = InformationRequestQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "application__organization"
+
+    class Meta:
+        verbose_name = _("demande du Ministère à l'organisme")
+        verbose_name_plural = _("demandes du Ministère aux organismes")
+        ordering = ["application", "-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gt=models.F("requested_at")),
+                name="information_request_due_after_request",
+                violation_error_message=_("L'échéance doit suivre la date de la demande."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RequestKind.values), name="information_request_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.application}"
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.application.fiscal_year)
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+    @property
+    def answered_late(self) -> bool:
+        return self.answered_at is not None and self.answered_at > self.due_at
+
+    @property
+    def deadline(self):
+        """The last day to answer, in Québec time."""
+        return timezone.localdate(self.due_at)
+
+    def is_late(self, now) -> bool:
+        """Answered after the deadline, or still unanswered once it has passed.
+
+        `now` is a moment, or a day (then compared with the deadline's day).
+        """
+        if isinstance(now, datetime):
+            return (self.answered_at or now) > self.due_at
+        answered = timezone.localdate(self.answered_at) if self.answered_at else now
+        return answered > self.deadline

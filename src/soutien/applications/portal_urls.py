@@ -2,10 +2,33 @@
 
 from django.urls import path
 
-from . import portal_views
+from . import portal_views as views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", portal_views.dashboard, name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
+    path("demandes/nouvelle/", views.start, name="start"),
+    path("demandes/<int:pk>/", views.application_detail, name="application"),
+    path("demandes/<int:pk>/sections/<slug:section>/", views.section, name="section"),
+    path("demandes/<int:pk>/documents/", views.documents, name="documents"),
+    path("demandes/<int:pk>/documents/<slug:kind>/", views.document_versions, name="document"),
+    path("demandes/<int:pk>/depot/", views.submit, name="submit"),
+    path("demandes/<int:pk>/accuse-reception/", views.acknowledgment, name="acknowledgment"),
+    path(
+        "demandes/<int:pk>/accuse-reception.pdf",
+        views.acknowledgment_pdf,
+        name="acknowledgment_pdf",
+    ),
+    path("demandes/<int:pk>/historique/", views.timeline, name="timeline"),
+    path(
+        "demandes/<int:pk>/demandes-du-ministere/<int:request_pk>/",
+        views.answer_request,
+        name="answer_request",
+    ),
+    path(
+        "conventions/annees/<int:year_pk>/reconduction/",
+        views.start_renewal,
+        name="start_renewal",
+    ),
 ]

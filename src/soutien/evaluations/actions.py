@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,13 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
-from soutien.applications.actions import missing_documents
-from soutien.applications.models import Application, DocumentKind
+from soutien.applications.actions import missing_documents, request_correction
+from soutien.applications.models import (
+    Application,
+    DocumentKind,
+    InformationRequest,
+    RequestKind,
+)
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.rules.eligibility import CRITERIA_BY_CODE, JUDGEABLE
 from soutien.rules.facts import Stream
-from soutien.rules.text import french_date
 
 from .access import Capability, can, require
 from .dossier import evaluate_application
@@ -29,12 +33,9 @@ from .models import (
     DocumentCheck,
     Eligibility,
     Evaluation,
-    InformationRequest,
     Outcome,
-    RequestKind,
     State,
 )
-from .notify import notify_organization
 
 ZERO = Decimal("0")
 
@@ -323,10 +324,9 @@ def record_document_checks(
 
 
 def default_deadline(at: datetime) -> date:
-    return timezone.localdate(at) + timedelta(days=settings.SOUTIEN_CORRECTION_DELAY_DAYS)
+    return timezone.localdate(at) + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
 
 
-@transaction.atomic
 def request_information(
     application: Application,
     *,
@@ -338,16 +338,10 @@ def request_information(
 ) -> InformationRequest:
     """Ask the organization for a correction or more information by a deadline (5.1).
 
-    The application goes back to the organization (state « À corriger ») and waits; its
-    representatives are emailed. The answer is the organization's resubmission (issue 4).
+    The advisor's side of `applications.actions.request_correction`: the role is checked
+    here; the answer is due by the end of `deadline`, Québec time.
     """
     require(by, Capability.REVIEW)
-    message = (message or "").strip()
-    if not message:
-        raise ValidationError(
-            {"message": _("Précisez à l'organisme ce qu'il doit corriger ou fournir.")},
-            code="message_required",
-        )
     if kind not in RequestKind.values:
         raise ValidationError({"kind": _("Type de demande inconnu.")}, code="unknown_kind")
     deadline = deadline or default_deadline(at)
@@ -356,50 +350,17 @@ def request_information(
             {"deadline": _("La date limite de réponse ne peut pas être déjà passée.")},
             code="deadline_past",
         )
-    request = InformationRequest(
-        application=application,
-        kind=kind,
-        message=message,
-        deadline=deadline,
-        requested_by=by,
-        requested_at=at,
-    )
-    request.save_as(by)
-    transition(
-        application,
-        "request_correction",
-        by=by,
-        at=at,
-        reason=message,
-        data={"request": request.pk, "kind": kind, "deadline": deadline.isoformat()},
-    )
-    notify_organization(
-        application.organization,
-        subject=_("Votre demande d'aide financière : %(kind)s")
-        % {"kind": request.get_kind_display()},
-        body=_(
-            "Bonjour,\n\nLe ministère de l'Immigration a examiné votre demande d'aide financière "
-            "au Programme Soutien à la mission (%(fiscal_year)s).\n\n%(message)s\n\n"
-            "Merci de répondre dans votre espace au plus tard le %(deadline)s (clause 5.1). "
-            "D'ici là, votre demande est en attente.\n"
-        )
-        % {
-            "fiscal_year": application.fiscal_year_label,
-            "message": message,
-            "deadline": french_date(deadline),
-        },
-    )
-    return request
-
-
-def mark_requests_answered(application_id: int, *, at: datetime) -> int:
-    """The organization resubmitted: its open requests are answered (late or not) at `at`."""
-    count = 0
-    for request in InformationRequest.objects.open().filter(application_id=application_id):
-        request.answered_at = at
-        request.save_as(None)
-        count += 1
-    return count
+    due_at = timezone.make_aware(datetime.combine(deadline, time(23, 59)))
+    try:
+        request_correction(application, by=by, at=at, reason=message, kind=kind, due_at=due_at)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            raise ValidationError(
+                {"message": _("Précisez à l'organisme ce qu'il doit corriger ou fournir.")},
+                code="message_required",
+            ) from None
+        raise
+    return application.information_requests.latest("requested_at")
 
 
 ADJUSTMENT_KINDS = {

@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.models import Role, User
-from soutien.applications.models import Application, DocumentKind, Priority, State, Stream
+from soutien.applications.models import (
+    Application,
+    DocumentKind,
+    InformationRequest,
+    Priority,
+    RequestKind,
+    State,
+    Stream,
+)
 from soutien.core import fiscal
 from soutien.organizations.models import Region
 from soutien.rules.documents import DOCUMENTS_BY_CODE
@@ -31,8 +39,6 @@ from .models import (
     CheckItem,
     Decision,
     Evaluation,
-    InformationRequest,
-    RequestKind,
 )
 from .models import State as EvaluationState
 
@@ -80,9 +86,8 @@ def _errors(request, error: ValidationError) -> None:
 
 
 def dashboard_queryset(user, params):
-    today = timezone.localdate()
     late_request = InformationRequest.objects.filter(
-        application=OuterRef("pk"), answered_at__isnull=True, deadline__lt=today
+        application=OuterRef("pk"), answered_at__isnull=True, due_at__lt=timezone.now()
     )
     completed = Evaluation.objects.filter(
         application=OuterRef("pk"), state=EvaluationState.COMPLETED
@@ -121,9 +126,9 @@ def dashboard(request):
     today = timezone.localdate()
     late_requests = (
         InformationRequest.objects.for_user(request.user)
-        .filter(answered_at__isnull=True, deadline__lt=today)
+        .filter(answered_at__isnull=True, due_at__lt=timezone.now())
         .select_related("application", "application__organization")
-        .order_by("deadline")[:20]
+        .order_by("due_at")[:20]
     )
     pending_decisions = (
         Evaluation.objects.for_user(request.user)

@@ -1,0 +1,135 @@
+"""The acknowledgment of receipt of a submitted application: its contents, its tagged PDF,
+and the emails sent to the organization (acknowledgment, requests of the Ministry)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soutien.core.models import JournalEntry
+
+from .models import Application, ApplicationDocument, InformationRequest
+
+SUBMISSION_ACTIONS = ("application.submitted", "application.resubmitted")
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgment:
+    application: Application
+    received_at: datetime  # the last (re)submission
+    first_submitted_at: datetime
+    resubmission: bool
+    documents: list[ApplicationDocument]
+
+
+def acknowledgment_of(application: Application) -> Acknowledgment | None:
+    """What the acknowledgment states, as of the application's last (re)submission."""
+    if application.submitted_at is None or not application.reference:
+        return None
+    last = (
+        JournalEntry.objects.for_subject(application)
+        .filter(action__in=SUBMISSION_ACTIONS)
+        .order_by("-at", "-id")
+        .first()
+    )
+    received_at = last.at if last else application.submitted_at
+    latest: dict[str, ApplicationDocument] = {}
+    for document in application.documents.filter(uploaded_at__lte=received_at).order_by(
+        "kind", "-number"
+    ):
+        latest.setdefault(document.kind, document)
+    documents = [latest[kind] for kind in sorted(latest, key=_document_order)]
+    return Acknowledgment(
+        application=application,
+        received_at=received_at,
+        first_submitted_at=application.submitted_at,
+        resubmission=bool(last and last.action == "application.resubmitted"),
+        documents=documents,
+    )
+
+
+def _document_order(kind: str) -> int:
+    from .models import DocumentKind
+
+    return list(DocumentKind.values).index(kind)
+
+
+def render_pdf(ack: Acknowledgment) -> bytes:
+    """A tagged PDF (PDF/UA-1), in French."""
+    from weasyprint import HTML
+
+    html = render_to_string("applications/acknowledgment_pdf.html", {"ack": ack})
+    return HTML(string=html, base_url=str(settings.PACKAGE_DIR)).write_pdf(
+        pdf_variant="pdf/ua-1",
+        metadata={"title": _("Accusé de réception")},
+    )
+
+
+def _absolute(path: str) -> str:
+    """Links in emails: SOUTIEN_SITE_URL (settings.SITE_URL) + path."""
+    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+    return base.rstrip("/") + path
+
+
+def _recipients(application: Application) -> list[str]:
+    from soutien.organizations.models import Membership
+
+    emails = set(
+        Membership.objects.filter(
+            organization=application.organization_id, is_active=True, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+    if application.contact_email:
+        emails.add(application.contact_email)
+    return sorted(emails)
+
+
+def send_acknowledgment(application_pk: int, *, at: datetime) -> None:
+    application = Application.objects.select_related("organization").get(pk=application_pk)
+    ack = acknowledgment_of(application)
+    recipients = _recipients(application)
+    if ack is None or not recipients:
+        return
+    body = render_to_string(
+        "applications/email/acknowledgment.txt",
+        {
+            "ack": ack,
+            "url": _absolute(reverse("portal:acknowledgment", args=[application.pk])),
+            "pdf_url": _absolute(reverse("portal:acknowledgment_pdf", args=[application.pk])),
+        },
+    )
+    subject = _("Accusé de réception — demande %(reference)s") % {
+        "reference": application.reference
+    }
+    send_mail(subject, body, None, recipients)
+
+
+def send_request_notice(request_pk: int) -> None:
+    request = InformationRequest.objects.select_related(
+        "application", "application__organization"
+    ).get(pk=request_pk)
+    recipients = _recipients(request.application)
+    if not recipients:
+        return
+    body = render_to_string(
+        "applications/email/request.txt",
+        {
+            "request": request,
+            "url": _absolute(
+                reverse("portal:answer_request", args=[request.application_id, request.pk])
+            ),
+            "now": timezone.now(),
+        },
+    )
+    subject = _("%(kind)s — demande %(reference)s") % {
+        "kind": request.get_kind_display(),
+        "reference": request.application.reference,
+    }
+    send_mail(subject, body, None, recipients)

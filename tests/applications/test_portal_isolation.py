@@ -1,0 +1,114 @@
+"""Every URL of the portal, tried with organization A's ids by a member of organization B and
+by an anonymous visitor: 404 or the login page, never A's data (STYLE.md §5)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from soutien.applications import actions, portal_urls
+from soutien.applications.models import Application, Stream
+from tests.factories import make_organization, make_representative, make_user
+
+from .portal_helpers import active_agreement, fill_everything, new_application, open_period
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("accounts:login")
+
+
+@pytest.fixture
+def organization_a():
+    organization = make_organization(legal_name="Organisme Alpha Secret")
+    rep = make_representative(organization)
+    application = fill_everything(new_application(organization, by=rep), by=rep)
+    actions.submit_application(application, by=rep, at=timezone.now(), require_complete=True)
+    advisor = make_user()
+    actions.request_correction(application, by=advisor, at=timezone.now(), reason="Précisez.")
+    agreement = active_agreement(application, by=advisor)
+    open_period(fiscal_year=2020)
+    return {
+        "pk": application.pk,
+        "section": "finances",
+        "kind": "charter",
+        "request_pk": application.information_requests.get().pk,
+        "year_pk": agreement.years.get(year_number=2).pk,
+        "reference": application.reference,
+    }
+
+
+def portal_urls_for(ids):
+    for pattern in portal_urls.urlpatterns:
+        names = pattern.pattern.converters.keys()
+        yield pattern.name, reverse(f"portal:{pattern.name}", kwargs={k: ids[k] for k in names})
+
+
+def test_every_portal_url_is_closed_to_another_organization(client, organization_a):
+    outsider = make_representative(make_organization(legal_name="Organisme Bêta"))
+    client.force_login(outsider)
+    checked = 0
+    for name, path in portal_urls_for(organization_a):
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            body = response.content.decode() if not response.streaming else ""
+            assert "Organisme Alpha Secret" not in body, (name, method)
+            assert organization_a["reference"] not in body, (name, method)
+            if any(k in path for k in (str(organization_a["pk"]),)) and name not in (
+                "dashboard",
+                "start",
+            ):
+                assert response.status_code == 404, (name, method, response.status_code)
+            checked += 1
+    assert checked == 2 * len(portal_urls.urlpatterns)
+    assert Application.objects.count() == 1  # the outsider created nothing (no renewal of A)
+
+
+def test_every_portal_url_sends_an_anonymous_visitor_to_the_login_page(client, organization_a):
+    for name, path in portal_urls_for(organization_a):
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 302, (name, method)
+            assert response["Location"].startswith(LOGIN), (name, method)
+
+
+def test_the_renewal_of_another_organization_is_a_404(client, organization_a):
+    client.force_login(make_representative(make_organization()))
+    path = reverse("portal:start_renewal", args=[organization_a["year_pk"]])
+    assert client.post(path).status_code == 404
+
+
+def test_the_dashboard_runs_the_same_number_of_queries_for_10_and_500_applications(client):
+    from soutien.organizations.actions import link_representative
+
+    user = make_user(role="representative")
+    now = timezone.now()
+    organizations = [make_organization() for _ in range(5)]
+    for organization in organizations:
+        link_representative(user, organization, by=None, at=now)
+    client.force_login(user)
+
+    def add(start: int, stop: int) -> None:
+        Application.objects.bulk_create(
+            Application(
+                organization=organizations[index // 100],
+                fiscal_year=2000 + (index % 100) // 2,
+                stream=Stream.ORGANIZATION if index % 2 == 0 else Stream.NATIONAL_GROUPING,
+                deadline_at=now + timedelta(days=5),
+            )
+            for index in range(start, stop)
+        )
+
+    def measure(size: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("portal:dashboard"))
+        assert response.status_code == 200
+        assert response.content.decode().count('href="/espace/demandes/') == size
+        return len(queries)
+
+    add(0, 10)
+    at_10 = measure(10)
+    add(10, 500)
+    assert measure(500) == at_10 <= 10
