@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_application_assigned_advisor'),
-        ('applications', '0002_portal'),
+        ("applications", "0002_application_assigned_advisor"),
+        ("applications", "0002_portal"),
     ]
 
-    operations = [
-    ]
+    operations = []
