@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -24,7 +25,7 @@ from soutien.accounts.models import Role, User
 from soutien.agreements import actions as agreements
 from soutien.agreements.models import Installment, InstallmentState
 from soutien.applications import actions as applications
-from soutien.applications.models import DocumentKind, Kind, State, Stream
+from soutien.applications.models import DocumentKind, Kind, State, Stream, SubmissionPeriod
 from soutien.budget import actions as budget
 from soutien.evaluations import actions as evaluations
 from soutien.evaluations.models import Eligibility, Outcome
@@ -140,8 +141,10 @@ def load(write=print) -> bool:
     if Organization.objects.exists():
         write("Des données existent déjà : aucune donnée de démonstration n'est ajoutée.")
         return False
-    with transaction.atomic():
-        _Builder(random.Random(SEED)).build()
+    # The demo's organizations are fictional: the notices the actions email go nowhere.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with transaction.atomic():
+            _Builder(random.Random(SEED)).build()
     return True
 
 
@@ -442,6 +445,22 @@ class _Builder:
                 if fy_start == 2018:
                     agreements_2018[organization.pk] = agreement
         self.accountability(agreements_2018, statements, finance, advisor)
+        self.open_submission_period()
+
+    def open_submission_period(self) -> None:
+        """A period open now, so that a visitor can register and submit an application.
+
+        The norms of 2018-2020 set the amounts of 2019-2020 only: the demo reopens that year,
+        for 60 days from the day it is loaded, deadline at 16 h (Québec time).
+        """
+        today = timezone.localdate()
+        for stream in Stream.values:
+            SubmissionPeriod.objects.create(
+                fiscal_year=2019,
+                stream=stream,
+                opens_at=_aware(today - timedelta(days=1), 8, 0),
+                deadline_at=_aware(today + timedelta(days=60), 16, 0),
+            )
 
     def target_state(self, fy_start: int, index: int) -> str:
         """Every state in both years; most applications of the past year were accepted."""

@@ -1,11 +1,13 @@
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from soutien.accounts.models import Role, User
 from soutien.agreements.models import Agreement, Installment
-from soutien.applications.models import Application, State
+from soutien.applications.models import Application, State, SubmissionPeriod
 from soutien.core.models import JournalEntry
 from soutien.organizations.models import Organization
 
@@ -34,6 +36,11 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts():
     assert JournalEntry.objects.filter(action="agreement.terminated").count() == 1
     representative = User.objects.get(role=Role.REPRESENTATIVE)
     assert Organization.objects.for_user(representative).count() == 1
+    # A visitor can register and apply right away; the demo's notices were never sent.
+    now = timezone.now()
+    open_periods = SubmissionPeriod.objects.filter(opens_at__lte=now, deadline_at__gt=now)
+    assert set(open_periods.values_list("stream", flat=True)) == {1, 2}
+    assert mail.outbox == []
 
     before = Organization.objects.count()
     again = StringIO()

@@ -322,8 +322,22 @@ def start_application(
     )
     application.contact_name = by.full_name
     application.contact_email = by.email
+    _prefill_from_profile(application, organization)
     application.save_as(by)
     return application
+
+
+def _prefill_from_profile(application: Application, organization: Organization) -> None:
+    """What the organization already said (profile, eligibility self-check) starts the draft."""
+    from soutien.organizations.selfcheck import latest_answers
+
+    application.mission = organization.mission
+    application.services = organization.services
+    answers = latest_answers(organization)
+    if answers.get("refugee_reception") and answers.get("refugees_received_per_year") is not None:
+        application.refugees_received_last_year = answers["refugees_received_per_year"]
+    elif organization.refugee_reception:
+        application.refugees_received_last_year = organization.refugees_received_per_year
 
 
 def _lock(application: Application) -> None:
