@@ -29,6 +29,12 @@ def check(page, visited):
 
 
 def test_register_confirm_profile_and_self_check_in_a_browser(page, live_server):
+    visited = register_and_self_check(page)
+    assert len(visited) >= 15
+
+
+def register_and_self_check(page) -> list[str]:
+    """Register, confirm, fill the profile and do the self-check; the pages visited."""
     visited = []
     page.goto("/compte/inscription/")
     check(page, visited)
@@ -113,4 +119,4 @@ def test_register_confirm_profile_and_self_check_in_a_browser(page, live_server)
     assert "Résultat de l'autoévaluation" in body
     assert "à juger par la conseillère ou le conseiller" in body
     assert EligibilitySelfCheck.objects.get().result["eligibility"] == "to_verify"
-    assert len(visited) >= 15
+    return visited
