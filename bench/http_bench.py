@@ -141,7 +141,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=300, help="par client")
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=2, help="autant que de processus gunicorn")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:

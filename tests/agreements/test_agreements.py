@@ -5,20 +5,21 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from soutien.accounts.models import Role
 from soutien.agreements import actions
 from soutien.agreements.models import MAX_YEARS, Agreement, Installment, InstallmentState, State
 from soutien.evaluations import actions as evaluation_actions
 from soutien.evaluations.models import Outcome
 from soutien.rules import FiscalYear, select_norms
 from tests.evaluations.test_evaluations import evaluated
-from tests.factories import at, make_representative, upload
+from tests.factories import at, make_representative, make_user, upload
 
 
 def granted():
     advisor, _application, evaluation = evaluated()
     evaluation_actions.complete_evaluation(evaluation, by=advisor, at=at(2019, 3, 4))
     decision = evaluation_actions.decide_application(
-        evaluation, outcome=Outcome.GRANTED, by=advisor, at=at(2019, 3, 20)
+        evaluation, outcome=Outcome.GRANTED, by=make_user(Role.MANAGER), at=at(2019, 3, 20)
     )
     return advisor, decision
 

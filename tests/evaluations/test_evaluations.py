@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from soutien.accountability import actions as accountability
+from soutien.accounts.models import Role
 from soutien.applications.models import State as ApplicationState
 from soutien.evaluations import actions
 from soutien.evaluations.dossier import build_dossier, run_rules
@@ -131,7 +132,7 @@ def test_decision_moves_the_application_and_is_visible_to_the_organization():
     advisor, application, evaluation = evaluated()
     actions.complete_evaluation(evaluation, by=advisor, at=at(2019, 3, 4))
     decision = actions.decide_application(
-        evaluation, outcome=Outcome.GRANTED, by=advisor, at=at(2019, 3, 20)
+        evaluation, outcome=Outcome.GRANTED, by=make_user(Role.MANAGER), at=at(2019, 3, 20)
     )
     application.refresh_from_db()
     assert application.state == ApplicationState.ACCEPTED
@@ -148,9 +149,13 @@ def test_ineligible_dossier_cannot_be_granted():
     assert evaluation.state == State.COMPLETED
     with pytest.raises(ValidationError):
         actions.decide_application(
-            evaluation, outcome=Outcome.GRANTED, by=advisor, at=at(2019, 3, 5)
+            evaluation, outcome=Outcome.GRANTED, by=make_user(Role.MANAGER), at=at(2019, 3, 5)
         )
     decision = actions.decide_application(
-        evaluation, outcome=Outcome.REFUSED, by=advisor, at=at(2019, 3, 5), reason="Clause 4."
+        evaluation,
+        outcome=Outcome.REFUSED,
+        by=make_user(Role.MANAGER),
+        at=at(2019, 3, 5),
+        reason="Clause 4.",
     )
     assert decision.amount == 0

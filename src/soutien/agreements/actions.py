@@ -16,6 +16,7 @@ from soutien.applications.models import Application
 from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
+from soutien.evaluations.access import Capability, require
 from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear, NoNormsInForce, all_norms, select_norms
 from soutien.rules.reporting import installments as split_installments
@@ -62,6 +63,7 @@ def prepare_agreement(
     at: datetime,
 ) -> Agreement:
     """Draft the agreement of a granted decision: its years, each at the decided amount."""
+    require(by, Capability.AGREEMENT)
     if decision.outcome != Outcome.GRANTED:
         raise ValidationError(
             _("Seule une aide accordée donne lieu à une convention."), code="not_granted"
@@ -146,6 +148,7 @@ def upload_agreement_document(
 @transaction.atomic
 def sign_agreement(agreement: Agreement, *, signed_on: date, by: User, at: datetime) -> Agreement:
     """Signed by both parties: the first year is confirmed and its installments scheduled."""
+    require(by, Capability.AGREEMENT)
     if not agreement.documents.filter(kind=AgreementDocumentKind.SIGNED_AGREEMENT).exists():
         raise ValidationError(
             {"documents": _("Déposez la convention signée avant de la déclarer signée.")},

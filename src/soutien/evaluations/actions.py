@@ -43,6 +43,7 @@ ZERO = Decimal("0")
 @transaction.atomic
 def start_evaluation(application: Application, *, by: User, at: datetime) -> Evaluation:
     """A complete file goes to evaluation (5.1: « les dossiers doivent être complets »)."""
+    require(by, Capability.EVALUATE)
     missing = missing_documents(application)
     if missing:
         labels = ", ".join(str(DocumentKind(code).label) for code in missing)
@@ -102,6 +103,7 @@ def record_judgment(
     at: datetime,
 ) -> Evaluation:
     """The advisor's judgment on a criterion the facts cannot decide."""
+    require(by, Capability.EVALUATE)
     found = _check_judgment(evaluation, criterion, justification)
     evaluation.judgments = {
         **evaluation.judgments,
@@ -142,6 +144,7 @@ def _check_judgment(evaluation: Evaluation, criterion: str, justification: str):
 @transaction.atomic
 def compute_evaluation(evaluation: Evaluation, *, by: User, at: datetime) -> Evaluation:
     """Run the rules on the records and store the snapshot: facts, norms, result, amount."""
+    require(by, Capability.EVALUATE)
     _require_in_progress(evaluation)
     facts, result = evaluate_application(evaluation.application, evaluation=evaluation)
     evaluation.facts = facts
@@ -172,6 +175,7 @@ def compute_evaluation(evaluation: Evaluation, *, by: User, at: datetime) -> Eva
 
 @transaction.atomic
 def complete_evaluation(evaluation: Evaluation, *, by: User, at: datetime) -> Evaluation:
+    require(by, Capability.EVALUATE)
     if evaluation.result is None:
         raise ValidationError(_("Calculez l'évaluation avant de la terminer."), code="not_computed")
     if evaluation.eligibility == Eligibility.TO_VERIFY:
@@ -193,6 +197,7 @@ def decide_application(
     evaluation: Evaluation, *, outcome: str, by: User, at: datetime, reason: str = ""
 ) -> Decision:
     """The selection decision (5.2), from a completed evaluation; it moves the application."""
+    require(by, Capability.DECIDE)
     if evaluation.state != State.COMPLETED:
         raise ValidationError(
             _("Une décision se prend sur une évaluation terminée."), code="not_completed"
