@@ -156,6 +156,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Audit trail: the history is read-only in the back office (no revert).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Links in emails sent outside a request (acknowledgments, the ministry's notices).
+SITE_URL = os.environ.get("SOUTIEN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -74,7 +74,7 @@ def render_pdf(ack: Acknowledgment) -> bytes:
 
 def _absolute(path: str) -> str:
     """Links in emails: SOUTIEN_SITE_URL (settings.SITE_URL) + path."""
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+    base = settings.SITE_URL
     return base.rstrip("/") + path
 
 
