@@ -321,7 +321,7 @@ def test_decision_letter_pdf_names_the_organization_amount_installments_and_clau
     text = pdf_text(response.content)
     assert application.organization.legal_name in text
     assert "27 652 $" in text
-    assert "2019-11 : 13 826 $" in text and "2020-03 : 13 826 $" in text
+    assert "novembre 2019 : 13 826 $" in text and "mars 2020 : 13 826 $" in text
     assert "Clause 6.1.1" in text and "Clause 5.2" in text
     assert "2018-2020" in text
     other = make_representative(make_organization())
@@ -349,10 +349,14 @@ def test_5_4_agreement_pdf_and_signed_copy_make_it_active(people, client):
     assert application.organization.legal_name in text and application.organization.neq in text
     assert "Jeanne Signataire" in text and "Présidente" in text
     assert "27 652 $" in text
-    assert "2019-11 : 13 826 $" in text and "2020-03 : 13 826 $" in text
+    assert "novembre 2019 : 13 826 $" in text and "mars 2020 : 13 826 $" in text
     assert "(clause 7)" in text and "(clause 8)" in text
     assert "Rapport de mission d'examen signé par un CPA" in text  # 50 000 $ + 27 652 $
     assert "1er avril 2019 au 31 mars 2020" in text
+    # The resolution is named by its date, never by a file name; a one-year agreement has no
+    # years 2 and 3 to confirm.
+    assert "conseil d'administration jointe à la demande le" in text and ".pdf" not in text
+    assert "années 2 et 3" not in text
     response = client.post(
         reverse("workspace:agreement", args=[agreement.pk]),
         {"signed_copy": upload("signee.pdf"), "signed_on": "2019-05-10"},
