@@ -20,6 +20,7 @@ from soutien.core.models import JournalEntry
 from soutien.evaluations import actions
 from soutien.evaluations.models import Outcome
 from soutien.evaluations.workspace_views import decision_letter  # noqa: F401
+from soutien.organizations.models import BoardMember, BoardPosition
 from tests.factories import (
     at,
     make_application,
@@ -364,6 +365,26 @@ def test_5_4_agreement_pdf_and_signed_copy_make_it_active(people, client):
     agreement.refresh_from_db()
     assert agreement.state == AgreementState.ACTIVE
     assert {"agreement.document_uploaded", "agreement.signed"} <= set(actions_of(agreement))
+
+
+def test_5_4_agreement_form_proposes_the_board_president_on_the_application_date(people, client):
+    application, _evaluation, decision = granted_decision(people)
+    organization = application.organization
+    for name, start, end in (
+        ("Ancienne Présidente", date(2010, 1, 1), date(2015, 12, 31)),
+        ("Jeanne Présidente", date(2016, 1, 1), None),
+    ):
+        BoardMember(
+            organization=organization,
+            full_name=name,
+            position=BoardPosition.PRESIDENT,
+            term_start=start,
+            term_end=end,
+        ).save()
+    client.force_login(people["manager"])
+    page = client.get(reverse("workspace:prepare_agreement", args=[decision.pk])).content.decode()
+    assert 'value="Jeanne Présidente"' in page and "Ancienne" not in page
+    assert "Vérifiez le nom dans la résolution" in page
 
 
 def test_5_4_agreement_never_runs_past_the_norms_in_force(people):
