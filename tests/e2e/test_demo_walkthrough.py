@@ -100,6 +100,7 @@ def test_a_newcomer_takes_a_demo_dossier_from_submitted_to_an_active_agreement(p
     follow(page, "text=Enregistrer les jugements et calculer")
     main = page.inner_text("main")
     assert "Admissible" in main and "Montant calculé" in main
+    assert "Forme juridique" in main and "organization." not in main  # facts named in French
     accessible(page)
     follow(page, "text=Terminer l'évaluation")
     assert "évaluation est terminée" in status(page)

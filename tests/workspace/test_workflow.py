@@ -471,3 +471,21 @@ def test_explanation_reads_the_snapshot_and_is_not_recomputed(people, client):
     assert "27 652 $" in html  # …does not change the explanation
     assert "2018-2020" in html and "6.1.1" in html
     assert people["advisor"].full_name in html
+
+
+def test_evaluation_and_explanation_name_the_facts_and_judgments_in_french(people, client):
+    application, _evaluation, decision = granted_decision(people)
+    client.force_login(people["manager"])
+    pages = [
+        client.get(reverse("workspace:evaluation", args=[application.pk])).content.decode(),
+        client.get(reverse("workspace:explain", args=[decision.pk])).content.decode(),
+    ]
+    for html in pages:
+        assert "organization." not in html and "finances." not in html
+        assert "qc_companies_part3" not in html and ">none<" not in html
+        assert "Forme juridique" in html
+        assert "Loi sur les compagnies, partie III (Québec)" in html
+    explanation = pages[1]
+    assert "main_mission" not in explanation and ": met" not in explanation
+    assert "Date de la demande" in explanation and "Charges totales" in explanation
+    assert "Mission principale conforme" in explanation
