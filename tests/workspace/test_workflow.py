@@ -20,6 +20,7 @@ from soutien.core.models import JournalEntry
 from soutien.evaluations import actions
 from soutien.evaluations.models import Outcome
 from soutien.evaluations.workspace_views import decision_letter  # noqa: F401
+from soutien.organizations.models import BoardMember, BoardPosition
 from tests.factories import (
     at,
     make_application,
@@ -321,7 +322,7 @@ def test_decision_letter_pdf_names_the_organization_amount_installments_and_clau
     text = pdf_text(response.content)
     assert application.organization.legal_name in text
     assert "27 652 $" in text
-    assert "2019-11 : 13 826 $" in text and "2020-03 : 13 826 $" in text
+    assert "novembre 2019 : 13 826 $" in text and "mars 2020 : 13 826 $" in text
     assert "Clause 6.1.1" in text and "Clause 5.2" in text
     assert "2018-2020" in text
     other = make_representative(make_organization())
@@ -349,10 +350,14 @@ def test_5_4_agreement_pdf_and_signed_copy_make_it_active(people, client):
     assert application.organization.legal_name in text and application.organization.neq in text
     assert "Jeanne Signataire" in text and "Présidente" in text
     assert "27 652 $" in text
-    assert "2019-11 : 13 826 $" in text and "2020-03 : 13 826 $" in text
+    assert "novembre 2019 : 13 826 $" in text and "mars 2020 : 13 826 $" in text
     assert "(clause 7)" in text and "(clause 8)" in text
     assert "Rapport de mission d'examen signé par un CPA" in text  # 50 000 $ + 27 652 $
     assert "1er avril 2019 au 31 mars 2020" in text
+    # The resolution is named by its date, never by a file name; a one-year agreement has no
+    # years 2 and 3 to confirm.
+    assert "conseil d'administration jointe à la demande le" in text and ".pdf" not in text
+    assert "années 2 et 3" not in text
     response = client.post(
         reverse("workspace:agreement", args=[agreement.pk]),
         {"signed_copy": upload("signee.pdf"), "signed_on": "2019-05-10"},
@@ -360,6 +365,26 @@ def test_5_4_agreement_pdf_and_signed_copy_make_it_active(people, client):
     agreement.refresh_from_db()
     assert agreement.state == AgreementState.ACTIVE
     assert {"agreement.document_uploaded", "agreement.signed"} <= set(actions_of(agreement))
+
+
+def test_5_4_agreement_form_proposes_the_board_president_on_the_application_date(people, client):
+    application, _evaluation, decision = granted_decision(people)
+    organization = application.organization
+    for name, start, end in (
+        ("Ancienne Présidente", date(2010, 1, 1), date(2015, 12, 31)),
+        ("Jeanne Présidente", date(2016, 1, 1), None),
+    ):
+        BoardMember(
+            organization=organization,
+            full_name=name,
+            position=BoardPosition.PRESIDENT,
+            term_start=start,
+            term_end=end,
+        ).save()
+    client.force_login(people["manager"])
+    page = client.get(reverse("workspace:prepare_agreement", args=[decision.pk])).content.decode()
+    assert 'value="Jeanne Présidente"' in page and "Ancienne" not in page
+    assert "Vérifiez le nom dans la résolution" in page
 
 
 def test_5_4_agreement_never_runs_past_the_norms_in_force(people):
@@ -446,3 +471,21 @@ def test_explanation_reads_the_snapshot_and_is_not_recomputed(people, client):
     assert "27 652 $" in html  # …does not change the explanation
     assert "2018-2020" in html and "6.1.1" in html
     assert people["advisor"].full_name in html
+
+
+def test_evaluation_and_explanation_name_the_facts_and_judgments_in_french(people, client):
+    application, _evaluation, decision = granted_decision(people)
+    client.force_login(people["manager"])
+    pages = [
+        client.get(reverse("workspace:evaluation", args=[application.pk])).content.decode(),
+        client.get(reverse("workspace:explain", args=[decision.pk])).content.decode(),
+    ]
+    for html in pages:
+        assert "organization." not in html and "finances." not in html
+        assert "qc_companies_part3" not in html and ">none<" not in html
+        assert "Forme juridique" in html
+        assert "Loi sur les compagnies, partie III (Québec)" in html
+    explanation = pages[1]
+    assert "main_mission" not in explanation and ": met" not in explanation
+    assert "Date de la demande" in explanation and "Charges totales" in explanation
+    assert "Mission principale conforme" in explanation

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from soutien.evaluations.letters import render_pdf
 from soutien.rules import FiscalYear, select_norms
 from soutien.rules.reporting import financial_report_type
-from soutien.rules.text import french_date, french_money
+from soutien.rules.text import french_date, french_money, french_month
 
 from .models import Agreement
 
@@ -25,9 +27,12 @@ def agreement_context(agreement: Agreement) -> dict:
         year_values = select_norms(fiscal_year, fiscal_year.starts_on)
         scheduled = list(year.installments.order_by("sequence"))
         parts = (
-            [(f"{i.due_year}-{i.due_month:02d}", i.amount) for i in scheduled]
+            [(french_month(i.due_year, i.due_month), i.amount) for i in scheduled]
             if scheduled
-            else [(p.label, p.amount) for p in split(year.amount, fiscal_year, year_values)]
+            else [
+                (french_month(p.year, p.month), p.amount)
+                for p in split(year.amount, fiscal_year, year_values)
+            ]
         )
         years.append(
             {
@@ -57,6 +62,9 @@ def agreement_context(agreement: Agreement) -> dict:
         "notice_days": int(values.termination_notice_days),
         "norms": evaluation.norms_version or result.get("norms", ""),
         "resolution": agreement.signatory_resolution,
+        "resolution_on": french_date(timezone.localdate(agreement.signatory_resolution.uploaded_at))
+        if agreement.signatory_resolution
+        else "",
     }
 
 

@@ -15,6 +15,7 @@ from soutien.core import fiscal
 from soutien.core.models import Record, ScopedQuerySet, StoredDocument
 from soutien.core.workflow import Transition, Workflow
 from soutien.rules import FiscalYear
+from soutien.rules.text import french_month
 
 ZERO = Decimal("0")
 MAX_YEARS = 3  # 5.4; the norms parameter agreement_max_years, checked to agree in the tests
@@ -402,6 +403,11 @@ class Installment(Record):
     @property
     def due_label(self) -> str:
         return f"{self.due_year}-{self.due_month:02d}"
+
+    @property
+    def due_month_name(self) -> str:
+        """« novembre 2019 », as a person reads it."""
+        return french_month(self.due_year, self.due_month)
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.due_year if self.due_month >= 4 else self.due_year - 1)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from soutien.core import fiscal
 from soutien.evaluations.access import Capability, can, workspace_view
 from soutien.evaluations.models import Decision, Outcome
+from soutien.organizations.models import BoardPosition
 from soutien.rules import FiscalYear
 
 from . import actions, exports
@@ -24,6 +25,19 @@ from .models import Agreement, AgreementDocumentKind
 def _errors(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def proposed_signatory(application) -> tuple[str, str]:
+    """The president of the board on the day of the application: the usual designation of the
+    board resolution (5.1), proposed to the person who prepares the agreement, who checks it."""
+    day = timezone.localdate(application.submitted_at) if application.submitted_at else None
+    members = application.organization.board_members.filter(position=BoardPosition.PRESIDENT)
+    if day is not None:
+        members = members.filter(term_start__lte=day).exclude(term_end__lt=day)
+    president = members.order_by("-term_start", "pk").first()
+    if president is None:
+        return "", ""
+    return president.full_name, _("Présidence du conseil d'administration")
 
 
 def next_reference(fiscal_year: int) -> str:
@@ -48,7 +62,10 @@ def prepare_agreement(request, pk: int):
     start = FiscalYear(application.fiscal_year)
     allowed = actions.max_duration_years(start)
     resolution = application.documents.filter(kind="board_resolution").order_by("-number").first()
+    name, title = proposed_signatory(application)
     if request.method == "POST":
+        name = request.POST.get("signatory_name", "").strip()
+        title = request.POST.get("signatory_title", "").strip()
         try:
             duration = int(request.POST.get("duration_years", "1"))
         except ValueError:
@@ -60,8 +77,8 @@ def prepare_agreement(request, pk: int):
                 duration_years=duration,
                 starts_on=start.starts_on,
                 ends_on=(start + max(duration - 1, 0)).ends_on,
-                signatory_name=request.POST.get("signatory_name", "").strip(),
-                signatory_title=request.POST.get("signatory_title", "").strip(),
+                signatory_name=name,
+                signatory_title=title,
                 by=request.user,
                 at=timezone.now(),
             )
@@ -77,6 +94,8 @@ def prepare_agreement(request, pk: int):
             "application": application,
             "durations": list(range(1, allowed + 1)),
             "resolution": resolution,
+            "signatory_name": name,
+            "signatory_title": title,
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from soutien.rules.text import french_date, french_money
+from soutien.rules.text import french_date, french_money, french_month_label
 
 from .models import Decision, Outcome
 
@@ -31,7 +31,7 @@ def decision_letter_pdf(decision: Decision) -> bytes:
             "date": french_date(decision.decided_at.date()),
             "reasons": [line for line in decision.reason.splitlines() if line.strip()],
             "installments": [
-                {"month": part["month"], "amount": french_money(part["amount"])}
+                {"month": french_month_label(part["month"]), "amount": french_money(part["amount"])}
                 for part in result.get("installments", [])
             ]
             if decision.outcome == Outcome.GRANTED

@@ -34,6 +34,7 @@ from soutien.rules.facts import Stream as RulesStream
 
 from . import actions
 from .access import Capability, can, workspace_view
+from .fact_labels import fact_label, fact_value
 from .models import (
     CHECKS_BY_DOCUMENT,
     CheckItem,
@@ -336,7 +337,7 @@ def _findings(evaluation: Evaluation) -> list[dict]:
                 "kind": criterion.kind.value if criterion else "",
                 "document": document.title if document else "",
                 "facts": [
-                    (path, _fact(evaluation.facts or {}, path))
+                    (fact_label(path), fact_value(path, _fact(evaluation.facts or {}, path)))
                     for path in FACTS_BY_CRITERION.get(finding["criterion"], ())
                 ],
                 "judgment": (evaluation.judgments or {}).get(finding["criterion"]),
@@ -466,14 +467,30 @@ def explain(request, pk: int):
             "priority": result.get("priority", {}),
             "financial_report": result.get("financial_report", {}),
             "installments": result.get("installments", []),
-            "organization_facts": sorted(
-                (k, v) for k, v in facts.get("organization", {}).items() if k != "board"
+            "application_date": (
+                fact_label("application_date"),
+                facts.get("application_date"),
             ),
-            "finances": sorted(facts.get("finances", {}).items()),
+            "organization_facts": sorted(
+                (fact_label(f"organization.{k}"), fact_value(f"organization.{k}", v))
+                for k, v in facts.get("organization", {}).items()
+                if k != "board"
+            ),
+            "finances": sorted(
+                (fact_label(f"finances.{k}"), v) for k, v in facts.get("finances", {}).items()
+            ),
             "board_size": len(facts.get("organization", {}).get("board", [])),
             "facts": facts,
             "adjustments": evaluation.adjustments or [],
-            "judgments": sorted((evaluation.judgments or {}).items()),
+            "judgments": [
+                (
+                    f"{CRITERIA_BY_CODE[code].clause} — {CRITERIA_BY_CODE[code].title}"
+                    if code in CRITERIA_BY_CODE
+                    else code,
+                    judgment,
+                )
+                for code, judgment in sorted((evaluation.judgments or {}).items())
+            ],
         },
     )
 

@@ -18,6 +18,17 @@ def french_date(day: date) -> str:
     return f"{first} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def french_month(year: int, month: int) -> str:
+    """« novembre 2019 »."""
+    return f"{_MONTHS[month - 1]} {year}"
+
+
+def french_month_label(label: str) -> str:
+    """« 2019-11 » (the month of an installment in the rules' result) → « novembre 2019 »."""
+    year, month = label.split("-")
+    return french_month(int(year), int(month))
+
+
 def french_money(amount: Decimal) -> str:
     """« 34 891 $ », « 17 654,50 $ » (narrow no-break space between thousands)."""
     text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
