@@ -171,5 +171,29 @@ def test_5_2_an_approved_run_is_immutable_in_code_and_in_the_database():
         QuerySet.update(AllocationLine.objects.filter(pk=line.pk), funded=False)
     run.refresh_from_db()
     assert run.state == RunState.APPROVED and run.funded > 0
-    with pytest.raises(Exception, match="déjà approuvée"):
-        budget_actions.run_allocation(run.envelope, by=manager, at=at(2019, 3, 17))
+
+
+@pytest.mark.django_db
+def test_5_2_a_dossier_evaluated_after_an_approval_is_funded_by_a_later_run():
+    people = staff()
+    manager = people["manager"]
+    first_application, _evaluation = evaluated_dossier(people["advisor"])
+    pot = envelope(manager, "60000")
+    first = budget_actions.run_allocation(pot, by=manager, at=at(2019, 3, 15))
+    budget_actions.approve_allocation(first, by=manager, at=at(2019, 3, 16))
+    assert first.funded == Decimal("27652")
+
+    # A second wave: the dossier funded already is neither offered again nor paid twice.
+    second_application, _evaluation = evaluated_dossier(people["advisor"])
+    second = budget_actions.run_allocation(pot, by=manager, at=at(2019, 3, 20))
+    assert second.committed == Decimal("27652")
+    assert [line.application for line in second.lines.all()] == [second_application]
+    assert second.funded == Decimal("27652") and second.unused == Decimal("4696")
+    budget_actions.approve_allocation(second, by=manager, at=at(2019, 3, 21))
+
+    # A third wave cannot fund beyond the envelope: both amounts are committed.
+    evaluated_dossier(people["advisor"])
+    third = budget_actions.run_allocation(pot, by=manager, at=at(2019, 3, 25))
+    assert third.committed == Decimal("55304")
+    assert third.funded == 0 and third.shortfall == Decimal("22956")
+    assert first_application not in [line.application for line in third.lines.all()]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,10 @@ def candidates_for(fiscal_year: int, stream: int):
             application__stream=stream,
             application__state=ApplicationState.UNDER_EVALUATION,
         )
+        .exclude(
+            application__allocation_lines__funded=True,
+            application__allocation_lines__run__state=RunState.APPROVED,
+        )
         .select_related("application", "application__organization")
         .order_by("application__submitted_at", "application_id")
     )
@@ -165,14 +170,10 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
     require(by, Capability.ALLOCATE)
     if envelope.state == EnvelopeState.CLOSED:
         raise ValidationError(_("Cette enveloppe est fermée."), code="closed")
-    if AllocationRun.objects.filter(
-        fiscal_year=envelope.fiscal_year, stream=envelope.stream, state=RunState.APPROVED
-    ).exists():
-        raise ValidationError(
-            _("Une répartition est déjà approuvée pour cet exercice financier et ce volet."),
-            code="already_approved",
-        )
+    # Successive runs fund the dossiers evaluated since: what earlier approved runs funded
+    # is committed, whether its agreement exists yet or not, and is not offered again.
     committed = BudgetEnvelope.objects.with_commitments().get(pk=envelope.pk).committed
+    committed += funded_without_agreement(envelope.fiscal_year, envelope.stream)
     found = candidates_for(envelope.fiscal_year, envelope.stream)
     result = allocate([candidate for _e, candidate, _d in found], envelope.amount - committed)
     run = AllocationRun(
@@ -276,6 +277,26 @@ def cancel_allocation(run: AllocationRun, *, reason: str, by: User, at: datetime
     require(by, Capability.ALLOCATE)
     transition(run, "cancel", by=by, at=at, reason=reason)
     return run
+
+
+def funded_without_agreement(fiscal_year: int, stream: int) -> Decimal:
+    """Amounts that approved runs funded and no agreement year commits yet."""
+    from soutien.agreements.models import AgreementYear
+
+    with_agreement = AgreementYear.objects.filter(
+        fiscal_year=fiscal_year, agreement__application=OuterRef("application")
+    )
+    total = (
+        AllocationLine.objects.filter(
+            run__fiscal_year=fiscal_year,
+            run__stream=stream,
+            run__state=RunState.APPROVED,
+            funded=True,
+        )
+        .exclude(Exists(with_agreement))
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or Decimal(0)
 
 
 def funded_line(application_id: int) -> AllocationLine | None:

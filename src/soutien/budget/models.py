@@ -224,14 +224,6 @@ class AllocationRun(Record):
         verbose_name_plural = _("répartitions de l'enveloppe")
         ordering = ["-fiscal_year", "stream", "-created_on"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["fiscal_year", "stream"],
-                condition=Q(state=RunState.APPROVED),
-                name="allocation_run_one_approved_per_year_stream",
-                violation_error_message=_(
-                    "Une répartition est déjà approuvée pour cet exercice financier et ce volet."
-                ),
-            ),
             models.CheckConstraint(
                 condition=Q(funded__lte=F("available")) | Q(funded=0),
                 name="allocation_run_within_envelope",
