@@ -121,6 +121,11 @@ MINIMAL_PDF = (
 )
 
 
+def _of(place: str) -> str:
+    """« de Laval », « d'Amos » (elision before a vowel or a mute h)."""
+    return f"d'{place}" if place[0].lower() in "aeiouyhéèêàâîôû" else f"de {place}"
+
+
 def _aware(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
@@ -207,7 +212,7 @@ class _Builder:
             if grouping:
                 name = GROUPING_NAMES[index]
             else:
-                name = f"{self.rng.choice(KINDS_OF_ORGANIZATION)} de {city}"
+                name = f"{self.rng.choice(KINDS_OF_ORGANIZATION)} {_of(city)}"
                 while name in used:
                     name = f"{name} ({len(used) % 7 + 2})"
             used.add(name)
