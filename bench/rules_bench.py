@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from soutien.rules.cli import dumps, evaluate_text, read_documents, write_results
+from soutien.rules.cli import evaluate_text, read_documents, write_results
 from soutien.rules.contract import evaluate_one
+from soutien.rules.jsonio import dumps
 
 REGIONS = [f"{n:02d}" for n in range(1, 18)]
 CATEGORIES = [None] * 40 + ["union", "other_ministry_mission", "religious_association"]

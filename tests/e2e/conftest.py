@@ -34,6 +34,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _regions(transactional_db):
+    """Browser tests are transactional, and a flush empties the 17 regions a migration loaded:
+    put them back before each one."""
+    from soutien.organizations.models import Region
+    from soutien.organizations.regions import REGIONS
+
+    for code, name in REGIONS:
+        Region.objects.get_or_create(code=code, defaults={"name": name})
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-CA")

@@ -19,16 +19,6 @@ from .conftest import axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _regions():
-    """A transactional test's flush empties the regions a migration loaded: the demo needs them."""
-    from soutien.organizations.models import Region
-    from soutien.organizations.regions import REGIONS
-
-    for code, name in REGIONS:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 def log_in(page, account: str) -> None:
     page.context.clear_cookies()
     page.goto("/compte/connexion/")

@@ -6,21 +6,13 @@ import re
 import pytest
 from django.core import mail
 
-from soutien.organizations.models import EligibilitySelfCheck, Organization, Region
-from soutien.organizations.regions import REGIONS
+from soutien.organizations.models import EligibilitySelfCheck, Organization
 
 from .conftest import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "Lac-Megantic-2019!"
-
-
-@pytest.fixture(autouse=True)
-def _regions():
-    """A transactional test before this one may have flushed the regions the migration loads."""
-    for code, name in REGIONS:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
 
 
 def check(page, visited):

@@ -16,16 +16,6 @@ from .conftest import axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _regions():
-    """A transactional test's flush empties the regions a migration loaded: put them back."""
-    from soutien.organizations.models import Region
-    from soutien.organizations.regions import REGIONS
-
-    for code, name in REGIONS:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-
-
 def log_in(page, user):
     page.goto("/compte/connexion/")
     page.fill("#id_username", user.email)

@@ -11,10 +11,7 @@ from django.utils import timezone
 from soutien.applications.models import Application, State
 from tests.applications.portal_helpers import open_period
 
-from .test_portal_accounts import (
-    _regions,  # noqa: F401  (the regions a flush removed)
-    register_and_self_check,
-)
+from .test_portal_accounts import register_and_self_check
 from .test_portal_application import check, fill_application, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)

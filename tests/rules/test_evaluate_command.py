@@ -9,8 +9,9 @@ from pathlib import Path
 import fastjsonschema
 import pytest
 
-from soutien.rules.cli import dumps, main
+from soutien.rules.cli import main
 from soutien.rules.contract import SCHEMA_PATH
+from soutien.rules.jsonio import dumps
 
 from .factories import STREAM2, all_judgments, dossier_json
 

@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from soutien.rules.cli import dumps as _dumps
+from soutien.rules.jsonio import dumps as _dumps
 
 
 def dumps(value: Any) -> str:

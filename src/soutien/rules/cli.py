@@ -11,11 +11,12 @@ import gc
 import json
 import sys
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import orjson
 
 from .contract import evaluate_one
+from .jsonio import exact_number
 
 EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE = 0, 1, 2
 
@@ -32,18 +33,6 @@ def _reject_constant(name: str):
 def read_documents(text: str) -> list:
     data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     return data if isinstance(data, list) else [data]
-
-
-def _exact_number(value: Any) -> orjson.Fragment:
-    if isinstance(value, Decimal):
-        return orjson.Fragment(str(value))  # the decimal's own digits, never a float
-    raise TypeError(type(value).__name__)
-
-
-def dumps(data: Any, *, pretty: bool = False, sort_keys: bool = False) -> bytes:
-    """JSON in UTF-8; Decimal as an exact JSON number; dates in ISO 8601."""
-    option = (orjson.OPT_INDENT_2 if pretty else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
-    return orjson.dumps(data, default=_exact_number, option=option)
 
 
 WRITE_CHUNK = 1 << 20  # write about a mebibyte at a time, not one small write per dossier
@@ -65,7 +54,7 @@ def write_results(documents: list, out: BinaryIO, *, pretty: bool = False) -> bo
         had_errors = had_errors or "error" in result
         if index:
             pending.append(separator)
-        chunk = orjson.dumps(result, default=_exact_number, option=option)
+        chunk = orjson.dumps(result, default=exact_number, option=option)
         pending.append(chunk)
         size += len(chunk)
         if size >= WRITE_CHUNK:

@@ -410,9 +410,3 @@ def evaluate_one(data: Any) -> dict[str, Any]:
             "error": "Erreur interne pendant l'évaluation de ce dossier ; signalez-la avec le "
             f"dossier ({type(error).__name__}).",
         }
-
-
-def evaluate_many(documents: list[Any]) -> tuple[list[dict[str, Any]], bool]:
-    """Results in input order, and whether any dossier could not be evaluated."""
-    results = [evaluate_one(document) for document in documents]
-    return results, any("error" in result for result in results)
