@@ -148,6 +148,44 @@ def edit_section(request, pk: int, section: str):
     )
 
 
+def _save_member(request, form, organization, member, *, add, update) -> bool:
+    """Add or change a board member or a grouping's member organization from a valid form.
+
+    False when the action refuses it; its errors are then on the form.
+    """
+    try:
+        if member is None:
+            add(organization, data=form.changes(), by=request.user, at=timezone.now())
+        else:
+            update(
+                type(member).objects.get(pk=member.pk),
+                data=form.changes(),
+                seen_version=form.cleaned_data["seen_version"],
+                by=request.user,
+                at=timezone.now(),
+            )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    return True
+
+
+def _end_member(request, form, member, *, end) -> bool:
+    """End a term or a membership today (nothing is deleted); False with the form's errors."""
+    try:
+        end(
+            member,
+            on=timezone.localdate(),
+            seen_version=form.cleaned_data["seen_version"],
+            by=request.user,
+            at=timezone.now(),
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    return True
+
+
 @login_required
 def board(request, pk: int):
     organization = _organization(request, pk)
@@ -177,26 +215,20 @@ def board_member_form(request, pk: int, member_pk: int | None = None):
             pk=member_pk,
         )
     form = BoardMemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        data = form.changes()
-        try:
-            if member is None:
-                actions.add_board_member(
-                    organization, data=data, by=request.user, at=timezone.now()
-                )
-            else:
-                actions.update_board_member(
-                    BoardMember.objects.get(pk=member.pk),
-                    data=data,
-                    seen_version=form.cleaned_data["seen_version"],
-                    by=request.user,
-                    at=timezone.now(),
-                )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Le conseil d'administration est à jour."))
-            return redirect("organization:board", pk=organization.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_member(
+            request,
+            form,
+            organization,
+            member,
+            add=actions.add_board_member,
+            update=actions.update_board_member,
+        )
+    ):
+        messages.success(request, _("Le conseil d'administration est à jour."))
+        return redirect("organization:board", pk=organization.pk)
     return render(
         request,
         "organizations/board_member_form.html",
@@ -212,24 +244,17 @@ def board_member_end(request, pk: int, member_pk: int):
         BoardMember.objects.for_user(request.user).filter(organization=organization), pk=member_pk
     )
     form = EndForm(request.POST or None, initial={"seen_version": member.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.end_board_term(
-                member,
-                on=timezone.localdate(),
-                seen_version=form.cleaned_data["seen_version"],
-                by=request.user,
-                at=timezone.now(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s ne siège plus au conseil ; son mandat est conservé dans l'historique.")
-                % {"name": member.full_name},
-            )
-            return redirect("organization:board", pk=organization.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _end_member(request, form, member, end=actions.end_board_term)
+    ):
+        messages.success(
+            request,
+            _("%(name)s ne siège plus au conseil ; son mandat est conservé dans l'historique.")
+            % {"name": member.full_name},
+        )
+        return redirect("organization:board", pk=organization.pk)
     return render(
         request,
         "organizations/confirm_end.html",
@@ -284,26 +309,20 @@ def grouping_member_form(request, pk: int, member_pk: int | None = None):
     form = GroupingMemberForm(
         request.POST or None, instance=member or GroupingMember(grouping=organization)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.changes()
-        try:
-            if member is None:
-                actions.add_grouping_member(
-                    organization, data=data, by=request.user, at=timezone.now()
-                )
-            else:
-                actions.update_grouping_member(
-                    GroupingMember.objects.get(pk=member.pk),
-                    data=data,
-                    seen_version=form.cleaned_data["seen_version"],
-                    by=request.user,
-                    at=timezone.now(),
-                )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("La liste des organismes membres est à jour."))
-            return redirect("organization:grouping_members", pk=organization.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_member(
+            request,
+            form,
+            organization,
+            member,
+            add=actions.add_grouping_member,
+            update=actions.update_grouping_member,
+        )
+    ):
+        messages.success(request, _("La liste des organismes membres est à jour."))
+        return redirect("organization:grouping_members", pk=organization.pk)
     return render(
         request,
         "organizations/grouping_member_form.html",
@@ -319,20 +338,13 @@ def grouping_member_end(request, pk: int, member_pk: int):
         GroupingMember.objects.for_user(request.user).filter(grouping=organization), pk=member_pk
     )
     form = EndForm(request.POST or None, initial={"seen_version": member.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.end_grouping_membership(
-                member,
-                on=timezone.localdate(),
-                seen_version=form.cleaned_data["seen_version"],
-                by=request.user,
-                at=timezone.now(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("L'organisme ne fait plus partie du regroupement."))
-            return redirect("organization:grouping_members", pk=organization.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _end_member(request, form, member, end=actions.end_grouping_membership)
+    ):
+        messages.success(request, _("L'organisme ne fait plus partie du regroupement."))
+        return redirect("organization:grouping_members", pk=organization.pk)
     return render(
         request,
         "organizations/confirm_end.html",
