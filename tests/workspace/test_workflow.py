@@ -162,6 +162,23 @@ def test_5_1_deadline_is_changeable_per_request(people):
     assert request.is_late(date(2019, 5, 1)) is True
 
 
+def test_5_1_the_completeness_page_gives_the_deadline_in_words(people, client):
+    advisor = people["advisor"]
+    application = submit_complete(make_application(by=advisor), by=advisor)
+    actions.request_information(
+        application,
+        kind="information",
+        message="Précisez vos activités régionales.",
+        deadline=date(2019, 4, 30),
+        by=advisor,
+        at=at(2019, 3, 1),
+    )
+    client.force_login(advisor)
+    page = client.get(reverse("workspace:completeness", args=[application.pk])).content.decode()
+    assert "30 avril 2019" in page
+    assert "2019-04-30" not in page
+
+
 class django_capture_on_commit:
     """Run on_commit callbacks (emails) right away inside a test transaction."""
 
