@@ -46,10 +46,14 @@ INSTALLED_APPS = [
     "soutien.accounts",
     "soutien.organizations",
     "soutien.applications",
+    # The stages, in the order of the life cycle (each imports only those before it) ...
     "soutien.evaluations",
+    "soutien.budget",
     "soutien.agreements",
     "soutien.accountability",
-    "soutien.budget",
+    # ... and the two faces, which import the stages.
+    "soutien.portal",
+    "soutien.workspace",
 ]
 
 # Email is the login identifier; roles and organization memberships (issue 3).

@@ -13,10 +13,10 @@ admin.site.index_title = "Gestion du programme"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("compte/", include("soutien.accounts.urls")),
-    path("espace/organisme/", include("soutien.organizations.portal_urls")),
-    path("espace/", include("soutien.applications.portal_urls")),
-    path("ministere/", include("soutien.evaluations.workspace_urls")),
+    path("compte/", include("soutien.portal.accounts_urls")),
+    path("espace/organisme/", include("soutien.portal.organization_urls")),
+    path("espace/", include("soutien.portal.urls")),
+    path("ministere/", include("soutien.workspace.urls")),
     path(
         "documents/demandes/<int:pk>/",
         views.download,

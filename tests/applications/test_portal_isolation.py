@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from soutien.applications import actions, portal_urls
+from soutien.applications import actions
 from soutien.applications.models import Application, Stream
+from soutien.portal import urls as portal_urls
 from tests.factories import make_organization, make_representative, make_user
 
 from .portal_helpers import active_agreement, fill_everything, new_application, open_period

@@ -126,7 +126,7 @@ def test_decision_letter_for_staff_and_members_only(client, world):
 
 
 def test_every_workspace_url_is_in_the_matrix():
-    from soutien.evaluations import workspace_urls
+    from soutien.workspace import urls as workspace_urls
 
     names = {f"workspace:{p.name}" for p in workspace_urls.urlpatterns}
     assert names == {name for name, *_rest in MATRIX}

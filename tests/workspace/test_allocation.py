@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from soutien.budget import actions as budget_actions
-from soutien.budget.allocation import Candidate, allocate, priority_order
 from soutien.budget.models import AllocationLine, AllocationRun, ImmutableRecord, RunState
 from soutien.core.models import JournalEntry
 from soutien.organizations.models import Region
+from soutien.rules.allocation import Candidate, allocate, priority_order
 from soutien.rules.facts import Territory
 from tests.factories import at, make_organization
 from tests.workspace.helpers import envelope, evaluated_dossier, staff

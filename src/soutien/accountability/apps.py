@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AccountabilityConfig(AppConfig):
     name = "soutien.accountability"
     verbose_name = _("Reddition de comptes et créances")
+
+    def ready(self):
+        from soutien.evaluations import history
+
+        from . import debts
+
+        history.organization_debt.answer_with(debts.organization_debt)
+        history.commitments_respected.answer_with(debts.commitments_respected)

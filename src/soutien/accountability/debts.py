@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from soutien.agreements.models import NonComplianceAction
 from soutien.rules.eligibility import anniversary
 from soutien.rules.facts import RepaymentAgreement
 
@@ -40,8 +41,6 @@ def organization_debt(organization_id: int) -> tuple[Decimal, RepaymentAgreement
 
 
 def commitments_respected(organization_id: int, *, on: date) -> bool:
-    from soutien.agreements.models import NonComplianceAction
-
     since = anniversary(on, -LOOKBACK_YEARS)
     measures = NonComplianceAction.objects.filter(
         agreement__organization_id=organization_id, decided_on__gte=since, decided_on__lte=on

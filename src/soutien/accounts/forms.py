@@ -1,4 +1,6 @@
-"""Forms of the accounts: registration, login, invitation, password reset (French)."""
+"""Forms of the accounts: login, a new password, password reset (French).
+
+The registration form, which also creates the organization, is `organizations.forms`."""
 
 from __future__ import annotations
 
@@ -8,8 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from soutien.core.forms import DateInput, PortalFormMixin
-from soutien.organizations.models import Organization
+from soutien.core.forms import PortalFormMixin
 
 from .models import User
 
@@ -33,7 +34,7 @@ class PasswordPairMixin:
                 self.add_error("password1", error)
 
 
-def _password_fields():
+def password_fields():
     return (
         forms.CharField(
             label=_("Mot de passe"),
@@ -50,97 +51,6 @@ def _password_fields():
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         ),
     )
-
-
-class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
-    """A representative and their organization. Never attaches to an existing organization:
-    a colleague already registered must send an invitation."""
-
-    full_name = forms.CharField(
-        label=_("Votre nom complet"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("Votre adresse courriel"),
-        help_text=_("Elle vous servira à vous connecter. Un lien de confirmation y sera envoyé."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    password1, password2 = _password_fields()
-
-    PERSON = ("full_name", "email", "password1", "password2")
-
-    class Meta:
-        model = Organization
-        fields = (
-            "legal_name",
-            "neq",
-            "legal_form",
-            "incorporation_date",
-            "street_address",
-            "city",
-            "postal_code",
-            "region",
-        )
-        widgets = {"incorporation_date": DateInput()}
-        labels = {"legal_name": _("Nom légal de l'organisme")}
-
-    field_order = (*PERSON, *Meta.fields)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["neq"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-        self.fields["region"].empty_label = _("Choisissez une région")
-        self.fields["legal_form"].choices = [
-            ("", _("Choisissez une forme juridique")),
-            *self.fields["legal_form"].choices[1:],
-        ]
-
-    @property
-    def fieldsets(self):
-        return [
-            (_("Vous"), [self[name] for name in self.PERSON]),
-            (_("Votre organisme"), [self[name] for name in self.Meta.fields]),
-        ]
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "Un compte existe déjà pour cette adresse courriel. Connectez-vous, ou "
-                    "utilisez « Mot de passe oublié » si vous ne vous en souvenez plus."
-                ),
-                code="duplicate_email",
-            )
-        return email
-
-    def clean_neq(self):
-        neq = self.cleaned_data["neq"].strip()
-        if Organization.objects.filter(neq=neq).exists():
-            raise ValidationError(
-                _(
-                    "Un organisme portant ce NEQ est déjà inscrit. Demandez à une personne de "
-                    "cet organisme de vous inviter depuis son espace, ou communiquez avec le "
-                    "Ministère."
-                ),
-                code="neq_taken",
-            )
-        return neq
-
-    def validate_unique(self):
-        """NEQ uniqueness is checked by clean_neq, with a message that says what to do."""
-        self.instance.validate_unique(exclude=[*self._get_validation_exclusions(), "neq"])
-
-    def clean(self):
-        cleaned = super().clean()
-        self._check_passwords(
-            User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
-        )
-        return cleaned
-
-    def organization_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class LoginForm(PortalFormMixin, AuthenticationForm):
@@ -191,7 +101,7 @@ class InvitationAccountForm(PasswordPairMixin, PortalFormMixin, forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    password1, password2 = _password_fields()
+    password1, password2 = password_fields()
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)

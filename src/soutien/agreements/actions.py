@@ -11,12 +11,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
 from soutien.applications.models import Application
 from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
-from soutien.evaluations.access import Capability, require
 from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear, NoNormsInForce, all_norms, select_norms
 from soutien.rules.reporting import installments as split_installments

@@ -7,6 +7,7 @@ from django.utils import timezone
 from soutien.evaluations.letters import render_pdf
 from soutien.rules import FiscalYear, select_norms
 from soutien.rules.reporting import financial_report_type
+from soutien.rules.reporting import installments as split
 from soutien.rules.text import french_date, french_money, french_month
 
 from .models import Agreement
@@ -19,7 +20,6 @@ def agreement_context(agreement: Agreement) -> dict:
     result = evaluation.result or {}
     first = FiscalYear(agreement.start_fiscal_year)
     values = select_norms(first, first.starts_on)
-    from soutien.rules.reporting import installments as split
 
     years = []
     for year in agreement.years.order_by("year_number"):

@@ -227,6 +227,18 @@ class AgreementYearQuerySet(ScopedQuerySet):
     def for_lists(self):
         return self.select_related("agreement", "agreement__organization")
 
+    def awaiting_renewal(self):
+        """Years 2 and 3 of active agreements not yet confirmed: each needs its renewal (5.6)."""
+        return (
+            self.filter(
+                year_number__gte=2,
+                state=YearState.PLANNED,
+                agreement__state=State.ACTIVE,
+            )
+            .select_related("agreement", "agreement__organization")
+            .order_by("fiscal_year")
+        )
+
 
 class AgreementYear(Record):
     """One fiscal year of an agreement: its amount and, after the first, its renewal (5.6)."""

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soutien.accounts.access import Capability, can, workspace_view
 from soutien.core import fiscal
-from soutien.evaluations.access import Capability, can, workspace_view
 from soutien.evaluations.models import Decision, Outcome
 from soutien.organizations.models import BoardPosition
 from soutien.rules import FiscalYear

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soutien.core.models import JournalEntry
+from soutien.organizations.models import Membership
 
 from .models import Application, ApplicationDocument, InformationRequest
 
@@ -79,7 +80,6 @@ def _absolute(path: str) -> str:
 
 
 def _recipients(application: Application) -> list[str]:
-    from soutien.organizations.models import Membership
 
     emails = set(
         Membership.objects.filter(

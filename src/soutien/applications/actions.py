@@ -18,6 +18,7 @@ from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.organizations.models import FinancialStatements, Organization
+from soutien.organizations.selfcheck import latest_answers
 from soutien.rules import FiscalYear
 from soutien.rules.text import french_date
 
@@ -329,7 +330,6 @@ def start_application(
 
 def _prefill_from_profile(application: Application, organization: Organization) -> None:
     """What the organization already said (profile, eligibility self-check) starts the draft."""
-    from soutien.organizations.selfcheck import latest_answers
 
     application.mission = organization.mission
     application.services = organization.services

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from soutien.core import fiscal
-from soutien.core.models import Record, ScopedQuerySet, StoredDocument
+from soutien.core.models import Record, RecordsAreKept, ScopedQuerySet, StoredDocument
 from soutien.core.workflow import Transition, Workflow
 from soutien.rules import FiscalYear
 from soutien.rules.documents import REQUIRED_DOCUMENTS
@@ -412,7 +412,6 @@ class SubmissionPeriod(models.Model):
         return fiscal.label(self.fiscal_year)
 
     def delete(self, *args, **kwargs):
-        from soutien.core.models import RecordsAreKept
 
         raise RecordsAreKept(type(self))
 

@@ -20,12 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from soutien.agreements.models import AgreementYear, YearState
-from soutien.agreements.models import State as AgreementState
-from soutien.core.files import check_upload
+from soutien.core.files import ACCEPTED_EXTENSIONS, check_upload
 from soutien.core.models import JournalEntry, StaleRecord
 from soutien.organizations.models import Organization
-from soutien.rules.documents import DOCUMENTS_BY_CODE, REQUIRED_DOCUMENTS
+from soutien.rules.documents import DOCUMENTS_BY_CODE
 
 from . import actions
 from .acknowledgment import acknowledgment_of, render_pdf
@@ -125,26 +123,21 @@ def _context(request, application: Application, **extra) -> dict:
 # Dashboard -----------------------------------------------------------------------------
 
 
-@portal_login_required
-def dashboard(request):
-    now = timezone.now()
-    organizations = list(
-        Organization.objects.for_user(request.user).active().order_by("legal_name")
-    )
+def dashboard_context(user, *, now) -> dict:
+    """The applications part of the portal's home (the portal face adds the renewals)."""
+    organizations = list(Organization.objects.for_user(user).active().order_by("legal_name"))
     applications = list(
-        Application.objects.for_user(request.user)
+        Application.objects.for_user(user)
         .select_related("organization")
         .order_by("organization__legal_name", "organization_id", "-fiscal_year", "stream")
     )
     kinds: dict[int, set[str]] = {}
     for application_id, kind in (
-        ApplicationDocument.objects.for_user(request.user)
-        .values_list("application_id", "kind")
-        .distinct()
+        ApplicationDocument.objects.for_user(user).values_list("application_id", "kind").distinct()
     ):
         kinds.setdefault(application_id, set()).add(kind)
     requests_by_application: dict[int, list[InformationRequest]] = {}
-    for info in InformationRequest.objects.for_user(request.user).open().order_by("due_at"):
+    for info in InformationRequest.objects.for_user(user).open().order_by("due_at"):
         requests_by_application.setdefault(info.application_id, []).append(info)
     rows = []
     for application in applications:
@@ -161,30 +154,14 @@ def dashboard(request):
             "fiscal_year", "stream"
         )
     )
-    taken = {(a.organization_id, a.fiscal_year, a.stream) for a in applications}
-    renewals = [
-        year
-        for year in AgreementYear.objects.for_user(request.user)
-        .filter(
-            year_number__gte=2,
-            state=YearState.PLANNED,
-            agreement__state=AgreementState.ACTIVE,
-        )
-        .select_related("agreement", "agreement__organization")
-        .order_by("fiscal_year")
-        if (year.agreement.organization_id, year.fiscal_year, year.agreement.stream) not in taken
-    ]
-    return render(
-        request,
-        "applications/dashboard.html",
-        {
-            "organizations": organizations,
-            "rows": rows,
-            "periods": periods,
-            "renewals": renewals,
-            "now": now,
-        },
-    )
+    return {
+        "organizations": organizations,
+        "rows": rows,
+        "periods": periods,
+        "now": now,
+        # (organization, fiscal year, stream) already applied for: no renewal offered again
+        "taken": {(a.organization_id, a.fiscal_year, a.stream) for a in applications},
+    }
 
 
 @portal_login_required
@@ -456,7 +433,6 @@ def documents(request, pk: int):
 
 
 def _accepted():
-    from soutien.core.files import ACCEPTED_EXTENSIONS
 
     return ACCEPTED_EXTENSIONS.split(", ")
 
@@ -644,38 +620,3 @@ def _actor(user) -> str:
     if getattr(user, "is_ministry_staff", False) or user.is_superuser:
         return _("%(name)s (Ministère)") % {"name": user.full_name or user.email}
     return user.full_name or user.email
-
-
-# Renewal (5.6) ------------------------------------------------------------------------------
-
-
-@portal_login_required
-@require_http_methods(["GET", "POST"])
-def start_renewal(request, year_pk: int):
-    year = get_object_or_404(
-        AgreementYear.objects.for_user(request.user).select_related(
-            "agreement", "agreement__organization"
-        ),
-        pk=year_pk,
-    )
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            application = actions.start_renewal(year, by=request.user, at=timezone.now())
-        except ValidationError as error:
-            errors = [str(m) for m in error.messages]
-        else:
-            messages.success(
-                request,
-                _(
-                    "Le formulaire de reconduction est prérempli avec les réponses de l'an "
-                    "dernier. Indiquez ce qui a changé."
-                ),
-            )
-            return redirect("portal:application", application.pk)
-    return render(
-        request,
-        "applications/start_renewal.html",
-        {"year": year, "errors": errors, "documents": REQUIRED_DOCUMENTS},
-        status=422 if errors else 200,
-    )

@@ -8,25 +8,26 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
 from soutien.applications.models import State as ApplicationState
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
-from soutien.evaluations.access import Capability, require
 from soutien.evaluations.actions import decide_application
 from soutien.evaluations.models import Decision, Eligibility, Evaluation, Outcome
 from soutien.evaluations.models import State as EvaluationState
 from soutien.evaluations.notify import notify_organization
 from soutien.organizations.models import Region
 from soutien.rules import FiscalYear
+from soutien.rules.allocation import Candidate, allocate
 from soutien.rules.facts import Territory
 from soutien.rules.text import french_money
 
-from .allocation import Candidate, allocate
+from .commitments import has_agreement_year
 from .models import AllocationLine, AllocationRun, BudgetEnvelope, RegionReference, RunState
 from .models import State as EnvelopeState
 
@@ -281,11 +282,7 @@ def cancel_allocation(run: AllocationRun, *, reason: str, by: User, at: datetime
 
 def funded_without_agreement(fiscal_year: int, stream: int) -> Decimal:
     """Amounts that approved runs funded and no agreement year commits yet."""
-    from soutien.agreements.models import AgreementYear
-
-    with_agreement = AgreementYear.objects.filter(
-        fiscal_year=fiscal_year, agreement__application=OuterRef("application")
-    )
+    with_agreement = has_agreement_year(fiscal_year)
     total = (
         AllocationLine.objects.filter(
             run__fiscal_year=fiscal_year,
@@ -293,7 +290,7 @@ def funded_without_agreement(fiscal_year: int, stream: int) -> Decimal:
             run__state=RunState.APPROVED,
             funded=True,
         )
-        .exclude(Exists(with_agreement))
+        .exclude(with_agreement)
         .aggregate(total=Sum("amount"))["total"]
     )
     return total or Decimal(0)

@@ -7,14 +7,16 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core import fiscal
-from soutien.core.models import Record, ScopedQuerySet
+from soutien.core.models import Record, RecordsAreKept, ScopedQuerySet
 from soutien.core.workflow import Transition, Workflow
 from soutien.rules import FiscalYear
+
+from .commitments import committed_by_agreements
 
 ZERO = Decimal("0")
 
@@ -39,24 +41,9 @@ WORKFLOW = Workflow(
 class EnvelopeQuerySet(ScopedQuerySet):
     def with_commitments(self):
         """Annotate `committed`: the amounts of agreement years of the same year and stream."""
-        from soutien.agreements.models import AgreementYear, YearState
-
-        committed = (
-            AgreementYear.objects.filter(
-                fiscal_year=OuterRef("fiscal_year"),
-                agreement__stream=OuterRef("stream"),
-            )
-            .exclude(state=YearState.WITHDRAWN)
-            .order_by()
-            .values("fiscal_year")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
         money = DecimalField(max_digits=14, decimal_places=2)
         return self.annotate(
-            committed=Coalesce(
-                Subquery(committed, output_field=money), Value(ZERO), output_field=money
-            )
+            committed=Coalesce(committed_by_agreements(), Value(ZERO), output_field=money)
         )
 
 
@@ -321,6 +308,5 @@ class AllocationLine(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from soutien.core.models import RecordsAreKept
 
         raise RecordsAreKept(type(self))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from soutien.evaluations.access import Capability, can, workspace_view
+from soutien.accounts.access import Capability, can, workspace_view
 from soutien.evaluations.models import Evaluation
 from soutien.organizations.models import Region
 

@@ -18,7 +18,7 @@ from .jsonutil import DecimalDecoder, DecimalEncoder
 from .workflow import StateChangedOutsideWorkflow, Workflow
 
 if TYPE_CHECKING:
-    from soutien.accounts.models import User
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 
 class RecordsAreKept(RuntimeError):
@@ -65,11 +65,9 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if not user.is_active:
             return self.none()
-        from soutien.organizations.models import Membership
-
-        organizations = Membership.objects.filter(user=user, is_active=True).values(
-            "organization_id"
-        )
+        # The memberships are the organizations app's; core reads them through the user's
+        # reverse relation so that it imports no business app.
+        organizations = user.memberships.filter(is_active=True).values("organization_id")
         lookup = "pk__in" if path == "" else f"{path}__in"
         return self.filter(**{lookup: organizations})
 

@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from soutien.accounts.models import User
+    from django.contrib.auth.models import AbstractBaseUser as User
 
     from .models import JournalEntry, Record
 

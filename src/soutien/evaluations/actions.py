@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soutien.accounts.access import Capability, can, require
 from soutien.accounts.models import User
 from soutien.applications.actions import missing_documents, request_correction
 from soutien.applications.models import (
@@ -24,7 +25,6 @@ from soutien.core.workflow import transition
 from soutien.rules.eligibility import CRITERIA_BY_CODE, JUDGEABLE
 from soutien.rules.facts import Stream
 
-from .access import Capability, can, require
 from .dossier import evaluate_application
 from .models import (
     CHECKS_BY_DOCUMENT,

@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from soutien.accountability.debts import commitments_respected, organization_debt
 from soutien.applications.models import Application, Stream
 from soutien.rules import FiscalYear, evaluate
 from soutien.rules.amount import AmountError
 from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
 from soutien.rules.norms import NoNormsInForce
 
+from .history import commitments_respected, organization_debt
 from .models import Evaluation
 
 CENT = Decimal("0.01")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from soutien.accounts.access import Capability, can, workspace_view
 from soutien.accounts.models import Role, User
 from soutien.applications.models import (
     Application,
@@ -33,7 +34,6 @@ from soutien.rules.eligibility import CRITERIA_BY_CODE, CRITERIA_BY_STREAM, JUDG
 from soutien.rules.facts import Stream as RulesStream
 
 from . import actions
-from .access import Capability, can, workspace_view
 from .fact_labels import fact_label, fact_value
 from .models import (
     CHECKS_BY_DOCUMENT,
@@ -172,7 +172,7 @@ def dashboard(request):
 # --- One dossier -----------------------------------------------------------------------------
 
 
-def _application(request, pk: int) -> Application:
+def application_for(request, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.for_user(request.user).select_related(
             "organization", "organization__region", "assigned_advisor"
@@ -181,7 +181,7 @@ def _application(request, pk: int) -> Application:
     )
 
 
-def _current_evaluation(application: Application) -> Evaluation | None:
+def current_evaluation(application: Application) -> Evaluation | None:
     return (
         application.evaluations.exclude(state=EvaluationState.CANCELLED)
         .order_by("-started_at", "-pk")
@@ -189,38 +189,10 @@ def _current_evaluation(application: Application) -> Evaluation | None:
     )
 
 
-@workspace_view(Capability.VIEW)
-def application(request, pk: int):
-    app = _application(request, pk)
-    decision = Decision.objects.filter(application=app).first()
-    agreement = getattr(app, "agreement", None) if hasattr(app, "agreement") else None
-    from soutien.budget.actions import funded_line
-
-    return render(
-        request,
-        "workspace/application.html",
-        {
-            "application": app,
-            "evaluation": _current_evaluation(app),
-            "decision": decision,
-            "agreement": agreement,
-            "funded_line": funded_line(app.pk),
-            "requests": app.information_requests.select_related("requested_by"),
-            "today": timezone.localdate(),
-            "advisors": User.objects.filter(role=Role.ADVISOR, is_active=True).order_by(
-                "full_name"
-            ),
-            "can_assign": can(request.user, Capability.ASSIGN),
-            "can_decide": can(request.user, Capability.DECIDE),
-            "can_agreement": can(request.user, Capability.AGREEMENT),
-        },
-    )
-
-
 @require_POST
 @workspace_view(Capability.ASSIGN)
 def assign(request, pk: int):
-    app = _application(request, pk)
+    app = application_for(request, pk)
     advisor_id = request.POST.get("advisor") or None
     advisor = get_object_or_404(User, pk=advisor_id) if advisor_id else None
     try:
@@ -236,7 +208,7 @@ def assign(request, pk: int):
 
 @workspace_view(Capability.VIEW, post=Capability.REVIEW)
 def completeness(request, pk: int):
-    app = _application(request, pk)
+    app = application_for(request, pk)
     if request.method == "POST":
         checks = {}
         for kind in DocumentKind.values:
@@ -294,7 +266,7 @@ def completeness(request, pk: int):
 @require_POST
 @workspace_view(Capability.REVIEW)
 def request_information(request, pk: int):
-    app = _application(request, pk)
+    app = application_for(request, pk)
     deadline = None
     if request.POST.get("deadline"):
         try:
@@ -348,8 +320,8 @@ def _findings(evaluation: Evaluation) -> list[dict]:
 
 @workspace_view(Capability.VIEW, post=Capability.EVALUATE)
 def evaluation(request, pk: int):
-    app = _application(request, pk)
-    current = _current_evaluation(app)
+    app = application_for(request, pk)
+    current = current_evaluation(app)
     if request.method == "POST":
         return _evaluation_post(request, app, current)
     judgeable = []

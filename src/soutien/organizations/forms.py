@@ -1,5 +1,5 @@
-"""Forms of the organizations' portal: profile, board, grouping members, invitations, and
-the eligibility self-check, one topic per page."""
+"""Forms of the organizations' portal: registration, profile, board, grouping members,
+invitations, and the eligibility self-check, one topic per page."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from soutien.accounts.forms import PasswordPairMixin, password_fields
+from soutien.accounts.models import User
 from soutien.core.forms import DateInput, PortalFormMixin, VersionedPortalForm, YesNoField
 from soutien.rules.facts import RepaymentAgreement
 
@@ -401,3 +403,94 @@ STEP_FORMS = {
     "refugies": RefugiesStep,
     "volet": VoletStep,
 }
+
+
+class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
+    """A representative and their organization. Never attaches to an existing organization:
+    a colleague already registered must send an invitation."""
+
+    full_name = forms.CharField(
+        label=_("Votre nom complet"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Votre adresse courriel"),
+        help_text=_("Elle vous servira à vous connecter. Un lien de confirmation y sera envoyé."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1, password2 = password_fields()
+
+    PERSON = ("full_name", "email", "password1", "password2")
+
+    class Meta:
+        model = Organization
+        fields = (
+            "legal_name",
+            "neq",
+            "legal_form",
+            "incorporation_date",
+            "street_address",
+            "city",
+            "postal_code",
+            "region",
+        )
+        widgets = {"incorporation_date": DateInput()}
+        labels = {"legal_name": _("Nom légal de l'organisme")}
+
+    field_order = (*PERSON, *Meta.fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neq"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["region"].empty_label = _("Choisissez une région")
+        self.fields["legal_form"].choices = [
+            ("", _("Choisissez une forme juridique")),
+            *self.fields["legal_form"].choices[1:],
+        ]
+
+    @property
+    def fieldsets(self):
+        return [
+            (_("Vous"), [self[name] for name in self.PERSON]),
+            (_("Votre organisme"), [self[name] for name in self.Meta.fields]),
+        ]
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _(
+                    "Un compte existe déjà pour cette adresse courriel. Connectez-vous, ou "
+                    "utilisez « Mot de passe oublié » si vous ne vous en souvenez plus."
+                ),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean_neq(self):
+        neq = self.cleaned_data["neq"].strip()
+        if Organization.objects.filter(neq=neq).exists():
+            raise ValidationError(
+                _(
+                    "Un organisme portant ce NEQ est déjà inscrit. Demandez à une personne de "
+                    "cet organisme de vous inviter depuis son espace, ou communiquez avec le "
+                    "Ministère."
+                ),
+                code="neq_taken",
+            )
+        return neq
+
+    def validate_unique(self):
+        """NEQ uniqueness is checked by clean_neq, with a message that says what to do."""
+        self.instance.validate_unique(exclude=[*self._get_validation_exclusions(), "neq"])
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_passwords(
+            User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
+        )
+        return cleaned
+
+    def organization_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

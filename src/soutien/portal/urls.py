@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from . import portal_views as views
+from soutien.agreements import portal_views as agreements
+from soutien.applications import portal_views as views
+
+from . import views as portal
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", portal.dashboard, name="dashboard"),
     path("demandes/nouvelle/", views.start, name="start"),
     path("demandes/<int:pk>/", views.application_detail, name="application"),
     path("demandes/<int:pk>/sections/<slug:section>/", views.section, name="section"),
@@ -28,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "conventions/annees/<int:year_pk>/reconduction/",
-        views.start_renewal,
+        agreements.start_renewal,
         name="start_renewal",
     ),
 ]

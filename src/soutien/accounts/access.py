@@ -1,4 +1,4 @@
-"""Who may do what in the ministry's workspace (issue 5), decided in one table.
+"""Who may do what in the ministry's workspace, decided in one table that every stage imports.
 
 Each capability names the roles that hold it; `refusal(user, capability)` returns the French
 reason a page shows, or None. Views use `workspace_view(capability)`; actions call `require`.
@@ -18,8 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from soutien.accounts.models import Role
 from soutien.core.models import is_ministry_staff
+
+from .models import Role
 
 
 class Capability(StrEnum):

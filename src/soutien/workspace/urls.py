@@ -1,20 +1,22 @@
-"""The ministry's workspace (issue 5): /ministere/…
+"""The ministry's workspace: /ministere/…
 
-One namespace for every stage; the views live in the app of their stage.
+One namespace for every stage; the views live in the app of their stage, or here in
+`workspace.views` when a page shows several stages at once.
 """
 
 from django.urls import path
 
 from soutien.agreements import workspace_views as agreements
 from soutien.budget import workspace_views as budget
+from soutien.evaluations import workspace_views as views
 
-from . import workspace_views as views
+from . import views as workspace
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("dossiers/<int:pk>/", views.application, name="application"),
+    path("dossiers/<int:pk>/", workspace.application, name="application"),
     path("dossiers/<int:pk>/attribuer/", views.assign, name="assign"),
     path("dossiers/<int:pk>/completude/", views.completeness, name="completeness"),
     path(

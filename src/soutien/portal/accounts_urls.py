@@ -1,17 +1,20 @@
+"""Accounts: /compte/… (login and passwords from `accounts`, registration from `organizations`)."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from soutien.accounts import views
+from soutien.organizations import registration_views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("inscription/", views.register, name="register"),
-    path("inscription/courriel-envoye/", views.register_done, name="register_done"),
-    path("confirmation/<str:token>/", views.confirm, name="confirm"),
-    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("inscription/", registration_views.register, name="register"),
+    path("inscription/courriel-envoye/", registration_views.register_done, name="register_done"),
+    path("confirmation/<str:token>/", registration_views.confirm, name="confirm"),
+    path("invitation/<str:token>/", registration_views.invitation, name="invitation"),
     path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/courriel-envoye/",

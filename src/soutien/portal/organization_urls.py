@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import portal_views as views
+from soutien.organizations import portal_views as views
 
 app_name = "organization"
 

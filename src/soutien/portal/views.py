@@ -1,0 +1,16 @@
+"""Portal pages that show several stages at once; each stage's own pages are in its app."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from soutien.agreements.portal_views import renewals_offered
+from soutien.applications.portal_views import dashboard_context, portal_login_required
+
+
+@portal_login_required
+def dashboard(request):
+    context = dashboard_context(request.user, now=timezone.now())
+    context["renewals"] = renewals_offered(request.user, taken=context.pop("taken"))
+    return render(request, "portal/dashboard.html", context)
