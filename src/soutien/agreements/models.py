@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +148,6 @@ class Agreement(Record):
         return self.last_fiscal_year
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from soutien.core.models import JournalEntry
 from soutien.organizations.models import Membership
 
-from .models import Application, ApplicationDocument, InformationRequest
+from .models import Application, ApplicationDocument, DocumentKind, InformationRequest
 
 SUBMISSION_ACTIONS = ("application.submitted", "application.resubmitted")
 
@@ -57,7 +57,6 @@ def acknowledgment_of(application: Application) -> Acknowledgment | None:
 
 
 def _document_order(kind: str) -> int:
-    from .models import DocumentKind
 
     return list(DocumentKind.values).index(kind)
 

@@ -12,6 +12,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from soutien.accounts.models import User
 from soutien.core.files import new_versions
@@ -22,6 +23,7 @@ from soutien.organizations.selfcheck import latest_answers
 from soutien.rules import FiscalYear
 from soutien.rules.text import french_date
 
+from .acknowledgment import send_acknowledgment, send_request_notice
 from .models import (
     Application,
     ApplicationDocument,
@@ -35,6 +37,7 @@ from .models import (
     Stream,
     SubmissionPeriod,
 )
+from .sections import SECTIONS_BY_CODE, checklist, editable_sections, missing, section_codes
 
 MONTREAL = ZoneInfo("America/Montreal")
 
@@ -108,7 +111,6 @@ def deadline_label(moment: datetime) -> str:
 
 
 def _refuse_incomplete(application: Application) -> None:
-    from .sections import checklist, missing
 
     lacking = missing(checklist(application))
     if lacking:
@@ -170,7 +172,6 @@ def submit_application(
 
 
 def _acknowledge(application: Application, *, at: datetime) -> None:
-    from .acknowledgment import send_acknowledgment
 
     pk = application.pk
     transaction.on_commit(lambda: send_acknowledgment(pk, at=at))
@@ -191,7 +192,6 @@ def request_correction(
     """The file is incomplete or unclear (correction: it goes back to the organization), or
     the advisor needs more information during the evaluation (information: the file stays
     where it is); either way the organization answers by `due_at` (5.1)."""
-    from .sections import section_codes
 
     reason = (reason or "").strip()
     if due_at is None:
@@ -240,7 +240,6 @@ def request_correction(
             reason=reason,
             data=data,
         )
-    from .acknowledgment import send_request_notice
 
     request_pk = request.pk
     transaction.on_commit(lambda: send_request_notice(request_pk))
@@ -363,7 +362,6 @@ def _save_fields(application: Application, values: dict, *, by: User) -> None:
 
 
 def check_editable(application: Application, section: str) -> None:
-    from .sections import editable_sections
 
     if section not in editable_sections(application, application.information_requests.open()):
         raise ValidationError(
@@ -390,7 +388,6 @@ def save_section(
 
     An explicit save is journaled; an autosave is kept in the history only.
     """
-    from .sections import SECTIONS_BY_CODE
 
     _lock(application)
     check_editable(application, section)
@@ -480,7 +477,6 @@ def reuse_documents(
 ) -> list[ApplicationDocument]:
     """Renewal (5.6): documents already given that have not changed are not sent again; the
     application gets a version that points to the previous one (same file, same SHA-256)."""
-    from simple_history.utils import bulk_create_with_history
 
     if application.renews_id is None:
         raise ValidationError(

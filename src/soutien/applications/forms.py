@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from soutien.core.files import ACCEPTED_EXTENSIONS
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
+from .actions import deadline_label
 from .models import Application, FundingSourceKind, Stream, SubmissionPeriod
 
 SHORT_SOURCES = {
@@ -311,7 +312,6 @@ class StartForm(forms.Form):
 
 
 def _deadline(period: SubmissionPeriod) -> str:
-    from .actions import deadline_label
 
     return deadline_label(period.deadline_at)
 

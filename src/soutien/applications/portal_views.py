@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -331,7 +332,6 @@ def _is_text(name: str) -> bool:
 
 
 def _next_url(application: Application, spec) -> str:
-    from django.urls import reverse
 
     codes = [s.code for s in sections_of(application)]
     index = codes.index(spec.code)

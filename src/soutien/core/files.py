@@ -17,10 +17,12 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
+from django.db.models import Max
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 
 @deconstructible(path="soutien.core.files.PrivateStorage")
@@ -198,8 +200,6 @@ def store(checked: CheckedFile) -> str:
     """Write the content under its SHA-256 name, unless it is already there; never overwrite."""
     name = checked.storage_name
     if not private_storage.exists(name):
-        from django.core.files.base import ContentFile
-
         saved = private_storage.save(name, ContentFile(checked.content))
         if saved != name:  # written concurrently by another request: same content, keep one
             private_storage.delete(saved)
@@ -212,8 +212,6 @@ def new_versions(model, *, owner_field: str, owner, uploads, by, at) -> list:
     Every file is checked before anything is written (all or nothing). Earlier versions are
     kept. The owner's row is locked so that concurrent uploads get distinct, dense numbers.
     """
-    from django.db.models import Max
-    from simple_history.utils import bulk_create_with_history
 
     checked = [(kind, check_upload(upload)) for kind, upload in uploads]
     type(owner).objects.select_for_update().filter(pk=owner.pk).values_list("pk").first()

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from .files import get_private_storage
 from .jsonutil import DecimalDecoder, DecimalEncoder
+from .retention import retention_until
 from .workflow import StateChangedOutsideWorkflow, Workflow
 
 if TYPE_CHECKING:
@@ -177,8 +178,6 @@ class Record(models.Model):
         """Store `retention_until` (clause 7) for a model that defines retention_fiscal_year()."""
         retention = getattr(self, "retention_fiscal_year", None)
         if retention is not None and hasattr(self, "retention_until"):
-            from .retention import retention_until
-
             last = retention()
             self.retention_until = None if last is None else retention_until(last)
 

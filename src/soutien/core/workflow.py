@@ -77,7 +77,7 @@ def transition(
     changes: Mapping[str, Any] | None = None,
 ) -> JournalEntry:
     """Move `record` along the transition `name` of its workflow, save it, journal it."""
-    from .models import JournalEntry
+    from .models import JournalEntry  # models imports this module (Record.workflow)
 
     workflow: Workflow = type(record).workflow
     move = workflow.transitions[name]

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -35,6 +36,7 @@ from soutien.rules.facts import Stream as RulesStream
 
 from . import actions
 from .fact_labels import fact_label, fact_value
+from .letters import decision_letter_pdf
 from .models import (
     CHECKS_BY_DOCUMENT,
     CheckItem,
@@ -474,8 +476,6 @@ def decision_letter(request, pk: int):
     """The letter as a PDF, to whoever may see the decision (`for_user`): the ministry's staff
     and the organization's members; anyone else gets a 404; anonymous, the login page."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     decision = get_object_or_404(
         Decision.objects.for_user(request.user).select_related(
@@ -483,7 +483,6 @@ def decision_letter(request, pk: int):
         ),
         pk=pk,
     )
-    from .letters import decision_letter_pdf
 
     response = HttpResponse(decision_letter_pdf(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{decision.pk}.pdf"'
