@@ -27,6 +27,7 @@ from soutien.agreements.models import Installment, InstallmentState
 from soutien.applications import actions as applications
 from soutien.applications.models import DocumentKind, Kind, State, Stream, SubmissionPeriod
 from soutien.budget import actions as budget
+from soutien.core import clock
 from soutien.evaluations import actions as evaluations
 from soutien.evaluations.models import Eligibility, Outcome
 from soutien.organizations import actions as organizations
@@ -458,7 +459,7 @@ class _Builder:
         The norms of 2018-2020 set the amounts of 2019-2020 only: the demo reopens that year,
         for 60 days from the day it is loaded, deadline at 16 h (Québec time).
         """
-        today = timezone.localdate()
+        today = clock.today()
         for stream in Stream.values:
             SubmissionPeriod.objects.create(
                 fiscal_year=2019,

@@ -8,10 +8,10 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from soutien.core import clock
 from soutien.organizations import actions as organization_actions
 
 from .forms import (
@@ -49,7 +49,7 @@ def register(request):
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
                 organization_data=form.organization_data(),
-                at=timezone.now(),
+                at=clock.now(),
                 base_url=_base_url(request),
             )
         except ValidationError as error:
@@ -97,7 +97,7 @@ def confirm(request, token: str):
         messages.info(request, _("Votre adresse courriel est déjà confirmée : connectez-vous."))
         return redirect("accounts:login")
     if request.method == "POST":
-        organization_actions.confirm_email(user, at=timezone.now())
+        organization_actions.confirm_email(user, at=clock.now())
         auth_login(request, user, backend=MODEL_BACKEND)
         messages.success(
             request,
@@ -137,9 +137,7 @@ def invitation(request, token: str):
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         if request.method == "POST":
             try:
-                organization_actions.accept_invitation(
-                    invited, user=request.user, at=timezone.now()
-                )
+                organization_actions.accept_invitation(invited, user=request.user, at=clock.now())
             except ValidationError as error:
                 context["error"] = " ".join(error.messages)
             else:
@@ -158,7 +156,7 @@ def invitation(request, token: str):
                 invited,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
-                at=timezone.now(),
+                at=clock.now(),
             )
         except ValidationError as error:
             _add_errors(form, error)
