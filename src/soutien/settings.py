@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "soutien.core.context_processors.program_clock",
             ],
             # Tests set this to fail on any undefined variable (STYLE.md §9).
             "string_if_invalid": os.environ.get("SOUTIEN_TEMPLATE_INVALID", ""),

@@ -2,8 +2,9 @@
 # Python-side defaults only: nothing changes in the database (SQLite would otherwise
 # rebuild every table, and its triggers with them).
 
-import soutien.core.clock
 from django.db import migrations, models
+
+import soutien.core.clock
 
 
 class Migration(migrations.Migration):
