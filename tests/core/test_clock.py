@@ -16,9 +16,10 @@ import time_machine
 from django.urls import reverse
 
 from soutien.accounts.tokens import BadLink, confirmation_token, read_confirmation_token
-from soutien.applications.models import SubmissionPeriod
+from soutien.applications.models import State, SubmissionPeriod
 from soutien.core import clock
 from soutien.organizations.models import Organization
+from tests.applications.portal_helpers import fill_everything, new_application
 from tests.factories import make_organization, make_representative, make_user
 
 MONTREAL = ZoneInfo("America/Montreal")
@@ -136,6 +137,54 @@ def test_the_home_page_says_whether_the_norms_have_ended_by_the_program_clock(cl
     settings.SOUTIEN_PROGRAM_DATE = date(2020, 7, 1)
     page = client.get(reverse("home")).content.decode()
     assert "ont pris fin le 30 juin 2020" in page
+
+
+# --- a deadline by the minute (5.1) -------------------------------------------------------
+
+
+@pytest.fixture
+def filled_application():
+    organization = make_organization()
+    representative = make_representative(organization)
+    with time_machine.travel(montreal(2019, 11, 1, 10, 0), tick=False):
+        application = new_application(
+            organization, by=representative, deadline=montreal(2019, 11, 29, 16, 0)
+        )
+        fill_everything(application, by=representative)
+    return application, representative
+
+
+@pytest.mark.django_db
+def test_5_1_one_minute_after_the_deadline_the_portal_refuses_the_submission(
+    client, filled_application
+):
+    application, representative = filled_application
+    client.force_login(representative)
+    submit = reverse("portal:submit", args=[application.pk])
+    with time_machine.travel(montreal(2019, 11, 29, 16, 1), tick=False):
+        response = client.post(submit)
+    assert response.status_code == 422
+    assert "sont passées : la demande ne peut plus être déposée" in response.content.decode()
+    with time_machine.travel(montreal(2019, 11, 29, 15, 59), tick=False):
+        response = client.post(submit)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED
+    assert application.submitted_at == montreal(2019, 11, 29, 15, 59)
+
+
+@pytest.mark.django_db
+def test_5_1_on_a_pinned_program_date_the_deadline_is_read_at_the_real_time_of_day(
+    client, filled_application, settings
+):
+    application, representative = filled_application
+    client.force_login(representative)
+    settings.SOUTIEN_PROGRAM_DATE = date(2019, 11, 29)
+    with time_machine.travel(montreal(2026, 12, 1, 16, 1), tick=False):
+        response = client.post(reverse("portal:submit", args=[application.pk]))
+    assert response.status_code == 422
+    application.refresh_from_db()
+    assert application.state == State.DRAFT
 
 
 # --- security clocks keep the real time -----------------------------------------------------
