@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/soutien
+# The demo's program date (soutien.core.clock); `make run PROGRAM_DATE=` runs on the real clock.
+PROGRAM_DATE ?= 2019-10-15
 AXE_VERSION := 4.14.1
 AXE := var/npm/node_modules/axe-core/axe.min.js
 
@@ -22,6 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+run: export SOUTIEN_PROGRAM_DATE = $(PROGRAM_DATE)
 run: $(VENV)/.installed
 	$(BIN)/soutien-mission migrate --noinput
 	$(BIN)/soutien-mission demo

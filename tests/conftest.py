@@ -13,3 +13,9 @@ def _records_settings(settings, tmp_path):
     """Fast password hashing and a private documents folder per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
+
+
+@pytest.fixture(autouse=True)
+def _real_program_clock(settings):
+    """Tests run on the real clock (moved by time-machine) unless one pins a program date."""
+    settings.SOUTIEN_PROGRAM_DATE = None

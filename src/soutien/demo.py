@@ -2,6 +2,9 @@
 
 Deterministic (seeded), idempotent (does nothing when organizations exist), and built through
 the same actions as real work, so the journal and the history tell a coherent story.
+The story is told as of `PROGRAM_DATE` (15 October 2019, inside the norms 2018-2020, before the
+November installment): `make run` pins the program clock to it (SOUTIEN_PROGRAM_DATE) and
+nothing in the demo is dated after it.
 Every name, number and person here is invented; NEQs start with 99 (not issued in Québec).
 """
 
@@ -27,6 +30,7 @@ from soutien.agreements.models import Installment, InstallmentState
 from soutien.applications import actions as applications
 from soutien.applications.models import DocumentKind, Kind, State, Stream, SubmissionPeriod
 from soutien.budget import actions as budget
+from soutien.core import clock
 from soutien.evaluations import actions as evaluations
 from soutien.evaluations.models import Eligibility, Outcome
 from soutien.organizations import actions as organizations
@@ -42,8 +46,14 @@ from soutien.organizations.regions import REGIONS
 from soutien.rules import FiscalYear
 from soutien.rules.eligibility import CRITERIA_BY_STREAM, JUDGEABLE
 from soutien.rules.facts import Stream as RulesStream
+from soutien.rules.text import french_date
 
 SEED = 20190401
+# The demo's "today": `make run` passes it as SOUTIEN_PROGRAM_DATE.
+PROGRAM_DATE = date(2019, 10, 15)
+# 2019-2020 is the last fiscal year the norms 2018-2020 fund (6.1.1): a second call for it is
+# open on PROGRAM_DATE, so a visitor can still register and apply.
+OPEN_CALL = (date(2019, 9, 16), date(2019, 11, 29))
 PASSWORD = "demo-soutien-2019"
 DOMAIN = "demo.soutien.example"
 ORGANIZATIONS = 160
@@ -133,6 +143,20 @@ def _aware(day: date, hour: int = 10, minute: int = 0) -> datetime:
 def _pdf(label: str) -> SimpleUploadedFile:
     content = MINIMAL_PDF + f"% Document fictif de démonstration : {label}\n".encode()
     return SimpleUploadedFile(f"{label}.pdf", content, content_type="application/pdf")
+
+
+def print_program_date(write) -> None:
+    pinned = clock.program_date()
+    if pinned is None:
+        write(f"Date du programme : {french_date(clock.today())} (horloge réelle).")
+    else:
+        write(f"Date du programme : {french_date(pinned)} (SOUTIEN_PROGRAM_DATE).")
+    if clock.today() != PROGRAM_DATE:
+        write(
+            f"La démonstration est datée du {french_date(PROGRAM_DATE)} : lancez-la avec "
+            f"SOUTIEN_PROGRAM_DATE={PROGRAM_DATE.isoformat()} (make run le fait) pour que les "
+            "échéances, les versements et les avis concordent."
+        )
 
 
 def print_accounts(write) -> None:
@@ -450,21 +474,25 @@ class _Builder:
                 if fy_start == 2018:
                     agreements_2018[organization.pk] = agreement
         self.accountability(agreements_2018, statements, finance, advisor)
-        self.open_submission_period()
+        self.submission_periods()
 
-    def open_submission_period(self) -> None:
-        """A period open now, so that a visitor can register and submit an application.
-
-        The norms of 2018-2020 set the amounts of 2019-2020 only: the demo reopens that year,
-        for 60 days from the day it is loaded, deadline at 16 h (Québec time).
-        """
-        today = timezone.localdate()
+    def submission_periods(self) -> None:
+        """The call of 2018-2019 (closed) and the second call of 2019-2020, open on
+        PROGRAM_DATE so that a visitor can register and submit an application (16 h, Québec
+        time)."""
+        opens_on, deadline_on = OPEN_CALL
         for stream in Stream.values:
+            SubmissionPeriod.objects.create(
+                fiscal_year=2018,
+                stream=stream,
+                opens_at=_aware(date(2017, 12, 1), 8, 0),
+                deadline_at=_aware(date(2018, 2, 28), 16, 0),
+            )
             SubmissionPeriod.objects.create(
                 fiscal_year=2019,
                 stream=stream,
-                opens_at=_aware(today - timedelta(days=1), 8, 0),
-                deadline_at=_aware(today + timedelta(days=60), 16, 0),
+                opens_at=_aware(opens_on, 8, 0),
+                deadline_at=_aware(deadline_on, 16, 0),
             )
 
     def target_state(self, fy_start: int, index: int) -> str:
@@ -568,24 +596,25 @@ class _Builder:
         if fy_start == 2019 and index % 31 == 2:
             agreements.suspend_agreement(
                 agreement,
-                decided_on=date(2019, 10, 15),
+                decided_on=date(2019, 10, 1),
                 reason=(
                     "Rapport d'activité non conforme : versements suspendus le temps de corriger."
                 ),
                 by=manager,
-                at=_aware(date(2019, 10, 15)),
+                at=_aware(date(2019, 10, 1)),
             )
             return agreement
         self.pay_due(year, finance)
         return agreement
 
     def pay_due(self, year, finance) -> None:
-        """Installments due before the demo's "today" (December 15, 2019) are paid."""
+        """Installments due before PROGRAM_DATE are paid (on the 15th of their month): those
+        of November 2018 and March 2019, not yet November 2019's."""
         for installment in Installment.objects.filter(
             agreement_year=year, state=InstallmentState.SCHEDULED
         ):
             due = date(installment.due_year, installment.due_month, 15)
-            if due <= date(2019, 12, 15):
+            if due < PROGRAM_DATE:
                 agreements.pay_installment(installment, paid_on=due, by=finance, at=_aware(due))
 
     def accountability(self, agreements_2018: dict, statements: dict, finance, advisor) -> None:
@@ -644,19 +673,19 @@ class _Builder:
                 accountability.default_repayment(
                     claim,
                     by=finance,
-                    at=_aware(date(2019, 11, 1)),
-                    reason="Deux versements mensuels manqués.",
+                    at=_aware(date(2019, 10, 10)),
+                    reason="Deux versements mensuels manqués (septembre et octobre).",
                 )
-        # A termination with the 30-day notice of 6.2.
+        # A termination with the 30-day notice of 6.2, in effect since 7 October 2019.
         ending = list(agreements_2018.values())[9]
         agreements.terminate_agreement(
             ending,
-            notice_sent_on=date(2019, 11, 1),
-            effective_on=date(2019, 12, 2),
+            notice_sent_on=date(2019, 9, 6),
+            effective_on=date(2019, 10, 7),
             reason=(
                 "Services interrompus depuis six mois ; l'organisme ne remplit plus ses "
                 "engagements."
             ),
             by=finance,
-            at=_aware(date(2019, 11, 1)),
+            at=_aware(date(2019, 9, 6)),
         )

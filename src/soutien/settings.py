@@ -4,12 +4,14 @@ DATABASE_URL      sqlite:///path or postgres://user@host:port/name (default: SQL
 DJANGO_DEBUG      1 in development (default), 0 in production
 DJANGO_SECRET_KEY required when DJANGO_DEBUG=0
 DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names)
+SOUTIEN_PROGRAM_DATE  ISO date (2019-10-15) that pins the program's date for a demonstration
+                  (unset in production: the real clock; see soutien.core.clock)
 """
 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,6 +80,21 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_CALLABLE = "soutien.accounts.backends.attempted_email"
 AXES_VERBOSE = False
 
+# The program clock (soutien.core.clock): a demonstration pins the program's date, e.g.
+# SOUTIEN_PROGRAM_DATE=2019-10-15 (`make run`); today() is that date and now() that date at the
+# real time of day in America/Montreal. Unset (production): the real clock. Sessions, login
+# throttling and the signed links below always keep the real time.
+try:
+    SOUTIEN_PROGRAM_DATE = (
+        date.fromisoformat(os.environ["SOUTIEN_PROGRAM_DATE"].strip())
+        if os.environ.get("SOUTIEN_PROGRAM_DATE", "").strip()
+        else None
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "SOUTIEN_PROGRAM_DATE doit être une date AAAA-MM-JJ, par exemple 2019-10-15."
+    ) from None
+
 # Signed links sent by email: email confirmation and colleague invitations (seconds).
 ACCOUNT_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
 INVITATION_MAX_AGE = 14 * 24 * 3600
@@ -111,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "soutien.core.context_processors.program_clock",
             ],
             # Tests set this to fail on any undefined variable (STYLE.md §9).
             "string_if_invalid": os.environ.get("SOUTIEN_TEMPLATE_INVALID", ""),

@@ -3,23 +3,27 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
+from soutien import demo
 from soutien.accounts.models import Role, User
-from soutien.agreements.models import Agreement, Installment
+from soutien.agreements.models import Agreement, Installment, InstallmentState
 from soutien.applications.models import Application, State, SubmissionPeriod
+from soutien.core import clock
 from soutien.core.models import JournalEntry
 from soutien.organizations.models import Organization
 
 
 @pytest.mark.django_db
-def test_demo_builds_a_believable_program_once_and_prints_the_accounts():
+def test_demo_builds_a_believable_program_once_and_prints_the_accounts(settings):
+    settings.SOUTIEN_PROGRAM_DATE = demo.PROGRAM_DATE  # as `make run` does
     output = StringIO()
     call_command("demo", stdout=output)
     text = output.getvalue()
     for role in Role:
         assert User.objects.get(role=role).email in text
     assert "demo-soutien-2019" in text
+    assert "Date du programme : 15 octobre 2019 (SOUTIEN_PROGRAM_DATE)." in text
+    assert "lancez-la avec" not in text
 
     assert Organization.objects.count() >= 150
     assert Organization.objects.values("region").distinct().count() == 17
@@ -36,10 +40,12 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts():
     assert JournalEntry.objects.filter(action="agreement.terminated").count() == 1
     representative = User.objects.get(role=Role.REPRESENTATIVE)
     assert Organization.objects.for_user(representative).count() == 1
-    # A visitor can register and apply right away; the demo's notices were never sent.
-    now = timezone.now()
+    # A visitor can register and apply on the program date, for 2019-2020 (funded by the
+    # norms 2018-2020); the demo's notices were never sent.
+    now = clock.now()
     open_periods = SubmissionPeriod.objects.filter(opens_at__lte=now, deadline_at__gt=now)
     assert set(open_periods.values_list("stream", flat=True)) == {1, 2}
+    assert set(open_periods.values_list("fiscal_year", flat=True)) == {2019}
     assert mail.outbox == []
 
     before = Organization.objects.count()
@@ -47,3 +53,35 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts():
     call_command("demo", stdout=again)
     assert "aucune donnée de démonstration n'est ajoutée" in again.getvalue()
     assert Organization.objects.count() == before
+
+
+def _installment_states(year: int, month: int) -> set[str]:
+    rows = Installment.objects.filter(due_year=year, due_month=month)
+    return set(rows.values_list("state", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_demo_makes_sense_on_its_program_date_and_nothing_happens_after_it(settings):
+    settings.SOUTIEN_PROGRAM_DATE = demo.PROGRAM_DATE
+    demo.load(write=lambda _line: None)
+    days = {clock.localdate_of(at) for at in JournalEntry.objects.values_list("at", flat=True)}
+    assert max(days) <= demo.PROGRAM_DATE
+    # Installments of 6.2: November 2018 and March 2019 paid, November 2019 still to come.
+    assert InstallmentState.PAID in _installment_states(2018, 11)
+    assert InstallmentState.PAID in _installment_states(2019, 3)
+    assert InstallmentState.PAID not in _installment_states(2019, 11)
+    assert InstallmentState.SCHEDULED in _installment_states(2019, 11)
+    assert not Installment.objects.filter(paid_on__gt=demo.PROGRAM_DATE).exists()
+    assert not Agreement.objects.filter(signed_on__gt=demo.PROGRAM_DATE).exists()
+    # The second call of 2019-2020 is open on the program date.
+    period = SubmissionPeriod.objects.get(fiscal_year=2019, stream=1)
+    assert clock.localdate_of(period.opens_at) < demo.PROGRAM_DATE
+    assert clock.localdate_of(period.deadline_at) > demo.PROGRAM_DATE
+
+
+@pytest.mark.django_db
+def test_the_demo_says_when_the_program_date_is_not_its_own():
+    output = StringIO()
+    demo.print_program_date(output.write)
+    assert "(horloge réelle)" in output.getvalue()
+    assert "SOUTIEN_PROGRAM_DATE=2019-10-15 (make run le fait)" in output.getvalue()

@@ -50,12 +50,16 @@ def pdf_text(content: bytes) -> str:
     return spaced("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
 
 
-def test_a_newcomer_takes_a_demo_dossier_from_submitted_to_an_active_agreement(page, tmp_path):
+def test_a_newcomer_takes_a_demo_dossier_from_submitted_to_an_active_agreement(
+    page, tmp_path, settings
+):
+    settings.SOUTIEN_PROGRAM_DATE = demo.PROGRAM_DATE  # as `make run` does
     call_command("demo", stdout=io.StringIO())
 
     # The advisor finds a submitted 2019-2020 dossier on the dashboard.
     log_in(page, "conseillere")
     assert page.url.endswith("/ministere/")
+    assert "le programme est daté du 15 octobre 2019" in page.inner_text("main")
     accessible(page)
     page.select_option("select[name=state]", label="Déposée")
     page.select_option("select[name=fiscal_year]", label="2019-2020")

@@ -241,3 +241,17 @@ def test_the_self_check_day_is_today_while_the_norms_are_in_force():
     year = selfcheck.covered_fiscal_years()[-1]
     assert selfcheck.self_check_day(year, date(2019, 2, 1)) == date(2019, 2, 1)
     assert selfcheck.self_check_day(year, date(2030, 1, 1)) == date(2020, 6, 30)
+
+
+def test_at_the_demo_program_date_the_norms_are_in_force(member_client, organization, settings):
+    settings.SOUTIEN_PROGRAM_DATE = date(2019, 10, 15)
+    page = text(run_selfcheck(member_client, organization))
+    assert "Ces normes ne sont plus en vigueur" not in page
+    assert EligibilitySelfCheck.objects.get().facts["application_date"] == "2019-10-15"
+
+
+def test_once_the_norms_have_ended_the_results_say_so(member_client, organization, settings):
+    settings.SOUTIEN_PROGRAM_DATE = date(2020, 7, 1)
+    page = text(run_selfcheck(member_client, organization))
+    assert "Ces normes ne sont plus en vigueur aujourd'hui" in page
+    assert EligibilitySelfCheck.objects.get().facts["application_date"] == "2020-06-30"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from soutien.core import clock
 
 
 class Role(models.TextChoices):
@@ -84,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_("Décochez plutôt que de supprimer le compte : rien n'est supprimé."),
     )
-    date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
+    date_joined = models.DateTimeField(_("date de création"), default=clock.now)
     email_confirmed_at = models.DateTimeField(
         _("adresse courriel confirmée le"),
         null=True,

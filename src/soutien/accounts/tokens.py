@@ -1,4 +1,8 @@
-"""Signed links sent by email: nothing secret is stored, the signature and its age are checked."""
+"""Signed links sent by email: nothing secret is stored, the signature and its age are checked.
+
+A security clock: the age is measured on the real time (Django's signing), never on the program
+clock, so a demonstration's pinned program date neither revives nor shortens a link.
+"""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from soutien.core import clock
 from soutien.evaluations.letters import render_pdf
 from soutien.rules import FiscalYear, select_norms
 from soutien.rules.reporting import financial_report_type
@@ -62,7 +61,7 @@ def agreement_context(agreement: Agreement) -> dict:
         "notice_days": int(values.termination_notice_days),
         "norms": evaluation.norms_version or result.get("norms", ""),
         "resolution": agreement.signatory_resolution,
-        "resolution_on": french_date(timezone.localdate(agreement.signatory_resolution.uploaded_at))
+        "resolution_on": french_date(clock.localdate_of(agreement.signatory_resolution.uploaded_at))
         if agreement.signatory_resolution
         else "",
     }

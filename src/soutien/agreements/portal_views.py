@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from soutien.applications import actions
 from soutien.applications.portal_views import portal_login_required
+from soutien.core import clock
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 from .models import AgreementYear
@@ -37,7 +37,7 @@ def start_renewal(request, year_pk: int):
     errors: list[str] = []
     if request.method == "POST":
         try:
-            application = actions.start_renewal(year, by=request.user, at=timezone.now())
+            application = actions.start_renewal(year, by=request.user, at=clock.now())
         except ValidationError as error:
             errors = [str(m) for m in error.messages]
         else:

@@ -8,11 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soutien.accounts.access import Capability, can, workspace_view
-from soutien.core import fiscal
+from soutien.core import clock, fiscal
 from soutien.evaluations.models import Decision, Outcome
 from soutien.organizations.models import BoardPosition
 from soutien.rules import FiscalYear
@@ -30,7 +29,7 @@ def _errors(request, error: ValidationError) -> None:
 def proposed_signatory(application) -> tuple[str, str]:
     """The president of the board on the day of the application: the usual designation of the
     board resolution (5.1), proposed to the person who prepares the agreement, who checks it."""
-    day = timezone.localdate(application.submitted_at) if application.submitted_at else None
+    day = clock.localdate_of(application.submitted_at) if application.submitted_at else None
     members = application.organization.board_members.filter(position=BoardPosition.PRESIDENT)
     if day is not None:
         members = members.filter(term_start__lte=day).exclude(term_end__lt=day)
@@ -80,7 +79,7 @@ def prepare_agreement(request, pk: int):
                 signatory_name=name,
                 signatory_title=title,
                 by=request.user,
-                at=timezone.now(),
+                at=clock.now(),
             )
             messages.success(request, _("La convention est préparée."))
             return redirect("workspace:agreement", pk=agreement.pk)
@@ -119,7 +118,7 @@ def agreement(request, pk: int):
             _errors(request, error)
             return redirect("workspace:agreement", pk=agreement.pk)
         try:
-            now = timezone.now()
+            now = clock.now()
             actions.upload_agreement_document(agreement, upload=upload, by=request.user, at=now)
             actions.sign_agreement(agreement, signed_on=signed_on, by=request.user, at=now)
             messages.success(request, _("La convention signée est déposée : elle est en vigueur."))
@@ -135,7 +134,7 @@ def agreement(request, pk: int):
             "documents": agreement.documents.filter(
                 kind=AgreementDocumentKind.SIGNED_AGREEMENT
             ).order_by("-number"),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "can_sign": can(request.user, Capability.AGREEMENT) and agreement.state == "draft",
         },
     )

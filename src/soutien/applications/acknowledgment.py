@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soutien.core import clock
 from soutien.core.models import JournalEntry
 from soutien.organizations.models import Membership
 
@@ -124,7 +124,7 @@ def send_request_notice(request_pk: int) -> None:
             "url": _absolute(
                 reverse("portal:answer_request", args=[request.application_id, request.pk])
             ),
-            "now": timezone.now(),
+            "now": clock.now(),
         },
     )
     subject = _("%(kind)s — demande %(reference)s") % {

@@ -513,7 +513,9 @@ def reuse_documents(
         )
         document.compute_retention()
         created.append(document)
-    documents = bulk_create_with_history(created, ApplicationDocument, default_user=by)
+    documents = bulk_create_with_history(
+        created, ApplicationDocument, default_user=by, default_date=at
+    )
     JournalEntry.write(
         application,
         "application.documents_reused",

@@ -9,11 +9,10 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from soutien.core import fiscal
+from soutien.core import clock, fiscal
 from soutien.core.models import Record, RecordsAreKept, ScopedQuerySet, StoredDocument
 from soutien.core.workflow import Transition, Workflow
 from soutien.rules import FiscalYear
@@ -564,7 +563,7 @@ class InformationRequest(Record):
     @property
     def deadline(self):
         """The last day to answer, in Québec time."""
-        return timezone.localdate(self.due_at)
+        return clock.localdate_of(self.due_at)
 
     def is_late(self, now) -> bool:
         """Answered after the deadline, or still unanswered once it has passed.
@@ -573,5 +572,5 @@ class InformationRequest(Record):
         """
         if isinstance(now, datetime):
             return (self.answered_at or now) > self.due_at
-        answered = timezone.localdate(self.answered_at) if self.answered_at else now
+        answered = clock.localdate_of(self.answered_at) if self.answered_at else now
         return answered > self.deadline

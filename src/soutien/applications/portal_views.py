@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from soutien.core import clock
 from soutien.core.files import ACCEPTED_EXTENSIONS, check_upload
 from soutien.core.models import JournalEntry, StaleRecord
 from soutien.organizations.models import Organization
@@ -103,7 +104,7 @@ def _application(request, pk: int) -> Application:
 
 
 def _context(request, application: Application, **extra) -> dict:
-    now = timezone.now()
+    now = clock.now()
     open_requests = list(application.information_requests.open().order_by("due_at"))
     items = checklist(application)
     editable = editable_sections(application, open_requests)
@@ -168,7 +169,7 @@ def dashboard_context(user, *, now) -> dict:
 @portal_login_required
 @require_http_methods(["GET", "POST"])
 def start(request):
-    now = timezone.now()
+    now = clock.now()
     organizations = Organization.objects.for_user(request.user).active().order_by("legal_name")
     periods = SubmissionPeriod.objects.filter(opens_at__lte=now, deadline_at__gte=now).order_by(
         "fiscal_year", "stream"
@@ -303,7 +304,7 @@ def section(request, pk: int, section: str):
 
 
 def _save(request, application, spec, form, *, autosave: bool) -> None:
-    now = timezone.now()
+    now = clock.now()
     if spec.code == "finances":
         actions.save_finances(
             application,
@@ -342,7 +343,7 @@ def _next_url(application: Application, spec) -> str:
 
 def _autosave_response(request, application: Application) -> JsonResponse:
     application.refresh_from_db()
-    local = timezone.localtime(timezone.now())
+    local = timezone.localtime(clock.now())
     items = checklist(application)
     html = render_to_string(
         "applications/_checklist.html",
@@ -386,7 +387,7 @@ def documents(request, pk: int):
                 except ValidationError as error:
                     form.add_error(kind, error.message_dict[kind])
             if form.is_valid():
-                now = timezone.now()
+                now = clock.now()
                 try:
                     with transaction.atomic():
                         if form.unchanged():
@@ -474,7 +475,7 @@ def submit(request, pk: int):
         else:
             try:
                 actions.submit_application(
-                    application, by=request.user, at=timezone.now(), require_complete=True
+                    application, by=request.user, at=clock.now(), require_complete=True
                 )
             except ValidationError as error:
                 errors = [str(m) for m in error.messages]
@@ -533,7 +534,7 @@ def answer_request(request, pk: int, request_pk: int):
         if form.is_valid():
             try:
                 actions.answer_request(
-                    info, by=request.user, at=timezone.now(), answer=form.cleaned_data["answer"]
+                    info, by=request.user, at=clock.now(), answer=form.cleaned_data["answer"]
                 )
             except ValidationError as error:
                 _add_errors(form, error)

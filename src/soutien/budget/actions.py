@@ -9,12 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
 from soutien.applications.models import State as ApplicationState
+from soutien.core import clock
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.evaluations.actions import decide_application
@@ -374,7 +374,7 @@ def decide_within_budget(
     if note.strip():
         reason = f"{reason}\n{note.strip()}"
     decision = decide_application(evaluation, outcome=outcome, by=by, at=at, reason=reason)
-    decision.communicated_on = timezone.localdate(at)
+    decision.communicated_on = clock.localdate_of(at)
     decision.save_as(by)
     application = decision.application
     notify_organization(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
+from soutien.core import clock
 from soutien.evaluations.models import Evaluation
 from soutien.organizations.models import Region
 
@@ -40,7 +40,7 @@ def budget(request):
 def run_allocation(request, pk: int):
     envelope = get_object_or_404(BudgetEnvelope.objects.for_user(request.user), pk=pk)
     try:
-        run = actions.run_allocation(envelope, by=request.user, at=timezone.now())
+        run = actions.run_allocation(envelope, by=request.user, at=clock.now())
     except ValidationError as error:
         _errors(request, error)
         return redirect("workspace:budget")
@@ -55,11 +55,11 @@ def allocation(request, pk: int):
         try:
             if request.POST.get("step") == "cancel":
                 actions.cancel_allocation(
-                    run, reason=request.POST.get("reason", ""), by=request.user, at=timezone.now()
+                    run, reason=request.POST.get("reason", ""), by=request.user, at=clock.now()
                 )
                 messages.success(request, _("La répartition est écartée."))
             else:
-                actions.approve_allocation(run, by=request.user, at=timezone.now())
+                actions.approve_allocation(run, by=request.user, at=clock.now())
                 messages.success(
                     request, _("La répartition est approuvée ; elle ne changera plus.")
                 )
@@ -99,7 +99,7 @@ def references(request):
                 source=request.POST.get("source", ""),
                 is_demo=request.POST.get("is_demo") == "on",
                 by=request.user,
-                at=timezone.now(),
+                at=clock.now(),
             )
             messages.success(request, _("Les données de la région sont à jour."))
         except ValueError:
@@ -130,7 +130,7 @@ def decide(request, pk: int):
             outcome=request.POST.get("outcome", ""),
             note=request.POST.get("note", ""),
             by=request.user,
-            at=timezone.now(),
+            at=clock.now(),
         )
         messages.success(request, _("La décision est rendue et l'organisme en est avisé."))
     except ValidationError as error:

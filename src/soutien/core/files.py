@@ -238,4 +238,4 @@ def new_versions(model, *, owner_field: str, owner, uploads, by, at) -> list:
         )
         document.compute_retention()
         documents.append(document)
-    return bulk_create_with_history(documents, model, default_user=by)
+    return bulk_create_with_history(documents, model, default_user=by, default_date=at)

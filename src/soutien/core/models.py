@@ -9,10 +9,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import clock
 from .files import get_private_storage
 from .jsonutil import DecimalDecoder, DecimalEncoder
 from .retention import retention_until
@@ -96,8 +96,9 @@ class Record(models.Model):
     - a model defining `retention_fiscal_year()` stores `retention_until` (clause 7).
     """
 
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # On the program clock, like the history rows below: when it happened in the program.
+    created_at = models.DateTimeField(_("créé le"), default=clock.now, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), default=clock.now, editable=False)
     version = models.PositiveIntegerField(
         _("version de l'enregistrement"), default=1, editable=False
     )
@@ -114,6 +115,7 @@ class Record(models.Model):
     def save(self, *args, **kwargs):
         self._check_state_change()
         self.compute_retention()
+        self.updated_at = self._history_date = clock.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from soutien.rules import all_norms
 
+from . import clock
 from .files import private_storage
 from .models import is_ministry_staff
 
@@ -13,7 +14,7 @@ def home(request):
         return redirect(
             "workspace:dashboard" if is_ministry_staff(request.user) else "portal:dashboard"
         )
-    return render(request, "core/home.html", {"norms": all_norms()})
+    return render(request, "core/home.html", {"norms": all_norms(), "today": clock.today()})
 
 
 def download(request, *, model, pk: int):

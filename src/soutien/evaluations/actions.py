@@ -20,6 +20,7 @@ from soutien.applications.models import (
     InformationRequest,
     RequestKind,
 )
+from soutien.core import clock
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.rules.eligibility import CRITERIA_BY_CODE, JUDGEABLE
@@ -329,7 +330,7 @@ def record_document_checks(
 
 
 def default_deadline(at: datetime) -> date:
-    return timezone.localdate(at) + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
+    return clock.localdate_of(at) + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
 
 
 def request_information(
@@ -350,7 +351,7 @@ def request_information(
     if kind not in RequestKind.values:
         raise ValidationError({"kind": _("Type de demande inconnu.")}, code="unknown_kind")
     deadline = deadline or default_deadline(at)
-    if deadline < timezone.localdate(at):
+    if deadline < clock.localdate_of(at):
         raise ValidationError(
             {"deadline": _("La date limite de réponse ne peut pas être déjà passée.")},
             code="deadline_past",

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soutien.applications.models import Application, Stream
+from soutien.core import clock
 from soutien.rules import FiscalYear, evaluate
 from soutien.rules.amount import AmountError
 from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
@@ -30,8 +30,8 @@ def _cents(value: Decimal | None) -> Decimal | None:
 
 def application_date(application: Application) -> date:
     """The date the application was presented (clause 3), in Québec's time zone."""
-    moment = application.submitted_at or timezone.now()
-    return timezone.localdate(moment)
+    moment = application.submitted_at or clock.now()
+    return clock.localdate_of(moment)
 
 
 def build_dossier(application: Application, *, evaluation: Evaluation | None = None) -> dict:

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +27,7 @@ from soutien.applications.models import (
     State,
     Stream,
 )
-from soutien.core import fiscal
+from soutien.core import clock, fiscal
 from soutien.organizations.models import Region
 from soutien.rules.documents import DOCUMENTS_BY_CODE
 from soutien.rules.eligibility import CRITERIA_BY_CODE, CRITERIA_BY_STREAM, JUDGEABLE
@@ -66,7 +65,7 @@ FACTS_BY_CRITERION = {
 
 
 def _now():
-    return timezone.now()
+    return clock.now()
 
 
 def _fact(facts: dict, path: str):
@@ -90,7 +89,7 @@ def _errors(request, error: ValidationError) -> None:
 
 def dashboard_queryset(user, params):
     late_request = InformationRequest.objects.filter(
-        application=OuterRef("pk"), answered_at__isnull=True, due_at__lt=timezone.now()
+        application=OuterRef("pk"), answered_at__isnull=True, due_at__lt=clock.now()
     )
     completed = Evaluation.objects.filter(
         application=OuterRef("pk"), state=EvaluationState.COMPLETED
@@ -126,10 +125,10 @@ def dashboard(request):
     page = Paginator(dashboard_queryset(request.user, params), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    today = timezone.localdate()
+    today = clock.today()
     late_requests = (
         InformationRequest.objects.for_user(request.user)
-        .filter(answered_at__isnull=True, due_at__lt=timezone.now())
+        .filter(answered_at__isnull=True, due_at__lt=clock.now())
         .select_related("application", "application__organization")
         .order_by("due_at")[:20]
     )
@@ -259,7 +258,7 @@ def completeness(request, pk: int):
             "request_kinds": RequestKind.choices,
             "default_deadline": actions.default_deadline(_now()),
             "requests": app.information_requests.select_related("requested_by"),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "can_review": can(request.user, Capability.REVIEW),
         },
     )

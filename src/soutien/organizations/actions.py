@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.emails import send_after_commit
 from soutien.accounts.models import Role, User
 from soutien.accounts.tokens import BadLink, confirmation_token, make_token, read_token
+from soutien.core import clock
 from soutien.core.models import JournalEntry
 from soutien.rules import evaluate
 from soutien.rules.amount import AmountError
@@ -408,7 +408,7 @@ def start_selfcheck(organization: Organization, *, by: User, at: datetime) -> El
     selfcheck = EligibilitySelfCheck(
         organization=organization,
         started_by=by,
-        answers=selfcheck_rules.initial_answers(organization, on=timezone.localdate(at)),
+        answers=selfcheck_rules.initial_answers(organization, on=clock.localdate_of(at)),
         created_at=at,
     )
     selfcheck.save_as(by)
@@ -454,7 +454,7 @@ def complete_selfcheck(
             _("Répondez d'abord à la section « %(step)s ».") % {"step": missing.title},
             code="incomplete",
         )
-    facts = selfcheck_rules.build_dossier(selfcheck, today=timezone.localdate(at))
+    facts = selfcheck_rules.build_dossier(selfcheck, today=clock.localdate_of(at))
     try:
         result = evaluation_to_json(evaluate(parse_dossier(facts)))
     except (DossierError, NoNormsInForce, AmountError) as error:

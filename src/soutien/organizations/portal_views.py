@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from soutien.core import clock
 from soutien.core.models import StaleRecord
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
@@ -97,7 +97,7 @@ def _history(organization: Organization) -> list[dict]:
 @login_required
 def profile(request, pk: int):
     organization = _organization(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     board = [m for m in organization.board_members.all() if _sits(m, today)]
     return render(
         request,
@@ -134,7 +134,7 @@ def edit_section(request, pk: int, section: str):
                 data=form.changes(),
                 seen_version=form.cleaned_data["seen_version"],
                 by=request.user,
-                at=timezone.now(),
+                at=clock.now(),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -155,14 +155,14 @@ def _save_member(request, form, organization, member, *, add, update) -> bool:
     """
     try:
         if member is None:
-            add(organization, data=form.changes(), by=request.user, at=timezone.now())
+            add(organization, data=form.changes(), by=request.user, at=clock.now())
         else:
             update(
                 type(member).objects.get(pk=member.pk),
                 data=form.changes(),
                 seen_version=form.cleaned_data["seen_version"],
                 by=request.user,
-                at=timezone.now(),
+                at=clock.now(),
             )
     except ValidationError as error:
         _add_errors(form, error)
@@ -175,10 +175,10 @@ def _end_member(request, form, member, *, end) -> bool:
     try:
         end(
             member,
-            on=timezone.localdate(),
+            on=clock.today(),
             seen_version=form.cleaned_data["seen_version"],
             by=request.user,
-            at=timezone.now(),
+            at=clock.now(),
         )
     except ValidationError as error:
         _add_errors(form, error)
@@ -189,7 +189,7 @@ def _end_member(request, form, member, *, end) -> bool:
 @login_required
 def board(request, pk: int):
     organization = _organization(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     members = list(
         BoardMember.objects.for_user(request.user)
         .filter(organization=organization)
@@ -274,7 +274,7 @@ def board_member_end(request, pk: int, member_pk: int):
 @login_required
 def grouping_members(request, pk: int):
     organization = _organization(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     members = list(
         GroupingMember.objects.for_user(request.user)
         .filter(grouping=organization)
@@ -372,7 +372,7 @@ def colleagues(request, pk: int):
                 organization,
                 email=form.cleaned_data["email"],
                 by=request.user,
-                at=timezone.now(),
+                at=clock.now(),
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
@@ -422,7 +422,7 @@ def selfcheck_start(request, pk: int):
     organization = _organization(request, pk)
     current = _current_selfcheck(request, organization)
     if request.method == "POST":
-        actions.start_selfcheck(organization, by=request.user, at=timezone.now())
+        actions.start_selfcheck(organization, by=request.user, at=clock.now())
         return redirect(
             "organization:selfcheck_step", pk=organization.pk, step=selfcheck.STEPS[0].slug
         )
@@ -462,11 +462,11 @@ def selfcheck_step(request, pk: int, step: str):
                 answers=form.answers(),
                 seen_version=form.cleaned_data["seen_version"],
                 by=request.user,
-                at=timezone.now(),
+                at=clock.now(),
             )
             following = selfcheck.next_step(current.answers)
             if following is None:
-                actions.complete_selfcheck(current, by=request.user, at=timezone.now())
+                actions.complete_selfcheck(current, by=request.user, at=clock.now())
                 return redirect("organization:selfcheck_results", pk=organization.pk)
         except ValidationError as error:
             _add_errors(form, error)
@@ -525,7 +525,7 @@ def selfcheck_results(request, pk: int):
             "counts": counts,
             "application_date": current.facts["application_date"],
             "clamped": current.facts["application_date"]
-            != timezone.localdate(current.completed_at).isoformat(),
+            != clock.localdate_of(current.completed_at).isoformat(),
             "documents": [d for d in REQUIRED_DOCUMENTS if d.code in documents],
         },
     )

@@ -11,13 +11,13 @@ from django.contrib.auth import login as auth_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from soutien.accounts.forms import InvitationAccountForm
 from soutien.accounts.models import User
 from soutien.accounts.tokens import BadLink, read_confirmation_token
+from soutien.core import clock
 
 from . import actions as organization_actions
 from .forms import RegistrationForm
@@ -41,7 +41,7 @@ def register(request):
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
                 organization_data=form.organization_data(),
-                at=timezone.now(),
+                at=clock.now(),
                 base_url=_base_url(request),
             )
         except ValidationError as error:
@@ -89,7 +89,7 @@ def confirm(request, token: str):
         messages.info(request, _("Votre adresse courriel est déjà confirmée : connectez-vous."))
         return redirect("accounts:login")
     if request.method == "POST":
-        organization_actions.confirm_email(user, at=timezone.now())
+        organization_actions.confirm_email(user, at=clock.now())
         auth_login(request, user, backend=MODEL_BACKEND)
         messages.success(
             request,
@@ -129,9 +129,7 @@ def invitation(request, token: str):
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         if request.method == "POST":
             try:
-                organization_actions.accept_invitation(
-                    invited, user=request.user, at=timezone.now()
-                )
+                organization_actions.accept_invitation(invited, user=request.user, at=clock.now())
             except ValidationError as error:
                 context["error"] = " ".join(error.messages)
             else:
@@ -150,7 +148,7 @@ def invitation(request, token: str):
                 invited,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
-                at=timezone.now(),
+                at=clock.now(),
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from soutien.agreements.portal_views import renewals_offered
 from soutien.applications.portal_views import dashboard_context, portal_login_required
+from soutien.core import clock
 
 
 @portal_login_required
 def dashboard(request):
-    context = dashboard_context(request.user, now=timezone.now())
+    context = dashboard_context(request.user, now=clock.now())
     context["renewals"] = renewals_offered(request.user, taken=context.pop("taken"))
     return render(request, "portal/dashboard.html", context)

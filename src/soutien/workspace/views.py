@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.accounts.models import Role, User
 from soutien.agreements.models import Agreement
 from soutien.budget.actions import funded_line
+from soutien.core import clock
 from soutien.evaluations.models import Decision
 from soutien.evaluations.workspace_views import application_for, current_evaluation
 
@@ -28,7 +28,7 @@ def application(request, pk: int):
             "agreement": agreement,
             "funded_line": funded_line(app.pk),
             "requests": app.information_requests.select_related("requested_by"),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "advisors": User.objects.filter(role=Role.ADVISOR, is_active=True).order_by(
                 "full_name"
             ),

@@ -22,3 +22,4 @@ class Command(BaseCommand):
                 )
             )
         demo.print_accounts(self.stdout.write)
+        demo.print_program_date(self.stdout.write)
