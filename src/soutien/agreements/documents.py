@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from soutien.evaluations.letters import render_pdf
+from soutien.core.pdf import render_pdf
 from soutien.rules import FiscalYear, select_norms
 from soutien.rules.reporting import financial_report_type
 from soutien.rules.text import french_date, french_money, french_month

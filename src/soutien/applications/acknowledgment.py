@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soutien.core import pdf
 from soutien.core.models import JournalEntry
 
 from .models import Application, ApplicationDocument, InformationRequest
@@ -63,13 +64,7 @@ def _document_order(kind: str) -> int:
 
 def render_pdf(ack: Acknowledgment) -> bytes:
     """A tagged PDF (PDF/UA-1), in French."""
-    from weasyprint import HTML
-
-    html = render_to_string("applications/acknowledgment_pdf.html", {"ack": ack})
-    return HTML(string=html, base_url=str(settings.PACKAGE_DIR)).write_pdf(
-        pdf_variant="pdf/ua-1",
-        metadata={"title": _("Accusé de réception")},
-    )
+    return pdf.render_pdf("applications/acknowledgment_pdf.html", {"ack": ack})
 
 
 def _absolute(path: str) -> str:
