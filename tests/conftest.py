@@ -13,3 +13,9 @@ def _records_settings(settings, tmp_path):
     """Fast password hashing and a private documents folder per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run in the test, when enqueued (after the commit of the action)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

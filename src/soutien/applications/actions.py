@@ -21,6 +21,7 @@ from soutien.organizations.models import FinancialStatements, Organization
 from soutien.rules import FiscalYear
 from soutien.rules.text import french_date
 
+from .acknowledgment import send_acknowledgment, send_request_notice
 from .models import (
     Application,
     ApplicationDocument,
@@ -169,10 +170,7 @@ def submit_application(
 
 
 def _acknowledge(application: Application, *, at: datetime) -> None:
-    from .acknowledgment import send_acknowledgment
-
-    pk = application.pk
-    transaction.on_commit(lambda: send_acknowledgment(pk, at=at))
+    send_acknowledgment(application.pk, at=at)  # recorded here, sent after the commit
 
 
 @transaction.atomic
@@ -239,10 +237,7 @@ def request_correction(
             reason=reason,
             data=data,
         )
-    from .acknowledgment import send_request_notice
-
-    request_pk = request.pk
-    transaction.on_commit(lambda: send_request_notice(request_pk))
+    send_request_notice(request.pk)  # recorded here, sent after the commit
     return application
 
 
