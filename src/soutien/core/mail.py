@@ -112,10 +112,10 @@ def deliver(pk: int, *, now: datetime | None = None) -> str:
     return email.state
 
 
-def retry_due(*, now: datetime | None = None) -> int:
+def retry_due() -> int:
     """Enqueue every queued email whose next attempt is due (and those left "sending" by a
     worker that died); return how many. For a cron job or by hand: `retry_emails`."""
-    now = now or timezone.now()
+    now = timezone.now()
     OutgoingEmail.objects.filter(state=EmailState.SENDING, next_attempt_at__lte=now).update(
         state=EmailState.QUEUED
     )
