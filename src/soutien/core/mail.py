@@ -53,7 +53,8 @@ def send_email(*, to: Iterable[str], subject: str, body: str) -> OutgoingEmail |
         recipients=recipients, subject=" ".join(str(subject).split())[:300], body=str(body)
     )
     pk = email.pk
-    transaction.on_commit(lambda: _enqueue(pk))
+    # Robust: if the queue cannot be reached, the email stays queued for `retry_due`.
+    transaction.on_commit(lambda: _enqueue(pk), robust=True)
     return email
 
 
