@@ -68,7 +68,7 @@ def test_only_the_person_who_asked_sees_the_job_and_its_file(people, client):
     ]
     page, download = (client.get(url) for url in urls)
     assert (page.status_code, download.status_code) == (200, 200)
-    download.close()
+    assert b"".join(download.streaming_content)  # read to the end, as a server would
     client.force_login(people["manager"])  # may extract too, but did not ask for this one
     assert [client.get(url).status_code for url in urls] == [404, 404]
     client.force_login(people["advisor"])  # may not extract at all
