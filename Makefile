@@ -28,6 +28,9 @@ run: export SOUTIEN_PROGRAM_DATE = $(PROGRAM_DATE)
 run: $(VENV)/.installed
 	$(BIN)/soutien-mission migrate --noinput
 	$(BIN)/soutien-mission demo
+	@# The worker runs the background tasks (emails, exports) beside the server, and stops with it.
+	$(BIN)/soutien-mission db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/soutien-mission runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev

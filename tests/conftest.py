@@ -19,3 +19,9 @@ def _records_settings(settings, tmp_path):
 def _real_program_clock(settings):
     """Tests run on the real clock (moved by time-machine) unless one pins a program date."""
     settings.SOUTIEN_PROGRAM_DATE = None
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run in the test, when enqueued (after the commit of the action)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

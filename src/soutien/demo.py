@@ -170,8 +170,12 @@ def load(write=print) -> bool:
     if Organization.objects.exists():
         write("Des données existent déjà : aucune donnée de démonstration n'est ajoutée.")
         return False
-    # The demo's organizations are fictional: the notices the actions email go nowhere.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    # The demo's organizations are fictional: the notices the actions email go nowhere, at
+    # once (not left in the queue for the worker).
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    ):
         with transaction.atomic():
             _Builder(random.Random(SEED)).build()
     return True

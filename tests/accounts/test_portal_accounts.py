@@ -227,7 +227,8 @@ def test_password_reset_sends_a_french_link_that_sets_a_new_password(
     client, django_capture_on_commit_callbacks
 ):
     user = make_user(Role.REPRESENTATIVE, email="alex@exemple.org")
-    response = client.post(reverse("accounts:password_reset"), {"email": "alex@exemple.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "alex@exemple.org"})
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
     assert "nouveau mot de passe" in mail.outbox[0].subject
@@ -246,8 +247,13 @@ def test_password_reset_sends_a_french_link_that_sets_a_new_password(
     assert "Ce lien n'est plus valide" in text(reused)
 
 
-def test_password_reset_for_an_unknown_email_says_the_same_and_sends_nothing(client):
-    response = client.post(reverse("accounts:password_reset"), {"email": "personne@exemple.org"})
+def test_password_reset_for_an_unknown_email_says_the_same_and_sends_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password_reset"), {"email": "personne@exemple.org"}
+        )
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []
 

@@ -43,7 +43,10 @@ MATRIX = [
     ("workspace:finance", None, "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
+    ("workspace:export", "csv", "post", {"finance", "manager", "administrator"}),
 ]
+# Pages of one person's background job: tests/workspace/test_background_exports.py.
+PERSONAL = {"workspace:export_job", "workspace:export_file"}
 
 
 @pytest.fixture
@@ -129,4 +132,4 @@ def test_every_workspace_url_is_in_the_matrix():
     from soutien.workspace import urls as workspace_urls
 
     names = {f"workspace:{p.name}" for p in workspace_urls.urlpatterns}
-    assert names == {name for name, *_rest in MATRIX}
+    assert names == {name for name, *_rest in MATRIX} | PERSONAL

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core.forms import PortalFormMixin
+from soutien.core.mail import send_templated
 
 from .models import User
 
@@ -118,6 +119,23 @@ class ResetRequestForm(PortalFormMixin, PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Adresse courriel de votre compte")
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the one email helper: recorded, then sent (and retried) by a worker."""
+        send_templated(
+            to=[to_email],
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            context=context,
+        )
 
 
 class ResetPasswordForm(PortalFormMixin, SetPasswordForm):

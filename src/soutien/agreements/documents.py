@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from soutien.core import clock
-from soutien.evaluations.letters import render_pdf
+from soutien.core.pdf import render_pdf
 from soutien.rules import FiscalYear, select_norms
 from soutien.rules.reporting import financial_report_type
 from soutien.rules.reporting import installments as split

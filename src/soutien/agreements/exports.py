@@ -1,13 +1,16 @@
 """Exports for finance: decisions and planned installments, as CSV (UTF-8 with BOM, so Excel
 opens the accents) and XLSX (amounts as numbers with a money format). The totals are the same
-sums the screen shows."""
+sums the screen shows. The files are built by a worker (`agreements.tasks`), with progress."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
 
 from soutien.core import fiscal
 from soutien.evaluations.models import Decision
@@ -29,7 +32,26 @@ class Row:
     amount: Decimal
 
 
-def installment_rows(user, fiscal_year: int | None = None) -> list[Row]:
+Progress = Callable[[int, int], None]
+
+
+def _collect(qs, to_row: Callable[..., Row], progress: Progress | None) -> list[Row]:
+    """The rows of `qs`, reporting (done, total) to `progress` as they are read."""
+    if progress is None:
+        return [to_row(item) for item in qs]
+    total = qs.count()
+    rows: list[Row] = []
+    progress(0, total)
+    items: Iterable = qs.iterator(chunk_size=500)
+    for item in items:
+        rows.append(to_row(item))
+        progress(len(rows), total)
+    return rows
+
+
+def installment_rows(
+    user, fiscal_year: int | None = None, progress: Progress | None = None
+) -> list[Row]:
     qs = (
         Installment.objects.for_user(user)
         .exclude(state=InstallmentState.CANCELLED)
@@ -38,20 +60,23 @@ def installment_rows(user, fiscal_year: int | None = None) -> list[Row]:
     )
     if fiscal_year:
         qs = qs.filter(agreement_year__fiscal_year=fiscal_year)
-    return [
-        Row(
+    return _collect(
+        qs,
+        lambda i: Row(
             i.agreement_year.agreement.organization.legal_name,
             i.agreement_year.agreement.organization.neq,
             i.agreement_year.agreement.reference,
             FiscalYear(i.agreement_year.fiscal_year).label,
             f"{i.due_year}-{i.due_month:02d}",
             i.amount,
-        )
-        for i in qs
-    ]
+        ),
+        progress,
+    )
 
 
-def decision_rows(user, fiscal_year: int | None = None) -> list[Row]:
+def decision_rows(
+    user, fiscal_year: int | None = None, progress: Progress | None = None
+) -> list[Row]:
     qs = (
         Decision.objects.for_user(user)
         .select_related("application", "application__organization", "application__agreement")
@@ -59,20 +84,37 @@ def decision_rows(user, fiscal_year: int | None = None) -> list[Row]:
     )
     if fiscal_year:
         qs = qs.filter(application__fiscal_year=fiscal_year)
-    rows = []
-    for d in qs:
+
+    def to_row(d: Decision) -> Row:
         agreement = getattr(d.application, "agreement", None)
-        rows.append(
-            Row(
-                d.application.organization.legal_name,
-                d.application.organization.neq,
-                agreement.reference if agreement else "",
-                fiscal.label(d.application.fiscal_year),
-                d.decided_at.strftime("%Y-%m"),
-                d.amount,
-            )
+        return Row(
+            d.application.organization.legal_name,
+            d.application.organization.neq,
+            agreement.reference if agreement else "",
+            fiscal.label(d.application.fiscal_year),
+            d.decided_at.strftime("%Y-%m"),
+            d.amount,
         )
-    return rows
+
+    return _collect(qs, to_row, progress)
+
+
+# What finance can extract: kind → (title, rows); the file formats.
+KINDS = {
+    "installments": (_("Versements prévus"), installment_rows),
+    "decisions": (_("Décisions"), decision_rows),
+}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_file(rows: list[Row], *, kind: str, fmt: str) -> tuple[str, str, bytes]:
+    """(file name, content type, content) of one extraction."""
+    title, _rows_for = KINDS[kind]
+    content = to_csv(rows) if fmt == "csv" else to_xlsx(rows, str(title))
+    return f"soutien-{kind}.{fmt}", FORMATS[fmt], content
 
 
 def total(rows: list[Row]) -> Decimal:

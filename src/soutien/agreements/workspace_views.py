@@ -6,12 +6,15 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.core import clock, fiscal
+from soutien.core.jobs import REFRESH_SECONDS, start_job
+from soutien.core.models import BackgroundJob, JobState
 from soutien.evaluations.models import Decision, Outcome
 from soutien.organizations.models import BoardPosition
 from soutien.rules import FiscalYear
@@ -19,6 +22,7 @@ from soutien.rules import FiscalYear
 from . import actions, exports
 from .documents import agreement_pdf as render_agreement_pdf
 from .models import Agreement, AgreementDocumentKind
+from .tasks import FINANCE_EXPORT, build_finance_export
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -157,10 +161,7 @@ def _fiscal_year(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-KINDS = {
-    "installments": (_("Versements prévus"), exports.installment_rows),
-    "decisions": (_("Décisions"), exports.decision_rows),
-}
+KINDS = exports.KINDS
 
 
 @workspace_view(Capability.EXPORT)
@@ -181,29 +182,68 @@ def finance(request):
             "total": exports.total(rows),
             "fiscal_year": year or "",
             "fiscal_years": [(y, fiscal.label(y)) for y in range(2018, 2021)],
-            "query": request.GET.urlencode(),
+            "export_formats": [
+                ("csv", _("Extraire en CSV")),
+                ("xlsx", _("Extraire en XLSX")),
+            ],
         },
     )
 
 
 @workspace_view(Capability.EXPORT)
 def export(request, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    """Start the extraction in the background (POST), then follow it on its page."""
+    if fmt not in exports.FORMATS:
         raise Http404
-    kind = request.GET.get("kind", "installments")
+    data = request.POST if request.method == "POST" else request.GET
+    kind = data.get("kind", "installments")
     if kind not in KINDS:
         kind = "installments"
-    title, rows_for = KINDS[kind]
-    rows = rows_for(request.user, _fiscal_year(request))
-    name = f"soutien-{kind}"
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        response = HttpResponse(
-            exports.to_xlsx(rows, str(title)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    year = data.get("fiscal_year", "")
+    if request.method != "POST":  # an old link: the page where the extraction is asked for
+        return redirect(f"{reverse('workspace:finance')}?{request.GET.urlencode()}")
+    job = start_job(
+        FINANCE_EXPORT,
+        by=request.user,
+        params={"kind": kind, "fmt": fmt, "fiscal_year": int(year) if year.isdigit() else None},
+        task=build_finance_export,
+    )
+    return redirect("workspace:export_job", job.pk)
+
+
+def _own_export(request, pk: int) -> BackgroundJob:
+    """Only the person who asked for an extraction sees it (another id: 404)."""
+    return get_object_or_404(
+        BackgroundJob.objects.filter(kind=FINANCE_EXPORT, started_by=request.user), pk=pk
+    )
+
+
+@workspace_view(Capability.EXPORT)
+def export_job(request, pk: int):
+    job = _own_export(request, pk)
+    title, _rows_for = KINDS[job.params["kind"]]
+    return render(
+        request,
+        "workspace/export_job.html",
+        {
+            "job": job,
+            "title": title,
+            "fmt": job.params["fmt"].upper(),
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+    )
+
+
+@workspace_view(Capability.EXPORT)
+def export_file(request, pk: int):
+    job = _own_export(request, pk)
+    if job.state != JobState.DONE:
+        raise Http404
+    response = FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result_name,
+        content_type=job.result_type,
+    )
     response["Cache-Control"] = "private, no-store"
     return response

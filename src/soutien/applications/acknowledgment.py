@@ -1,5 +1,6 @@
 """The acknowledgment of receipt of a submitted application: its contents, its tagged PDF,
-and the emails sent to the organization (acknowledgment, requests of the Ministry)."""
+and the emails sent to the organization (acknowledgment, requests of the Ministry), recorded
+in the action's transaction by `core.mail` and sent by a worker."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from soutien.core import clock
+from soutien.core import clock, mail, pdf
 from soutien.core.models import JournalEntry
-from soutien.organizations.models import Membership
 
 from .models import Application, ApplicationDocument, DocumentKind, InformationRequest
 
@@ -63,13 +62,7 @@ def _document_order(kind: str) -> int:
 
 def render_pdf(ack: Acknowledgment) -> bytes:
     """A tagged PDF (PDF/UA-1), in French."""
-    from weasyprint import HTML
-
-    html = render_to_string("applications/acknowledgment_pdf.html", {"ack": ack})
-    return HTML(string=html, base_url=str(settings.PACKAGE_DIR)).write_pdf(
-        pdf_variant="pdf/ua-1",
-        metadata={"title": _("Accusé de réception")},
-    )
+    return pdf.render_pdf("applications/acknowledgment_pdf.html", {"ack": ack})
 
 
 def _absolute(path: str) -> str:
@@ -79,22 +72,14 @@ def _absolute(path: str) -> str:
 
 
 def _recipients(application: Application) -> list[str]:
-
-    emails = set(
-        Membership.objects.filter(
-            organization=application.organization_id, is_active=True, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-    if application.contact_email:
-        emails.add(application.contact_email)
-    return sorted(emails)
+    """The organization's active members and the application's contact person."""
+    return [*application.organization.member_emails(), application.contact_email]
 
 
 def send_acknowledgment(application_pk: int, *, at: datetime) -> None:
     application = Application.objects.select_related("organization").get(pk=application_pk)
     ack = acknowledgment_of(application)
-    recipients = _recipients(application)
-    if ack is None or not recipients:
+    if ack is None:
         return
     body = render_to_string(
         "applications/email/acknowledgment.txt",
@@ -107,16 +92,13 @@ def send_acknowledgment(application_pk: int, *, at: datetime) -> None:
     subject = _("Accusé de réception — demande %(reference)s") % {
         "reference": application.reference
     }
-    send_mail(subject, body, None, recipients)
+    mail.send_email(to=_recipients(application), subject=subject, body=body)
 
 
 def send_request_notice(request_pk: int) -> None:
     request = InformationRequest.objects.select_related(
         "application", "application__organization"
     ).get(pk=request_pk)
-    recipients = _recipients(request.application)
-    if not recipients:
-        return
     body = render_to_string(
         "applications/email/request.txt",
         {
@@ -131,4 +113,4 @@ def send_request_notice(request_pk: int) -> None:
         "kind": request.get_kind_display(),
         "reference": request.application.reference,
     }
-    send_mail(subject, body, None, recipients)
+    mail.send_email(to=_recipients(request.application), subject=subject, body=body)

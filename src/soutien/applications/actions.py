@@ -172,9 +172,7 @@ def submit_application(
 
 
 def _acknowledge(application: Application, *, at: datetime) -> None:
-
-    pk = application.pk
-    transaction.on_commit(lambda: send_acknowledgment(pk, at=at))
+    send_acknowledgment(application.pk, at=at)  # recorded here, sent after the commit
 
 
 @transaction.atomic
@@ -240,9 +238,7 @@ def request_correction(
             reason=reason,
             data=data,
         )
-
-    request_pk = request.pk
-    transaction.on_commit(lambda: send_request_notice(request_pk))
+    send_request_notice(request.pk)  # recorded here, sent after the commit
     return application
 
 

@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from soutien.rules import FiscalYear
 
-from .models import STALE_MESSAGE, JournalEntry
+from .models import STALE_MESSAGE, JournalEntry, OutgoingEmail
 
 RECORD_READONLY = ("created_at", "updated_at", "retention_until")
 
@@ -138,3 +138,17 @@ class JournalEntryAdmin(ReadOnlyAdmin):
     @admin.display(description=_("auteur"), ordering="actor__email")
     def actor_email(self, entry):
         return entry.actor.email if entry.actor else "—"
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent, what waits for the mail server, and why (`core.mail`)."""
+
+    list_display = ("created_at", "subject", "state", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("state",)
+    search_fields = ("subject", "recipients")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser

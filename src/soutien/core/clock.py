@@ -42,6 +42,13 @@ def now() -> datetime:
     return local.astimezone(UTC)
 
 
+def system_now() -> datetime:
+    """The machine's real time, for technical timing that must not follow a pinned program
+    date: when an email was queued and when to retry it, when a background job ran. The
+    program's own dates (deadlines, decisions, installments) use `now()`."""
+    return timezone.now()
+
+
 def today() -> date:
     """The program's current day in America/Montreal."""
     return localdate_of(now())

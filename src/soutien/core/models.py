@@ -331,3 +331,91 @@ class StoredDocument(Record):
 
     def __str__(self):
         return f"{self.original_name} (v{self.number})"
+
+
+class EmailState(models.TextChoices):
+    QUEUED = "queued", _("En file d'attente")
+    SENDING = "sending", _("En cours d'envoi")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec définitif")
+
+
+class OutgoingEmail(models.Model):
+    """One email the software sends, recorded in the transaction of the action that wrote it,
+    then sent by a background task (`core.mail`). Outbox bookkeeping, not a business record:
+    its state changes with each attempt and it carries no journal."""
+
+    recipients = models.JSONField(_("destinataires"), default=list)
+    subject = models.CharField(_("objet"), max_length=300)
+    body = models.TextField(_("message"))
+    state = models.CharField(
+        _("état"), max_length=10, choices=EmailState.choices, default=EmailState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=clock.system_now)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=clock.system_now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courriel")
+        verbose_name_plural = _("courriels")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="email_due_idx")]
+
+    def __str__(self):
+        return self.subject
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work done by a worker, with its progress for the page that started it
+    (`core.jobs`). Only the person who started it sees it and its result."""
+
+    kind = models.CharField(_("type de travail"), max_length=60)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    state = models.CharField(
+        _("état"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("éléments traités"), default=0)
+    total = models.PositiveIntegerField(_("éléments à traiter"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lancé par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("demandé le"), default=clock.system_now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    result_file = models.FileField(
+        _("fichier produit"), storage=get_private_storage, max_length=200, blank=True
+    )
+    result_name = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    result_type = models.CharField(_("type du fichier"), max_length=120, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("travail en arrière-plan")
+        verbose_name_plural = _("travaux en arrière-plan")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -1,19 +1,11 @@
-"""PDFs in French, rendered from templates by WeasyPrint: the decision letter (5.2)."""
+"""The decision letter (5.2), a tagged PDF in French (`core.pdf`)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-
+from soutien.core.pdf import render_pdf
 from soutien.rules.text import french_date, french_money, french_month_label
 
 from .models import Decision, Outcome
-
-
-def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
 
 
 def decision_letter_pdf(decision: Decision) -> bytes:

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from soutien.accounts.emails import send_after_commit
 from soutien.accounts.models import Role, User
 from soutien.accounts.tokens import BadLink, confirmation_token, make_token, read_token
 from soutien.core import clock
+from soutien.core.mail import send_templated
 from soutien.core.models import JournalEntry
 from soutien.rules import evaluate
 from soutien.rules.amount import AmountError
@@ -151,8 +151,8 @@ def register_representative(
     user.save()
     organization = register_organization(data=organization_data, by=user, at=at)
     link_representative(user, organization, by=user, at=at)
-    send_after_commit(
-        to=user.email,
+    send_templated(
+        to=[user.email],
         subject_template="accounts/emails/confirmation_subject.txt",
         body_template="accounts/emails/confirmation.txt",
         context={
@@ -194,8 +194,8 @@ def invite_colleague(
         organization, "organization.colleague_invited", by=by, at=at, data={"email": email}
     )
     token = make_token({"invitation": invitation.pk, "email": email}, salt=INVITATION_SALT)
-    send_after_commit(
-        to=email,
+    send_templated(
+        to=[email],
         subject_template="organizations/emails/invitation_subject.txt",
         body_template="organizations/emails/invitation.txt",
         context={

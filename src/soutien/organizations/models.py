@@ -227,6 +227,16 @@ class Organization(Record):
     def __str__(self):
         return self.legal_name
 
+    def member_emails(self) -> list[str]:
+        """The addresses of the organization's active members: where its emails go."""
+        return sorted(
+            set(
+                self.memberships.filter(is_active=True, user__is_active=True).values_list(
+                    "user__email", flat=True
+                )
+            )
+        )
+
 
 class Membership(Record):
     """A user account's link to an organization it represents."""

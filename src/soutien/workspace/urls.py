@@ -36,4 +36,6 @@ urlpatterns = [
     path("conventions/<int:pk>/convention.pdf", agreements.agreement_pdf, name="agreement_pdf"),
     path("finances/", agreements.finance, name="finance"),
     path("finances/extraction.<str:fmt>", agreements.export, name="export"),
+    path("finances/extractions/<int:pk>/", agreements.export_job, name="export_job"),
+    path("finances/extractions/<int:pk>/fichier", agreements.export_file, name="export_file"),
 ]
