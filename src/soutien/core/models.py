@@ -96,7 +96,7 @@ class Record(models.Model):
     - a model defining `retention_fiscal_year()` stores `retention_until` (clause 7).
     """
 
-    # On the program clock, like the history rows below: when it happened in the program.
+    # On the program clock (as the history rows, see save): when it happened in the program.
     created_at = models.DateTimeField(_("créé le"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("modifié le"), default=clock.now, editable=False)
     version = models.PositiveIntegerField(
