@@ -293,9 +293,7 @@ def record_document_checks(
 ) -> list[DocumentCheck]:
     """The advisor's checklist per document of 5.1: {kind: {present: bool, …, note: str}}."""
     require(by, Capability.REVIEW)
-    latest = {}
-    for document in application.documents.order_by("kind", "-number"):
-        latest.setdefault(document.kind, document)
+    latest = application.documents.latest_by_kind()
     existing = {c.kind: c for c in application.document_checks.all()}
     saved = []
     for kind, values in checks.items():
