@@ -16,8 +16,8 @@ from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear
 
 from . import actions, exports
-from .forms import FinanceFilterForm, PrepareAgreementForm, SignAgreementForm
 from .documents import agreement_pdf as render_agreement_pdf
+from .forms import FinanceFilterForm, PrepareAgreementForm, SignAgreementForm
 from .models import Agreement, AgreementDocumentKind
 
 
