@@ -133,3 +133,11 @@ class WorkspaceForm(PortalFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
+
+
+def error_messages(form: PortalFormMixin) -> list[str]:
+    """Each error of a form posted from another page, as « Field: message » for a flash."""
+    return [
+        f"{item['label']} : {item['message']}" if item["label"] else str(item["message"])
+        for item in form.error_summary
+    ]

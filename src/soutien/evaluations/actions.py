@@ -93,6 +93,20 @@ def record_judgments(
 
 
 @transaction.atomic
+def judge_and_compute(
+    evaluation: Evaluation,
+    *,
+    judgments: dict[str, tuple[bool, str]],
+    by: User,
+    at: datetime,
+) -> Evaluation:
+    """The judgments given (if any), then the evaluation computed, in one transaction."""
+    if judgments:
+        record_judgments(evaluation, judgments=judgments, by=by, at=at)
+    return compute_evaluation(evaluation, by=by, at=at)
+
+
+@transaction.atomic
 def record_judgment(
     evaluation: Evaluation,
     *,
