@@ -58,6 +58,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def advisors(self):
+        """The active advisors, by name: those a dossier is assigned to."""
+        return self.filter(role=Role.ADVISOR, is_active=True).order_by("full_name", "pk")
+
     def create_user(self, email: str, password: str | None = None, **fields):
         fields.setdefault("role", Role.REPRESENTATIVE)
         fields.setdefault("is_staff", fields["role"] in MINISTRY_ROLES)

@@ -18,7 +18,7 @@ from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.evaluations.models import Decision, Outcome
-from soutien.rules import FiscalYear, NoNormsInForce, all_norms, select_norms
+from soutien.rules import FiscalYear, NoNormsInForce, covered_fiscal_years, select_norms
 from soutien.rules.reporting import installments as split_installments
 
 from .models import (
@@ -30,6 +30,7 @@ from .models import (
     InstallmentState,
     NonComplianceAction,
     NonComplianceKind,
+    ReferenceSequence,
     State,
     YearState,
 )
@@ -40,7 +41,7 @@ ZERO = Decimal("0")
 def max_duration_years(start: FiscalYear) -> int:
     """At most `agreement_max_years` (5.4), and never past the last fiscal year whose amounts a
     version of the norms sets: a later version must exist before an agreement runs into it."""
-    covered = {fy for norms in all_norms() for fy in norms.fiscal_years}
+    covered = set(covered_fiscal_years())
     values = select_norms(start, start.starts_on) if start in covered else None
     limit = int(values.agreement_max_years) if values is not None else 0
     years = 0
@@ -49,27 +50,63 @@ def max_duration_years(start: FiscalYear) -> int:
     return years
 
 
+def next_reference(fiscal_year: int) -> str:
+    """« SAM-2019-0001 »: the next number of the fiscal year, taken under a lock of its
+    sequence row (call inside a transaction); numbers already used are skipped."""
+    ReferenceSequence.objects.get_or_create(
+        fiscal_year=fiscal_year,
+        defaults={"last_number": Agreement.objects.filter(start_fiscal_year=fiscal_year).count()},
+    )
+    sequence = ReferenceSequence.objects.select_for_update().get(fiscal_year=fiscal_year)
+    number = sequence.last_number
+    while True:
+        number += 1
+        reference = f"SAM-{fiscal_year}-{number:04d}"
+        if not Agreement.objects.filter(reference=reference).exists():
+            break
+    sequence.last_number = number
+    sequence.save(update_fields=["last_number"])
+    return reference
+
+
 @transaction.atomic
 def prepare_agreement(
     decision: Decision,
     *,
-    reference: str,
     duration_years: int,
-    starts_on: date,
-    ends_on: date,
     signatory_name: str,
     signatory_title: str = "",
     by: User,
     at: datetime,
+    reference: str | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> Agreement:
-    """Draft the agreement of a granted decision: its years, each at the decided amount."""
+    """Draft the agreement of a granted decision: its years, each at the decided amount.
+
+    Without a reference, the next number of the fiscal year is taken under a row lock; without
+    dates, the agreement covers its fiscal years (1 April of the first to 31 March of the last).
+    """
     require(by, Capability.AGREEMENT)
     if decision.outcome != Outcome.GRANTED:
         raise ValidationError(
             _("Seule une aide accordée donne lieu à une convention."), code="not_granted"
         )
+    # The decision's row is locked so that a second submission waits, then sees the first.
+    Decision.objects.select_for_update().get(pk=decision.pk)
     application = decision.application
-    resolution = application.documents.filter(kind="board_resolution").order_by("-number").first()
+    if Agreement.objects.filter(application=application).exists():
+        raise ValidationError(
+            _("La convention de cette demande est déjà préparée."), code="already_prepared"
+        )
+    start = FiscalYear(application.fiscal_year)
+    if starts_on is None:
+        starts_on = start.starts_on
+    if ends_on is None:
+        ends_on = (start + max(duration_years - 1, 0)).ends_on
+    if reference is None:  # rolled back with the rest if the agreement is refused below
+        reference = next_reference(application.fiscal_year)
+    resolution = application.documents.latest_of_kind("board_resolution")
     agreement = Agreement(
         organization_id=application.organization_id,
         application=application,
@@ -84,7 +121,7 @@ def prepare_agreement(
         signatory_resolution=resolution,
     )
     agreement.validate()
-    allowed = max_duration_years(FiscalYear(application.fiscal_year))
+    allowed = max_duration_years(start)
     if duration_years > allowed:
         raise ValidationError(
             {
@@ -146,9 +183,16 @@ def upload_agreement_document(
 
 
 @transaction.atomic
-def sign_agreement(agreement: Agreement, *, signed_on: date, by: User, at: datetime) -> Agreement:
-    """Signed by both parties: the first year is confirmed and its installments scheduled."""
+def sign_agreement(
+    agreement: Agreement, *, signed_on: date, by: User, at: datetime, upload: File | None = None
+) -> Agreement:
+    """Signed by both parties: the first year is confirmed and its installments scheduled.
+
+    With `upload`, the signed copy is stored first, in the same transaction: a refused
+    signature keeps no document."""
     require(by, Capability.AGREEMENT)
+    if upload is not None:
+        upload_agreement_document(agreement, upload=upload, by=by, at=at)
     if not agreement.documents.filter(kind=AgreementDocumentKind.SIGNED_AGREEMENT).exists():
         raise ValidationError(
             {"documents": _("Déposez la convention signée avant de la déclarer signée.")},

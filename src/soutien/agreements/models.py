@@ -52,6 +52,21 @@ WORKFLOW = Workflow(
 )
 
 
+class ReferenceSequence(models.Model):
+    """The last agreement number given for a fiscal year; its row is locked while the next
+    number is taken, so two agreements prepared at once never get the same reference."""
+
+    fiscal_year = fiscal.fiscal_year_field(unique=True)
+    last_number = models.PositiveIntegerField(_("dernier numéro attribué"), default=0)
+
+    class Meta:
+        verbose_name = _("numérotation des conventions")
+        verbose_name_plural = _("numérotations des conventions")
+
+    def __str__(self):
+        return f"{fiscal.label(self.fiscal_year)} : {self.last_number}"
+
+
 class AgreementQuerySet(ScopedQuerySet):
     def for_lists(self):
         return self.select_related("organization", "organization__region")

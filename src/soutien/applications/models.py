@@ -318,6 +318,18 @@ class Application(Record):
         return Priority.NEW_ATTACHMENT
 
 
+class ApplicationDocumentQuerySet(ScopedQuerySet):
+    def latest_by_kind(self) -> dict[str, ApplicationDocument]:
+        """The last version of each document: {kind: document}."""
+        latest: dict[str, ApplicationDocument] = {}
+        for document in self.order_by("kind", "-number"):
+            latest.setdefault(document.kind, document)
+        return latest
+
+    def latest_of_kind(self, kind: str) -> ApplicationDocument | None:
+        return self.filter(kind=kind).order_by("-number").first()
+
+
 class ApplicationDocument(StoredDocument):
     """One version of one of the nine documents of clause 5.1; versions are never replaced."""
 
@@ -340,6 +352,7 @@ class ApplicationDocument(StoredDocument):
     )
     retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
 
+    objects = ApplicationDocumentQuerySet.as_manager()
     scope_path: ClassVar[str | None] = "application__organization"
 
     class Meta:
@@ -493,6 +506,10 @@ class RequestKind(models.TextChoices):
 class InformationRequestQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(answered_at__isnull=True)
+
+    def late(self, at):
+        """Not answered, and the deadline has passed at `at`."""
+        return self.open().filter(due_at__lt=at)
 
 
 class InformationRequest(Record):

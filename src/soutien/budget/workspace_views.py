@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.core import clock
+from soutien.core.forms import add_action_errors, error_messages
 from soutien.evaluations.models import Evaluation
 from soutien.organizations.models import Region
 
 from . import actions
+from .forms import AllocationForm, DecideForm, RegionReferenceForm
 from .models import AllocationRun, BudgetEnvelope, RegionReference
 
 
@@ -51,21 +53,28 @@ def run_allocation(request, pk: int):
 @workspace_view(Capability.VIEW, post=Capability.APPROVE_ALLOCATION)
 def allocation(request, pk: int):
     run = get_object_or_404(AllocationRun.objects.for_user(request.user).for_lists(), pk=pk)
+    form = AllocationForm()
     if request.method == "POST":
-        try:
-            if request.POST.get("step") == "cancel":
-                actions.cancel_allocation(
-                    run, reason=request.POST.get("reason", ""), by=request.user, at=clock.now()
-                )
-                messages.success(request, _("La répartition est écartée."))
-            else:
-                actions.approve_allocation(run, by=request.user, at=clock.now())
-                messages.success(
-                    request, _("La répartition est approuvée ; elle ne changera plus.")
-                )
-        except ValidationError as error:
-            _errors(request, error)
-        return redirect("workspace:allocation", pk=run.pk)
+        form = AllocationForm(request.POST)
+        if form.is_valid():
+            try:
+                if form.cleaned_data["step"] == "cancel":
+                    actions.cancel_allocation(
+                        run,
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                        at=clock.now(),
+                    )
+                    messages.success(request, _("La répartition est écartée."))
+                else:
+                    actions.approve_allocation(run, by=request.user, at=clock.now())
+                    messages.success(
+                        request, _("La répartition est approuvée ; elle ne changera plus.")
+                    )
+                return redirect("workspace:allocation", pk=run.pk)
+            except ValidationError as error:
+                add_action_errors(form, error)
+        run = get_object_or_404(AllocationRun.objects.for_user(request.user).for_lists(), pk=pk)
     lines = run.lines.select_related(
         "application", "application__organization", "application__organization__region"
     )
@@ -76,45 +85,62 @@ def allocation(request, pk: int):
         "workspace/allocation.html",
         {
             "run": run,
+            "form": form,
             "funded_lines": funded,
             "unfunded_lines": unfunded,
             "unfunded_total": sum((line.amount for line in unfunded), run.funded * 0),
             "any_demo": any(line.reference_is_demo for line in lines),
             "can_approve": can(request.user, Capability.APPROVE_ALLOCATION),
         },
+        status=422 if form.errors else 200,
     )
 
 
 @workspace_view(Capability.VIEW, post=Capability.REFERENCES)
 def references(request):
+    posted = None
     if request.method == "POST":
-        region = Region.objects.filter(pk=request.POST.get("region", "")).first()
-        try:
-            if region is None:
-                raise ValidationError(_("Choisissez une région administrative."))
-            actions.update_region_reference(
-                region,
-                attached_organizations=int(request.POST.get("attached_organizations", "")),
-                immigrant_population=int(request.POST.get("immigrant_population", "")),
-                source=request.POST.get("source", ""),
-                is_demo=request.POST.get("is_demo") == "on",
-                by=request.user,
-                at=clock.now(),
-            )
-            messages.success(request, _("Les données de la région sont à jour."))
-        except ValueError:
-            messages.error(request, _("Les données de référence doivent être des nombres entiers."))
-        except ValidationError as error:
-            _errors(request, error)
-        return redirect("workspace:references")
+        code = request.POST.get("region", "")
+        posted = RegionReferenceForm(request.POST, auto_id=f"%s-{code}")
+        if posted.is_valid():
+            try:
+                actions.update_region_reference(
+                    **posted.cleaned_data, by=request.user, at=clock.now()
+                )
+                messages.success(request, _("Les données de la région sont à jour."))
+                return redirect("workspace:references")
+            except ValidationError as error:
+                add_action_errors(posted, error)
     existing = {r.region_id: r for r in RegionReference.objects.all()}
+    rows = []
+    for region in Region.objects.all():
+        reference = existing.get(region.code)
+        form = RegionReferenceForm(
+            auto_id=f"%s-{region.code}",
+            initial={"region": region.code}
+            | (
+                {
+                    "attached_organizations": reference.attached_organizations,
+                    "immigrant_population": reference.immigrant_population,
+                    "source": reference.source,
+                    "is_demo": reference.is_demo,
+                }
+                if reference
+                else {}
+            ),
+        )
+        if posted is not None and posted.data.get("region") == region.code:
+            form = posted
+        rows.append((region, reference, form))
     return render(
         request,
         "workspace/references.html",
         {
-            "rows": [(region, existing.get(region.code)) for region in Region.objects.all()],
+            "rows": rows,
+            "form": posted,
             "can_edit": can(request.user, Capability.REFERENCES),
         },
+        status=422 if posted is not None else 200,
     )
 
 
@@ -124,15 +150,15 @@ def decide(request, pk: int):
     evaluation = get_object_or_404(
         Evaluation.objects.for_user(request.user).select_related("application"), pk=pk
     )
-    try:
-        actions.decide_within_budget(
-            evaluation,
-            outcome=request.POST.get("outcome", ""),
-            note=request.POST.get("note", ""),
-            by=request.user,
-            at=clock.now(),
-        )
-        messages.success(request, _("La décision est rendue et l'organisme en est avisé."))
-    except ValidationError as error:
-        _errors(request, error)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.decide_within_budget(
+                evaluation, **form.cleaned_data, by=request.user, at=clock.now()
+            )
+            messages.success(request, _("La décision est rendue et l'organisme en est avisé."))
+        except ValidationError as error:
+            add_action_errors(form, error)
+    for message in error_messages(form):
+        messages.error(request, message)
     return redirect("workspace:application", pk=evaluation.application_id)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from soutien.rules import FiscalYear
+from soutien.rules import FiscalYear, covered_fiscal_years
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
@@ -42,3 +42,8 @@ def fiscal_year_check(field: str, name: str) -> models.CheckConstraint:
 
 def label(start_year: int | None) -> str:
     return "" if start_year is None else FiscalYear(start_year).label
+
+
+def choices() -> list[tuple[int, str]]:
+    """The fiscal years a version of the norms funds, as (start year, « 2019-2020 »)."""
+    return [(year.start_year, year.label) for year in covered_fiscal_years()]

@@ -52,7 +52,7 @@ class PortalFormMixin:
             if name not in self.errors:
                 continue
             bound = self[name]
-            anchor = bound.auto_id
+            anchor = bound.field.widget.attrs.get("id") or bound.auto_id
             if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 anchor = f"{anchor}_0"
             for message in self.errors[name]:
@@ -116,3 +116,28 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def add_action_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """The refusal of an action, shown on its form: next to the field it names, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class WorkspaceForm(PortalFormMixin, forms.Form):
+    """A form of the ministry's workspace: inputs keep the ids and names the pages use."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+
+
+def error_messages(form: PortalFormMixin) -> list[str]:
+    """Each error of a form posted from another page, as « Field: message » for a flash."""
+    return [
+        f"{item['label']} : {item['message']}" if item["label"] else str(item["message"])
+        for item in form.error_summary
+    ]

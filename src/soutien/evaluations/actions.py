@@ -94,6 +94,20 @@ def record_judgments(
 
 
 @transaction.atomic
+def judge_and_compute(
+    evaluation: Evaluation,
+    *,
+    judgments: dict[str, tuple[bool, str]],
+    by: User,
+    at: datetime,
+) -> Evaluation:
+    """The judgments given (if any), then the evaluation computed, in one transaction."""
+    if judgments:
+        record_judgments(evaluation, judgments=judgments, by=by, at=at)
+    return compute_evaluation(evaluation, by=by, at=at)
+
+
+@transaction.atomic
 def record_judgment(
     evaluation: Evaluation,
     *,
@@ -294,9 +308,7 @@ def record_document_checks(
 ) -> list[DocumentCheck]:
     """The advisor's checklist per document of 5.1: {kind: {present: bool, …, note: str}}."""
     require(by, Capability.REVIEW)
-    latest = {}
-    for document in application.documents.order_by("kind", "-number"):
-        latest.setdefault(document.kind, document)
+    latest = application.documents.latest_by_kind()
     existing = {c.kind: c for c in application.document_checks.all()}
     saved = []
     for kind, values in checks.items():

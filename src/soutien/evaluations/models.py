@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from soutien.applications.models import State as ApplicationState
 from soutien.core.jsonutil import DecimalDecoder, DecimalEncoder
 from soutien.core.models import Record, ScopedQuerySet
 from soutien.core.workflow import Transition, Workflow
@@ -58,6 +59,12 @@ class EvaluationQuerySet(ScopedQuerySet):
             "application__organization",
             "application__organization__region",
             "advisor",
+        )
+
+    def awaiting_decision(self):
+        """Completed evaluations of applications still under evaluation: a decision is due."""
+        return self.filter(
+            state=State.COMPLETED, application__state=ApplicationState.UNDER_EVALUATION
         )
 
 

@@ -3,38 +3,34 @@ explanation of a past amount. Every view checks the role (`access.workspace_view
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
-from soutien.accounts.models import Role, User
-from soutien.applications.models import (
-    Application,
-    DocumentKind,
-    InformationRequest,
-    Priority,
-    RequestKind,
-    State,
-    Stream,
-)
-from soutien.core import clock, fiscal
-from soutien.organizations.models import Region
+from soutien.applications.models import Application, DocumentKind, InformationRequest
+from soutien.core import clock
+from soutien.core.forms import add_action_errors, error_messages
 from soutien.rules.documents import DOCUMENTS_BY_CODE
-from soutien.rules.eligibility import CRITERIA_BY_CODE, CRITERIA_BY_STREAM, JUDGEABLE
-from soutien.rules.facts import Stream as RulesStream
+from soutien.rules.eligibility import CRITERIA_BY_CODE
 
 from . import actions
 from .fact_labels import fact_label, fact_value
+from .filters import DashboardFilter
+from .forms import (
+    AdjustmentForm,
+    AssignForm,
+    CompletenessForm,
+    JudgmentsForm,
+    RequestInformationForm,
+    StepForm,
+)
 from .letters import decision_letter_pdf
 from .models import (
     CHECKS_BY_DOCUMENT,
@@ -45,7 +41,6 @@ from .models import (
 from .models import State as EvaluationState
 
 PAGE_SIZE = 50
-FILTERS = ("state", "fiscal_year", "stream", "region", "priority", "advisor", "late")
 
 # The facts a criterion decided from the facts reads, to show them beside its finding.
 FACTS_BY_CRITERION = {
@@ -79,94 +74,59 @@ def _fact(facts: dict, path: str):
     return value
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 # --- Dashboard -------------------------------------------------------------------------------
 
 
-def dashboard_queryset(user, params):
+def dashboard_queryset(user):
     late_request = InformationRequest.objects.filter(
         application=OuterRef("pk"), answered_at__isnull=True, due_at__lt=clock.now()
     )
     completed = Evaluation.objects.filter(
         application=OuterRef("pk"), state=EvaluationState.COMPLETED
     )
-    qs = (
+    return (
         Application.objects.for_user(user)
         .select_related("organization", "organization__region", "assigned_advisor")
         .annotate(late_request=Exists(late_request), evaluated=Exists(completed))
         .order_by("-fiscal_year", "organization__legal_name", "pk")
     )
-    lookups = {
-        "state": "state",
-        "fiscal_year": "fiscal_year",
-        "stream": "stream",
-        "region": "organization__region_id",
-        "priority": "priority",
-        "advisor": "assigned_advisor_id",
-    }
-    for name, lookup in lookups.items():
-        value = params.get(name, "")
-        if value == "none" and name == "advisor":
-            qs = qs.filter(assigned_advisor__isnull=True)
-        elif value:
-            qs = qs.filter(**{lookup: value})
-    if params.get("late") == "1":
-        qs = qs.filter(Q(late_request=True) | Q(state=State.UNDER_EVALUATION, evaluated=True))
-    return qs
 
 
 @workspace_view(Capability.VIEW)
 def dashboard(request):
-    params = {name: request.GET.get(name, "") for name in FILTERS}
-    page = Paginator(dashboard_queryset(request.user, params), PAGE_SIZE).get_page(
+    filters = DashboardFilter(request.GET, queryset=dashboard_queryset(request.user))
+    valid = filters.is_valid()
+    page = Paginator(filters.qs if valid else filters.qs.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     today = clock.today()
     late_requests = (
         InformationRequest.objects.for_user(request.user)
-        .filter(answered_at__isnull=True, due_at__lt=clock.now())
+        .late(clock.now())
         .select_related("application", "application__organization")
         .order_by("due_at")[:20]
     )
     pending_decisions = (
         Evaluation.objects.for_user(request.user)
-        .filter(
-            state=EvaluationState.COMPLETED,
-            application__state=State.UNDER_EVALUATION,
-        )
+        .awaiting_decision()
         .select_related("application", "application__organization")
         .order_by("completed_at")[:20]
     )
     query = request.GET.copy()
     query.pop("page", None)
-    advisors = User.objects.filter(role=Role.ADVISOR, is_active=True).order_by("full_name")
     return render(
         request,
         "workspace/dashboard.html",
         {
             "page": page,
-            "params": params,
+            "filters": filters,
             "query": query.urlencode(),
-            "states": State.choices,
-            "streams": Stream.choices,
-            "priorities": Priority.choices,
-            "regions": Region.objects.all(),
-            "advisors": advisors,
-            "fiscal_years": [
-                (year, fiscal.label(year))
-                for year in Application.objects.order_by("-fiscal_year")
-                .values_list("fiscal_year", flat=True)
-                .distinct()
-            ],
             "late_requests": late_requests,
             "pending_decisions": pending_decisions,
             "today": today,
             "can_assign": can(request.user, Capability.ASSIGN),
         },
+        status=200 if valid else 422,
     )
 
 
@@ -194,14 +154,18 @@ def current_evaluation(application: Application) -> Evaluation | None:
 @workspace_view(Capability.ASSIGN)
 def assign(request, pk: int):
     app = application_for(request, pk)
-    advisor_id = request.POST.get("advisor") or None
-    advisor = get_object_or_404(User, pk=advisor_id) if advisor_id else None
-    try:
-        actions.assign_advisor(app, advisor=advisor, by=request.user, at=_now())
-        messages.success(request, _("Le dossier est attribué."))
-    except ValidationError as error:
-        _errors(request, error)
-    return redirect(request.POST.get("next") or "workspace:application", pk=app.pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.assign_advisor(
+                app, advisor=form.cleaned_data["advisor"], by=request.user, at=_now()
+            )
+            messages.success(request, _("Le dossier est attribué."))
+        except ValidationError as error:
+            add_action_errors(form, error)
+    for message in error_messages(form):
+        messages.error(request, message)
+    return redirect(form.cleaned_data.get("next") or "workspace:application", pk=app.pk)
 
 
 # --- Completeness (5.1) ----------------------------------------------------------------------
@@ -211,23 +175,33 @@ def assign(request, pk: int):
 def completeness(request, pk: int):
     app = application_for(request, pk)
     if request.method == "POST":
-        checks = {}
-        for kind in DocumentKind.values:
-            checks[kind] = {
-                item: request.POST.get(f"{kind}-{item}") == "on"
-                for item in CHECKS_BY_DOCUMENT[kind]
-            }
-            checks[kind]["note"] = request.POST.get(f"{kind}-note", "")
-        try:
-            actions.record_document_checks(app, checks=checks, by=request.user, at=_now())
-            messages.success(request, _("La vérification des documents est enregistrée."))
-        except ValidationError as error:
-            _errors(request, error)
-        return redirect("workspace:completeness", pk=app.pk)
-    latest = {}
-    for document in app.documents.order_by("kind", "-number"):
-        latest.setdefault(document.kind, document)
+        form = CompletenessForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.record_document_checks(
+                    app, checks=form.checks(), by=request.user, at=_now()
+                )
+                messages.success(request, _("La vérification des documents est enregistrée."))
+                return redirect("workspace:completeness", pk=app.pk)
+            except ValidationError as error:
+                add_action_errors(form, error)
+        return _completeness_page(request, app, checks_form=form, status=422)
+    return _completeness_page(request, app)
+
+
+def _row_errors(form, kind: str) -> list[str]:
+    return [
+        error
+        for name, errors in form.errors.items()
+        if name.startswith(f"{kind}-")
+        for error in errors
+    ]
+
+
+def _completeness_page(request, app, *, checks_form=None, request_form=None, status=200):
+    latest = app.documents.latest_by_kind()
     existing = {c.kind: c for c in app.document_checks.all()}
+    bound = checks_form is not None and checks_form.is_bound
     rows = []
     for kind, label in DocumentKind.choices:
         check = existing.get(kind)
@@ -242,11 +216,18 @@ def completeness(request, pk: int):
                     {
                         "code": item,
                         "label": CheckItem(item).label,
-                        "checked": bool(check and getattr(check, item)),
+                        "checked": (
+                            bool(checks_form[f"{kind}-{item}"].value())
+                            if bound
+                            else bool(check and getattr(check, item))
+                        ),
                     }
                     for item in CHECKS_BY_DOCUMENT[kind]
                 ],
-                "note": check.note if check else "",
+                "note": (
+                    checks_form[f"{kind}-note"].value() if bound else (check.note if check else "")
+                ),
+                "errors": _row_errors(checks_form, kind) if bound else [],
             }
         )
     return render(
@@ -255,12 +236,14 @@ def completeness(request, pk: int):
         {
             "application": app,
             "rows": rows,
-            "request_kinds": RequestKind.choices,
-            "default_deadline": actions.default_deadline(_now()),
+            "checks_form": checks_form or CompletenessForm(),
+            "request_form": request_form
+            or RequestInformationForm(initial={"deadline": actions.default_deadline(_now())}),
             "requests": app.information_requests.select_related("requested_by"),
             "today": clock.today(),
             "can_review": can(request.user, Capability.REVIEW),
         },
+        status=status,
     )
 
 
@@ -268,28 +251,17 @@ def completeness(request, pk: int):
 @workspace_view(Capability.REVIEW)
 def request_information(request, pk: int):
     app = application_for(request, pk)
-    deadline = None
-    if request.POST.get("deadline"):
+    form = RequestInformationForm(request.POST)
+    if form.is_valid():
         try:
-            deadline = date.fromisoformat(request.POST["deadline"])
-        except ValueError:
-            messages.error(request, _("La date limite n'est pas une date valide (AAAA-MM-JJ)."))
+            actions.request_information(app, **form.cleaned_data, by=request.user, at=_now())
+            messages.success(
+                request, _("La demande est envoyée à l'organisme ; le dossier attend sa réponse.")
+            )
             return redirect("workspace:completeness", pk=app.pk)
-    try:
-        actions.request_information(
-            app,
-            kind=request.POST.get("kind", RequestKind.CORRECTION),
-            message=request.POST.get("message", ""),
-            deadline=deadline,
-            by=request.user,
-            at=_now(),
-        )
-        messages.success(
-            request, _("La demande est envoyée à l'organisme ; le dossier attend sa réponse.")
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    return redirect("workspace:completeness", pk=app.pk)
+        except ValidationError as error:
+            add_action_errors(form, error)
+    return _completeness_page(request, app, request_form=form, status=422)
 
 
 # --- Evaluation ------------------------------------------------------------------------------
@@ -325,19 +297,41 @@ def evaluation(request, pk: int):
     current = current_evaluation(app)
     if request.method == "POST":
         return _evaluation_post(request, app, current)
+    return _evaluation_page(request, app, current)
+
+
+def _evaluation_page(request, app, current, *, form=None, status=200):
+    judgments_form = form if isinstance(form, JudgmentsForm) else JudgmentsForm(stream=app.stream)
+    adjustment_form = form if isinstance(form, AdjustmentForm) else AdjustmentForm()
     judgeable = []
     if current is not None:
-        stream = RulesStream(app.stream)
-        for criterion in CRITERIA_BY_STREAM[stream]:
-            if criterion.code in JUDGEABLE:
-                judgeable.append(
-                    {
-                        "code": criterion.code,
-                        "clause": criterion.clause,
-                        "title": criterion.title,
-                        "judgment": (current.judgments or {}).get(criterion.code),
-                    }
-                )
+        for criterion in judgments_form.criteria:
+            judgment = (current.judgments or {}).get(criterion.code)
+            met = judgments_form[f"{criterion.code}-met"]
+            justification = judgments_form[f"{criterion.code}-justification"]
+            judgeable.append(
+                {
+                    "code": criterion.code,
+                    "clause": criterion.clause,
+                    "title": criterion.title,
+                    "judgment": judgment,
+                    "met": (
+                        met.value()
+                        if judgments_form.is_bound
+                        else ("yes" if judgment["met"] else "no")
+                        if judgment
+                        else None
+                    ),
+                    "justification": (
+                        justification.value()
+                        if judgments_form.is_bound
+                        else judgment["justification"]
+                        if judgment
+                        else ""
+                    ),
+                    "errors": [*met.errors, *justification.errors],
+                }
+            )
     to_verify = (
         [f for f in (current.result or {}).get("findings", []) if f["status"] == "to_verify"]
         if current
@@ -352,59 +346,53 @@ def evaluation(request, pk: int):
             "findings": _findings(current) if current else [],
             "judgeable": judgeable,
             "to_verify": to_verify,
-            "adjustment_kinds": [
-                (code, label, clause) for code, (clause, label) in actions.ADJUSTMENT_KINDS.items()
-            ],
+            "form": form,
+            "judgments_form": judgments_form,
+            "adjustment_form": adjustment_form,
             "can_evaluate": can(request.user, Capability.EVALUATE),
         },
+        status=status,
     )
 
 
 def _evaluation_post(request, app: Application, current: Evaluation | None):
-    step = request.POST.get("step")
     now, user = _now(), request.user
-    try:
-        if step == "start":
-            actions.start_evaluation(app, by=user, at=now)
-            messages.success(request, _("L'évaluation est commencée."))
-        elif current is None:
-            messages.error(request, _("Commencez l'évaluation."))
-        elif step == "judgments":
-            judgments = {}
-            for code in JUDGEABLE:
-                choice = request.POST.get(f"{code}-met")
-                if choice in ("yes", "no"):
-                    justification = request.POST.get(f"{code}-justification", "")
-                    judgments[code] = (choice == "yes", justification)
-            if judgments:
-                actions.record_judgments(current, judgments=judgments, by=user, at=now)
-            actions.compute_evaluation(current, by=user, at=now)
-            messages.success(request, _("Les jugements sont enregistrés et l'évaluation calculée."))
-        elif step == "compute":
-            actions.compute_evaluation(current, by=user, at=now)
-            messages.success(request, _("L'évaluation est calculée."))
+    step_form = StepForm(request.POST)
+    form = step_form
+    if step_form.is_valid():
+        step = step_form.cleaned_data["step"]
+        if step == "judgments":
+            form = JudgmentsForm(request.POST, stream=app.stream)
         elif step == "adjust":
+            form = AdjustmentForm(request.POST)
+        if step != "start" and current is None:
+            form.add_error(None, _("Commencez l'évaluation."))
+        elif form.is_valid():
             try:
-                amount = Decimal(request.POST.get("amount", "").replace(" ", "").replace(",", "."))
-            except InvalidOperation:
-                raise ValidationError({"amount": _("Le montant n'est pas un nombre.")}) from None
-            actions.adjust_evaluation(
-                current,
-                kind=request.POST.get("kind", ""),
-                amount=amount,
-                justification=request.POST.get("justification", ""),
-                by=user,
-                at=now,
-            )
-            messages.success(request, _("L'ajustement est consigné et le montant recalculé."))
-        elif step == "complete":
-            actions.complete_evaluation(current, by=user, at=now)
-            messages.success(request, _("L'évaluation est terminée."))
-        else:
-            messages.error(request, _("Opération inconnue."))
-    except ValidationError as error:
-        _errors(request, error)
-    return redirect("workspace:evaluation", pk=app.pk)
+                if step == "start":
+                    actions.start_evaluation(app, by=user, at=now)
+                    messages.success(request, _("L'évaluation est commencée."))
+                elif step == "judgments":
+                    actions.judge_and_compute(current, judgments=form.judgments(), by=user, at=now)
+                    messages.success(
+                        request, _("Les jugements sont enregistrés et l'évaluation calculée.")
+                    )
+                elif step == "compute":
+                    actions.compute_evaluation(current, by=user, at=now)
+                    messages.success(request, _("L'évaluation est calculée."))
+                elif step == "adjust":
+                    actions.adjust_evaluation(current, **form.cleaned_data, by=user, at=now)
+                    messages.success(
+                        request, _("L'ajustement est consigné et le montant recalculé.")
+                    )
+                else:
+                    actions.complete_evaluation(current, by=user, at=now)
+                    messages.success(request, _("L'évaluation est terminée."))
+                return redirect("workspace:evaluation", pk=app.pk)
+            except ValidationError as error:
+                add_action_errors(form, error)
+    # The page as stored (the refused action changed nothing), with the form's errors.
+    return _evaluation_page(request, app, current_evaluation(app), form=form, status=422)
 
 
 # --- Explain a past amount -------------------------------------------------------------------

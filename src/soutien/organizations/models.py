@@ -3,6 +3,7 @@ own financial statements, and the memberships that link user accounts to them.""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
@@ -279,6 +280,18 @@ class BoardPosition(models.TextChoices):
     DIRECTOR = "director", _("Administratrice ou administrateur")
 
 
+class BoardMemberQuerySet(ScopedQuerySet):
+    def in_office_on(self, day: date):
+        return self.filter(term_start__lte=day).exclude(term_end__lt=day)
+
+    def president_on(self, day: date | None) -> BoardMember | None:
+        """The president of the board on `day` (any, latest term first, without a day)."""
+        members = self.filter(position=BoardPosition.PRESIDENT)
+        if day is not None:
+            members = members.in_office_on(day)
+        return members.order_by("-term_start", "pk").first()
+
+
 class BoardMember(Record):
     """A member of the board of directors and the status clause 3 counts."""
 
@@ -302,6 +315,8 @@ class BoardMember(Record):
     volunteer = models.BooleanField(_("bénévole"), default=True)
     term_start = models.DateField(_("début du mandat"))
     term_end = models.DateField(_("fin du mandat"), null=True, blank=True)
+
+    objects = BoardMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membre du conseil d'administration")

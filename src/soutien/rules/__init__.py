@@ -9,7 +9,7 @@ from .eligibility import CRITERIA, Criterion, Eligibility, Finding, Kind, Status
 from .evaluation import Evaluation, evaluate
 from .facts import Dossier
 from .fiscal import FiscalYear
-from .norms import NoNormsInForce, Norms, YearValues, all_norms, select_norms
+from .norms import NoNormsInForce, Norms, YearValues, all_norms, covered_fiscal_years, select_norms
 from .priority import Tier, priority_of, rank_new_attachment_requests
 from .reporting import FinancialReportType, Installment, financial_report_type, installments
 
@@ -33,6 +33,7 @@ __all__ = [
     "YearValues",
     "all_norms",
     "compute_amount",
+    "covered_fiscal_years",
     "evaluate",
     "financial_report_type",
     "installments",

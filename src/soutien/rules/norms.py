@@ -217,6 +217,11 @@ def all_norms(directory: Path = NORMS_DIR) -> tuple[Norms, ...]:
     return tuple(sorted((load_norms(p) for p in directory.glob("*.toml")), key=lambda n: n.ends_on))
 
 
+def covered_fiscal_years(directory: Path = NORMS_DIR) -> tuple[FiscalYear, ...]:
+    """The fiscal years whose amounts some version of the norms sets, in order."""
+    return tuple(sorted({year for norms in all_norms(directory) for year in norms.fiscal_years}))
+
+
 @lru_cache(maxsize=4096)
 def select_norms(fiscal_year: FiscalYear, on: date, directory: Path = NORMS_DIR) -> YearValues:
     """The norms that set the amounts of `fiscal_year` and are in force on `on`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from soutien.accounts.access import Capability, can, workspace_view
-from soutien.accounts.models import Role, User
+from soutien.accounts.models import User
 from soutien.agreements.models import Agreement
 from soutien.budget.actions import funded_line
 from soutien.core import clock
@@ -29,9 +29,7 @@ def application(request, pk: int):
             "funded_line": funded_line(app.pk),
             "requests": app.information_requests.select_related("requested_by"),
             "today": clock.today(),
-            "advisors": User.objects.filter(role=Role.ADVISOR, is_active=True).order_by(
-                "full_name"
-            ),
+            "advisors": User.objects.advisors(),
             "can_assign": can(request.user, Capability.ASSIGN),
             "can_decide": can(request.user, Capability.DECIDE),
             "can_agreement": can(request.user, Capability.AGREEMENT),
