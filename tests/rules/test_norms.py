@@ -7,7 +7,15 @@ from decimal import Decimal
 import pytest
 
 from soutien.rules.fiscal import FiscalYear, InvalidFiscalYear
-from soutien.rules.norms import NORMS_DIR, NoNormsInForce, NormsFileError, all_norms, select_norms
+from soutien.rules.norms import (
+    NORMS_DIR,
+    NoNormsInForce,
+    NormsFileError,
+    all_norms,
+    norms_text,
+    select_norms,
+)
+from soutien.rules.text import french_date
 
 FY_2018 = FiscalYear(2018)
 FY_2019 = FiscalYear(2019)
@@ -65,6 +73,22 @@ def test_assumptions_are_marked_in_the_norms_file():
 def test_end_the_last_day_of_the_norms_is_in_force():
     values = select_norms(FY_2019, date(2020, 6, 30))
     assert values.norms.version == "2018-2020"
+
+
+def test_end_the_norms_file_quotes_the_descriptifs_title_and_end_date():
+    (norms,) = all_norms()
+    text = norms.text()
+    assert text == norms_text("2018-2020")
+    assert "Programme Soutien à la mission" in norms.title and "2018-2020" in norms.title
+    assert text.startswith(" 1. DESCRIPTION DU PROGRAMME")
+    # The descriptif's last sentence is the end date the file declares.
+    last_sentence = f"CES NORMES PRENDRONT FIN LE {french_date(norms.ends_on).upper()}."
+    assert " ".join(text.split()).endswith(last_sentence)
+
+
+def test_the_text_of_an_unknown_version_is_an_explicit_error():
+    with pytest.raises(NoNormsInForce, match="2099-2100"):
+        norms_text("2099-2100")
 
 
 def test_end_the_day_after_the_norms_is_an_explicit_error():

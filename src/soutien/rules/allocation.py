@@ -59,12 +59,12 @@ def priority_order(candidates: Iterable[Candidate]) -> list[Candidate]:
     for tier in sorted(by_tier):
         group = by_tier[tier]
         if tier == Tier.NEW_ATTACHMENT:
-            with_figures = [c for c in group if c.territory is not None]
+            with_figures = [(c, c.territory) for c in group if c.territory is not None]
             without = [c for c in group if c.territory is None]
             ranked = rank_new_attachment_requests(
-                (index, c.territory) for index, c in enumerate(with_figures)
+                (index, territory) for index, (_c, territory) in enumerate(with_figures)
             )
-            group = [with_figures[index] for index in ranked] + without
+            group = [with_figures[index][0] for index in ranked] + without
         ordered.extend(group)
     return ordered
 

@@ -11,7 +11,7 @@ import gc
 import json
 import sys
 from decimal import Decimal
-from typing import BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 import orjson
 
@@ -22,15 +22,15 @@ EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE = 0, 1, 2
 
 
 class _FrenchParser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse's own messages are English
+    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
         self.exit(EXIT_UNREADABLE, f"Usage : {self.prog} FICHIER.json [--pretty]\n")
 
 
-def _reject_constant(name: str):
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number in this contract")
 
 
-def read_documents(text: str) -> list:
+def read_documents(text: str) -> list[Any]:
     data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     return data if isinstance(data, list) else [data]
 
@@ -38,7 +38,7 @@ def read_documents(text: str) -> list:
 WRITE_CHUNK = 1 << 20  # write about a mebibyte at a time, not one small write per dossier
 
 
-def write_results(documents: list, out: BinaryIO, *, pretty: bool = False) -> bool:
+def write_results(documents: list[Any], out: BinaryIO, *, pretty: bool = False) -> bool:
     """Evaluate each dossier and write its result as it comes: a JSON array on `out`.
 
     Streaming keeps memory flat whatever the batch size. Returns whether any dossier

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -79,7 +80,7 @@ def _is_index(part: object) -> bool:
     return isinstance(part, int) or (isinstance(part, str) and part.isdigit())
 
 
-def _field(path: list) -> str:
+def _field(path: Sequence[object]) -> str:
     """« organization.board[0].status » from fastjsonschema's ['data', 'organization', ...]."""
     text = ""
     for part in path[1:]:

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cache, lru_cache
-from operator import itemgetter
-from typing import Any, NamedTuple
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, cast
 
 from .facts import (
-    BoardMember,
     Dossier,
     ExcludedCategory,
     LegalForm,
@@ -170,9 +169,12 @@ def _head_office(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     return c.constant(Status.UNMET, "Le siège de l'organisme n'est pas au Québec.")
 
 
+_QUALIFIES = attrgetter("qualifies")  # facts.BoardMember.qualifies, at C speed
+
+
 def _board_majority(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     board = d.organization.board
-    return _board_finding(c, sum(map(BoardMember.qualifies.fget, board)), len(board))
+    return _board_finding(c, sum(map(_QUALIFIES, board)), len(board))
 
 
 @cache
@@ -586,10 +588,17 @@ _PENDING = {
 }
 
 
-_PLAN = {
-    stream: tuple((c, c.decide, _PENDING.get(c.code)) for c in criteria)
-    for stream, criteria in CRITERIA_BY_STREAM.items()
-}
+Decide = Callable[[Criterion, Dossier, YearValues], Finding]
+
+# Each step: the criterion, its decision or else (a judged or document criterion) its pending
+# finding. The pending finding is None only where a decision is set, and then never read.
+_PLAN = cast(
+    dict[Stream, tuple[tuple[Criterion, Decide | None, Finding], ...]],
+    {
+        stream: tuple((c, c.decide, _PENDING.get(c.code)) for c in criteria)
+        for stream, criteria in CRITERIA_BY_STREAM.items()
+    },
+)
 
 
 def assess(criterion: Criterion, dossier: Dossier, values: YearValues) -> Finding:

@@ -2,6 +2,7 @@
 
 A later version of the norms (new amounts, new dates) is a new file in `norms/`,
 not a code change. A fiscal year or a date that no file covers is an error.
+Each TOML file names the descriptif's text, kept word for word beside it.
 """
 
 from __future__ import annotations
@@ -111,11 +112,16 @@ class YearValues:
 class Norms:
     version: str
     title: str
+    text_path: Path
     ends_on: date
     ends_on_clause: str
     fiscal_years: tuple[FiscalYear, ...]
     parameters: dict[str, Parameter] = field(hash=False)
     starts_on: date | None = None
+
+    def text(self) -> str:
+        """The descriptif's text, word for word as published."""
+        return self.text_path.read_text(encoding="utf-8")
 
     def in_force_on(self, day: date) -> bool:
         return (self.starts_on is None or self.starts_on <= day) and day <= self.ends_on
@@ -196,6 +202,7 @@ def load_norms(path: Path) -> Norms:
         norms = Norms(
             version=data["version"],
             title=data["title"],
+            text_path=path.with_name(data["text"]),
             ends_on=data["ends_on"],
             ends_on_clause=data["ends_on_clause"],
             starts_on=data.get("starts_on"),
@@ -239,3 +246,11 @@ def select_norms(fiscal_year: FiscalYear, on: date, directory: Path = NORMS_DIR)
             f"aucune autre version ne couvre l'exercice {fiscal_year}."
         )
     return in_force[-1].values_for(fiscal_year)
+
+
+def norms_text(version: str, directory: Path = NORMS_DIR) -> str:
+    """The descriptif's text of one version of the norms, word for word."""
+    for norms in all_norms(directory):
+        if norms.version == version:
+            return norms.text()
+    raise NoNormsInForce(f"Aucune version des normes ne porte le nom « {version} ».")
