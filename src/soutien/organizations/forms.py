@@ -47,18 +47,24 @@ def _yes_no(form: forms.ModelForm) -> None:
             form.fields[name] = YesNoField(label=question, help_text=old.help_text)
 
 
+# Who the organization is: asked at registration, edited in the profile's first section.
+IDENTITY_FIELDS = (
+    "legal_name",
+    "neq",
+    "legal_form",
+    "incorporation_date",
+    "street_address",
+    "city",
+    "postal_code",
+    "region",
+)
+
+
 class IdentityForm(VersionedPortalForm):
     class Meta:
         model = Organization
         fields = (
-            "legal_name",
-            "neq",
-            "legal_form",
-            "incorporation_date",
-            "street_address",
-            "city",
-            "postal_code",
-            "region",
+            *IDENTITY_FIELDS,
             "head_office_in_quebec",
             "majority_of_activities_in_quebec",
             "fiscal_year_end_month",
@@ -425,16 +431,7 @@ class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = (
-            "legal_name",
-            "neq",
-            "legal_form",
-            "incorporation_date",
-            "street_address",
-            "city",
-            "postal_code",
-            "region",
-        )
+        fields = IDENTITY_FIELDS
         widgets = {"incorporation_date": DateInput()}
         labels = {"legal_name": _("Nom légal de l'organisme")}
 
