@@ -52,8 +52,11 @@ run: $(VENV)/.installed
 	$(BIN)/soutien-mission migrate --noinput
 	$(BIN)/soutien-mission demo
 	@# The worker runs the background tasks (emails, exports) beside the server, and stops with it.
+	@# Ctrl-C, a closed terminal or a kill stops both (a non-interactive shell's EXIT trap alone
+	@# does not run when the shell is killed by a signal).
 	$(BIN)/soutien-mission db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT; \
+	trap 'kill $$worker 2>/dev/null; exit 130' INT TERM HUP; \
 	$(BIN)/soutien-mission runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
