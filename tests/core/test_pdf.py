@@ -2,19 +2,16 @@
 
 import io
 import re
-from datetime import date
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
 from pypdf import PdfReader
 
-from soutien.agreements import actions as agreement_actions
 from soutien.agreements.documents import agreement_pdf
 from soutien.applications.acknowledgment import acknowledgment_of, render_pdf
 from soutien.evaluations.letters import decision_letter_pdf
-from tests.factories import at
-from tests.workspace.helpers import granted_decision, staff
+from tests.workspace.helpers import granted_decision, one_year_agreement, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +25,7 @@ def documents(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
         people = staff()
         application, _evaluation, decision = granted_decision(people)
-        agreement = agreement_actions.prepare_agreement(
-            decision,
-            reference="SAM-2019-0001",
-            duration_years=1,
-            starts_on=date(2019, 4, 1),
-            ends_on=date(2020, 3, 31),
-            signatory_name="Jeanne Signataire",
-            by=people["manager"],
-            at=at(2019, 4, 1),
-        )
+        agreement = one_year_agreement(decision, people, signatory_name="Jeanne Signataire")
         made = {
             "acknowledgment": (render_pdf(acknowledgment_of(application)), "Accusé de réception"),
             "decision_letter": (decision_letter_pdf(decision), "Lettre de décision"),

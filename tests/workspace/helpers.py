@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 from pypdf import PdfReader
 
 from soutien.accounts.models import Role
+from soutien.agreements import actions as agreement_actions
 from soutien.applications import actions as application_actions
 from soutien.budget import actions as budget_actions
 from soutien.evaluations import actions
@@ -83,6 +85,20 @@ def granted_decision(people, organization=None):
         evaluation, outcome=Outcome.GRANTED, by=people["manager"], at=at(2019, 3, 20)
     )
     return application, evaluation, decision
+
+
+def one_year_agreement(decision, people, *, signatory_name="Jeanne"):
+    """The 2019-2020 agreement of a granted decision, prepared by the manager (not signed)."""
+    return agreement_actions.prepare_agreement(
+        decision,
+        reference="SAM-2019-0001",
+        duration_years=1,
+        starts_on=date(2019, 4, 1),
+        ends_on=date(2020, 3, 31),
+        signatory_name=signatory_name,
+        by=people["manager"],
+        at=at(2019, 4, 1),
+    )
 
 
 __all__ = ["application_actions"]

@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from soutien.agreements import actions as agreement_actions
 from soutien.budget.models import AllocationRun
-from tests.factories import at, make_representative
-from tests.workspace.helpers import granted_decision, staff
+from tests.factories import make_representative
+from tests.workspace.helpers import granted_decision, one_year_agreement, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -54,16 +53,7 @@ def world():
     people = staff()
     application, evaluation, decision = granted_decision(people)
     people["representative"] = application.organization.memberships.get().user
-    agreement = agreement_actions.prepare_agreement(
-        decision,
-        reference="SAM-2019-0001",
-        duration_years=1,
-        starts_on=date(2019, 4, 1),
-        ends_on=date(2020, 3, 31),
-        signatory_name="Jeanne",
-        by=people["manager"],
-        at=at(2019, 4, 1),
-    )
+    agreement = one_year_agreement(decision, people)
     run = AllocationRun.objects.get()
     objects = {
         "application": application.pk,

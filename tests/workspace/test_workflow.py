@@ -30,7 +30,13 @@ from tests.factories import (
     submit_complete,
     upload,
 )
-from tests.workspace.helpers import evaluated_dossier, granted_decision, pdf_text, staff
+from tests.workspace.helpers import (
+    evaluated_dossier,
+    granted_decision,
+    one_year_agreement,
+    pdf_text,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -426,16 +432,7 @@ def test_5_4_agreement_never_runs_past_the_norms_in_force(people):
 
 def _signed_agreement(people):
     application, _evaluation, decision = granted_decision(people)
-    agreement = agreement_actions.prepare_agreement(
-        decision,
-        reference="SAM-2019-0001",
-        duration_years=1,
-        starts_on=date(2019, 4, 1),
-        ends_on=date(2020, 3, 31),
-        signatory_name="Jeanne",
-        by=people["manager"],
-        at=at(2019, 4, 1),
-    )
+    agreement = one_year_agreement(decision, people)
     agreement_actions.upload_agreement_document(
         agreement, upload=upload(), by=people["manager"], at=at(2019, 5, 1)
     )
