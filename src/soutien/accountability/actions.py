@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
 from soutien.agreements.models import Agreement, AgreementYear
+from soutien.budget import ledger
+from soutien.budget.models import LedgerKind
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.organizations.models import FinancialStatements, Organization
 from soutien.rules import FiscalYear, financial_report_type, select_norms
 
-from .models import AnnualReport, Claim, ClaimState
+from .models import AnnualReport, Claim, ClaimKind, ClaimState
 
 ZERO = Decimal("0")
 
@@ -86,6 +88,19 @@ def request_report_correction(
     return report
 
 
+def _money_of(claim: Claim) -> dict:
+    """The ledger's keys of a claim: its fiscal year, and its agreement's stream."""
+    if claim.agreement_id is not None:
+        stream = claim.agreement.stream
+    else:
+        stream = 2 if claim.organization.is_national_grouping else 1
+    return {
+        "fiscal_year": claim.fiscal_year,
+        "stream": stream,
+        "organization_id": claim.organization_id,
+    }
+
+
 @transaction.atomic
 def establish_claim(
     organization: Organization,
@@ -112,6 +127,17 @@ def establish_claim(
     )
     claim.validate()
     claim.save_as(by)
+    ledger.write(
+        LedgerKind.CLAIM,
+        amount,
+        source=claim,
+        by=by,
+        at=at,
+        on=established_on,
+        clause="6.2" if kind == ClaimKind.UNCOMMITTED_ON_TERMINATION else "7",
+        reason=reason,
+        **_money_of(claim),
+    )
     JournalEntry.write(
         claim,
         "claim.established",
@@ -152,6 +178,9 @@ def record_repayment(claim: Claim, *, amount: Decimal, by: User, at: datetime) -
             code="invalid_repayment",
         )
     claim.repaid_amount += amount
+    ledger.write(
+        LedgerKind.RECOVERY, amount, source=claim, by=by, at=at, clause="7", **_money_of(claim)
+    )
     if claim.balance == ZERO:
         transition(claim, "settle", by=by, at=at, data={"repayment": amount})
     else:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
 from soutien.applications.models import Application
+from soutien.budget import ledger
+from soutien.budget.models import LedgerKind
 from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
@@ -211,8 +213,11 @@ def confirm_year(
     by: User,
     at: datetime,
     renewal_application: Application | None = None,
+    over_credits_reason: str = "",
 ) -> AgreementYear:
-    """Confirm a year (5.6 for years 2 and 3) and schedule its installments (6.2)."""
+    """Confirm a year (5.6 for years 2 and 3): it commits its amount in the ledger (the
+    commitment an approved allocation run took for the dossier, or a new one) and schedules its
+    installments (6.2). Beyond the available credits, only with `over_credits_reason`."""
     if year.year_number > 1 and renewal_application is None:
         raise ValidationError(
             {
@@ -229,8 +234,49 @@ def confirm_year(
         at=at,
         changes={"renewal_application": renewal_application},
     )
+    agreement = year.agreement
+    ledger.commit_to(
+        year.amount,
+        organization_id=agreement.organization_id,
+        fiscal_year=year.fiscal_year,
+        stream=agreement.stream,
+        application_id=(renewal_application or agreement.application).pk,
+        source=year,
+        by=by,
+        at=at,
+        clause="5.6" if year.year_number > 1 else "5.4",
+        over_credits_reason=over_credits_reason,
+    )
     schedule_installments(year, by=by, at=at)
     return year
+
+
+def _money_of(year: AgreementYear) -> dict:
+    """The ledger's keys of an agreement year's money."""
+    return {
+        "fiscal_year": year.fiscal_year,
+        "stream": year.agreement.stream,
+        "organization_id": year.agreement.organization_id,
+    }
+
+
+def _hold(installments, kind: str, *, by: User, at: datetime, clause: str, reason: str = ""):
+    """One ledger entry per agreement year for the installments held or released (5.5)."""
+    by_year: dict[int, list[Installment]] = {}
+    for installment in installments:
+        by_year.setdefault(installment.agreement_year_id, []).append(installment)
+    for group in by_year.values():
+        year = group[0].agreement_year
+        ledger.write(
+            kind,
+            sum((i.amount for i in group), ZERO),
+            source=year,
+            by=by,
+            at=at,
+            clause=clause,
+            reason=reason,
+            **_money_of(year),
+        )
 
 
 def schedule_installments(year: AgreementYear, *, by: User, at: datetime) -> list[Installment]:
@@ -264,6 +310,17 @@ def pay_installment(
             _("Aucun versement sur une convention qui n'est pas en vigueur."), code="not_active"
         )
     transition(installment, "pay", by=by, at=at, changes={"paid_on": paid_on})
+    year = installment.agreement_year
+    ledger.write(
+        LedgerKind.PAYMENT,
+        installment.amount,
+        source=installment,
+        by=by,
+        at=at,
+        on=paid_on,
+        clause="6.2",
+        **_money_of(year),
+    )
     return installment
 
 
@@ -313,8 +370,10 @@ def suspend_agreement(
         by=by,
     )
     transition(agreement, "suspend", by=by, at=at, reason=reason, data={"measure": measure.pk})
-    for installment in _unpaid(agreement, InstallmentState.SCHEDULED):
+    held = list(_unpaid(agreement, InstallmentState.SCHEDULED).select_related("agreement_year"))
+    for installment in held:
         transition(installment, "suspend", by=by, at=at, reason=reason)
+    _hold(held, LedgerKind.HOLD, by=by, at=at, clause="5.5", reason=reason)
     return measure
 
 
@@ -323,8 +382,10 @@ def resume_agreement(
     agreement: Agreement, *, by: User, at: datetime, reason: str = ""
 ) -> Agreement:
     transition(agreement, "resume", by=by, at=at, reason=reason)
-    for installment in _unpaid(agreement, InstallmentState.SUSPENDED):
+    released = list(_unpaid(agreement, InstallmentState.SUSPENDED).select_related("agreement_year"))
+    for installment in released:
         transition(installment, "resume", by=by, at=at)
+    _hold(released, LedgerKind.HOLD_RELEASED, by=by, at=at, clause="5.5", reason=reason)
     return agreement
 
 
@@ -362,14 +423,37 @@ def revise_agreement(
         revised_amount=new_amount,
     )
     previous = year.amount
-    for installment in year.installments.filter(
-        state__in=[InstallmentState.SCHEDULED, InstallmentState.SUSPENDED]
-    ):
+    unpaid = list(
+        year.installments.filter(state__in=[InstallmentState.SCHEDULED, InstallmentState.SUSPENDED])
+    )
+    for installment in unpaid:
+        was_held = installment.state == InstallmentState.SUSPENDED
         transition(installment, "cancel", by=by, at=at, reason=reason)
+        installment.was_held = was_held
+    held = [i for i in unpaid if i.was_held]
+    for installment in held:
+        installment.agreement_year = year
+    _hold(held, LedgerKind.HOLD_RELEASED, by=by, at=at, clause="5.5", reason=reason)
     year.amount = new_amount
     year.save_as(by)
     if year.state == YearState.CONFIRMED:
-        schedule_installments(year, by=by, at=at)
+        ledger.commit_to(
+            new_amount,
+            application_id=None,
+            source=measure,
+            by=by,
+            at=at,
+            clause="5.5",
+            reason=reason,
+            over_credits_reason=reason,
+            **_money_of(year),
+        )
+        rescheduled = schedule_installments(year, by=by, at=at)
+        if agreement.state == State.SUSPENDED:  # still held until the agreement resumes
+            for installment in rescheduled:
+                transition(installment, "suspend", by=by, at=at, reason=reason)
+                installment.agreement_year = year
+            _hold(rescheduled, LedgerKind.HOLD, by=by, at=at, clause="5.5", reason=reason)
     JournalEntry.write(
         agreement,
         "agreement.revised",
@@ -422,7 +506,28 @@ def terminate_agreement(
         reason=reason,
         by=by,
     )
-    for installment in _unpaid(agreement, InstallmentState.SCHEDULED, InstallmentState.SUSPENDED):
+    unpaid = list(
+        _unpaid(agreement, InstallmentState.SCHEDULED, InstallmentState.SUSPENDED).select_related(
+            "agreement_year"
+        )
+    )
+    held = [i for i in unpaid if i.state == InstallmentState.SUSPENDED]
+    for installment in unpaid:
         transition(installment, "cancel", by=by, at=at, reason=reason)
+    _hold(held, LedgerKind.HOLD_RELEASED, by=by, at=at, clause="5.5", reason=reason)
     transition(agreement, "terminate", by=by, at=at, reason=reason, data={"measure": measure.pk})
+    # What is not paid is no longer committed (6.2: the agreement ends; unspent sums are
+    # claimed separately).
+    for year in agreement.years.filter(state=YearState.CONFIRMED).select_related("agreement"):
+        paid = sum((i.amount for i in year.installments.filter(state=InstallmentState.PAID)), ZERO)
+        ledger.commit_to(
+            paid,
+            application_id=None,
+            source=measure,
+            by=by,
+            at=at,
+            clause="6.2",
+            reason=reason,
+            **_money_of(year),
+        )
     return measure

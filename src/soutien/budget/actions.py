@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.access import Capability, require
@@ -27,8 +26,16 @@ from soutien.rules.allocation import Candidate, allocate
 from soutien.rules.facts import Territory
 from soutien.rules.text import french_money
 
-from .commitments import has_agreement_year
-from .models import AllocationLine, AllocationRun, BudgetEnvelope, RegionReference, RunState
+from . import ledger
+from .models import (
+    AllocationLine,
+    AllocationRun,
+    BudgetEnvelope,
+    LedgerEntry,
+    LedgerKind,
+    RegionReference,
+    RunState,
+)
 from .models import State as EnvelopeState
 
 
@@ -39,6 +46,16 @@ def open_envelope(
     envelope = BudgetEnvelope(fiscal_year=fiscal_year.start_year, stream=stream, amount=amount)
     envelope.validate()
     envelope.save_as(by)
+    ledger.write(
+        LedgerKind.CREDITS,
+        amount,
+        fiscal_year=envelope.fiscal_year,
+        stream=stream,
+        source=envelope,
+        by=by,
+        at=at,
+        clause="6.2",
+    )
     JournalEntry.write(
         envelope,
         "budget_envelope.opened",
@@ -131,10 +148,9 @@ def candidates_for(fiscal_year: int, stream: int):
             application__stream=stream,
             application__state=ApplicationState.UNDER_EVALUATION,
         )
-        .exclude(
-            application__allocation_lines__funded=True,
-            application__allocation_lines__run__state=RunState.APPROVED,
-        )
+        # A dossier is on at most one line of an approved run, and funded at most once.
+        .exclude(application__allocation_lines__run__state=RunState.APPROVED)
+        .exclude(application__ledger_entries__kind=LedgerKind.COMMITMENT)
         .select_related("application", "application__organization")
         .order_by("application__submitted_at", "application_id")
     )
@@ -172,17 +188,16 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
     if envelope.state == EnvelopeState.CLOSED:
         raise ValidationError(_("Cette enveloppe est fermée."), code="closed")
     # Successive runs fund the dossiers evaluated since: what earlier approved runs funded
-    # is committed, whether its agreement exists yet or not, and is not offered again.
-    committed = BudgetEnvelope.objects.with_commitments().get(pk=envelope.pk).committed
-    committed += funded_without_agreement(envelope.fiscal_year, envelope.stream)
+    # and the agreements' confirmed years are committed in the ledger, and not offered again.
+    money = ledger.balance(fiscal_year=envelope.fiscal_year, stream=envelope.stream)
     found = candidates_for(envelope.fiscal_year, envelope.stream)
-    result = allocate([candidate for _e, candidate, _d in found], envelope.amount - committed)
+    result = allocate([candidate for _e, candidate, _d in found], max(money.available, Decimal(0)))
     run = AllocationRun(
         envelope=envelope,
         fiscal_year=envelope.fiscal_year,
         stream=envelope.stream,
-        envelope_amount=envelope.amount,
-        committed=committed,
+        envelope_amount=money.credits,
+        committed=money.committed,
         available=result.available,
         requested=result.requested,
         funded=result.funded,
@@ -262,6 +277,31 @@ def approve_allocation(run: AllocationRun, *, by: User, at: datetime) -> Allocat
                 "finance ; une autre personne doit l'approuver."
             )
         )
+    # The envelope's row is locked: a second approval waits, then sees the first's commitments.
+    ledger.lock_envelope(run.fiscal_year, run.stream)
+    run = AllocationRun.objects.select_related("envelope").get(pk=run.pk)
+    if run.state != RunState.DRAFT:
+        raise ValidationError(
+            _("Cette répartition n'est plus proposée : elle est %(state)s.")
+            % {"state": run.get_state_display().lower()},
+            code="not_draft",
+        )
+    lines = list(run.lines.select_related("application").order_by("position"))
+    refuse_funding_twice(run, lines)
+    money = ledger.balance(fiscal_year=run.fiscal_year, stream=run.stream)
+    if run.funded > money.available:
+        raise ValidationError(
+            _(
+                "Les crédits disponibles (%(available)s) ne couvrent plus les %(funded)s de "
+                "cette répartition : d'autres engagements ont été pris depuis qu'elle a été "
+                "préparée. Écartez-la et préparez-en une nouvelle (5.2)."
+            )
+            % {
+                "available": french_money(max(money.available, Decimal(0))),
+                "funded": french_money(run.funded),
+            },
+            code="credits_changed",
+        )
     transition(
         run,
         "approve",
@@ -270,7 +310,83 @@ def approve_allocation(run: AllocationRun, *, by: User, at: datetime) -> Allocat
         changes={"approved_by": by, "approved_at": at},
         data={"funded": run.funded, "shortfall": run.shortfall, "unused": run.unused},
     )
+    commit_funded_lines(run, [line for line in lines if line.funded], by=by, at=at)
     return run
+
+
+def refuse_funding_twice(run: AllocationRun, lines: list[AllocationLine]) -> None:
+    """A run that would place or fund a dossier an approved run already holds is refused."""
+    application_ids = [line.application_id for line in lines]
+    placed = set(
+        AllocationLine.objects.filter(
+            application_id__in=application_ids, run__state=RunState.APPROVED
+        )
+        .exclude(run=run)
+        .values_list("application_id", flat=True)
+    ) | ledger.funded_applications(application_ids)
+    funded_organizations = set(
+        LedgerEntry.objects.filter(
+            kind=LedgerKind.COMMITMENT,
+            fiscal_year=run.fiscal_year,
+            stream=run.stream,
+            organization_id__in=[line.application.organization_id for line in lines if line.funded],
+        ).values_list("organization_id", flat=True)
+    )
+    twice = [
+        line
+        for line in lines
+        if line.application_id in placed
+        or (line.funded and line.application.organization_id in funded_organizations)
+    ]
+    if twice:
+        references = ", ".join(
+            line.application.reference or str(line.application_id) for line in twice[:10]
+        )
+        raise ValidationError(
+            _(
+                "Cette répartition reprend %(count)s dossier(s) qu'une répartition approuvée ou "
+                "une convention finance déjà (%(references)s) : un dossier n'est financé qu'une "
+                "fois (5.2). Écartez-la et préparez-en une nouvelle."
+            )
+            % {"count": len(twice), "references": references},
+            code="funded_twice",
+        )
+
+
+def commit_funded_lines(run: AllocationRun, lines: list[AllocationLine], *, by, at) -> None:
+    """Each funded dossier commits its amount for the year and stream (5.2), in one insert."""
+    line_type = ContentType.objects.get_for_model(AllocationLine)
+    on = clock.localdate_of(at)
+    entries = [
+        LedgerEntry(
+            fiscal_year=run.fiscal_year,
+            stream=run.stream,
+            kind=LedgerKind.COMMITMENT,
+            amount=line.amount,
+            on=on,
+            at=at,
+            organization_id=line.application.organization_id,
+            application_id=line.application_id,
+            source_type=line_type,
+            source_id=line.pk,
+            source_repr=f"{run} — {line.application.reference or line.application_id}"[:300],
+            actor=by,
+            clause="5.2",
+        )
+        for line in lines
+        if line.amount > 0
+    ]
+    try:
+        with transaction.atomic():
+            LedgerEntry.objects.bulk_create(entries, batch_size=500)
+    except IntegrityError as error:
+        raise ValidationError(
+            _(
+                "Un dossier de cette répartition est déjà financé : un dossier n'est financé "
+                "qu'une fois (5.2)."
+            ),
+            code="funded_twice",
+        ) from error
 
 
 @transaction.atomic
@@ -278,22 +394,6 @@ def cancel_allocation(run: AllocationRun, *, reason: str, by: User, at: datetime
     require(by, Capability.ALLOCATE)
     transition(run, "cancel", by=by, at=at, reason=reason)
     return run
-
-
-def funded_without_agreement(fiscal_year: int, stream: int) -> Decimal:
-    """Amounts that approved runs funded and no agreement year commits yet."""
-    with_agreement = has_agreement_year(fiscal_year)
-    total = (
-        AllocationLine.objects.filter(
-            run__fiscal_year=fiscal_year,
-            run__stream=stream,
-            run__state=RunState.APPROVED,
-            funded=True,
-        )
-        .exclude(with_agreement)
-        .aggregate(total=Sum("amount"))["total"]
-    )
-    return total or Decimal(0)
 
 
 def funded_line(application_id: int) -> AllocationLine | None:

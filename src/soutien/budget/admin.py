@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from soutien.core.admin import RecordAdmin, fiscal_year_filter
+from soutien.core.admin import ReadOnlyAdmin, RecordAdmin, fiscal_year_filter
 from soutien.core.fiscal import label
 
-from .models import BudgetEnvelope
+from . import ledger
+from .models import BudgetEnvelope, LedgerEntry
 
 
 @admin.register(BudgetEnvelope)
@@ -13,17 +14,24 @@ class BudgetEnvelopeAdmin(RecordAdmin):
     list_filter = (fiscal_year_filter("fiscal_year"), "stream", "state")
     search_fields = ("notes",)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_commitments()
-
     @admin.display(description=_("exercice financier"), ordering="fiscal_year")
     def fiscal_year_label(self, envelope):
         return label(envelope.fiscal_year)
 
-    @admin.display(description=_("engagé par les conventions"), ordering="committed")
+    @admin.display(description=_("engagé (grand livre)"))
     def committed(self, envelope):
-        return envelope.committed
+        return ledger.balance(fiscal_year=envelope.fiscal_year, stream=envelope.stream).committed
 
-    @admin.display(description=_("disponible"))
+    @admin.display(description=_("disponible (grand livre)"))
     def available(self, envelope):
-        return envelope.amount - envelope.committed
+        return ledger.balance(fiscal_year=envelope.fiscal_year, stream=envelope.stream).available
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    """The ledger is read here, never written: entries come from the actions."""
+
+    list_display = ("at", "fiscal_year", "stream", "kind", "amount", "organization", "clause")
+    list_filter = (fiscal_year_filter("fiscal_year"), "stream", "kind")
+    search_fields = ("source_repr", "organization__legal_name", "reason")
+    list_select_related = ("organization",)

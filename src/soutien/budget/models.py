@@ -7,16 +7,13 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import DecimalField, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core import fiscal
 from soutien.core.models import Record, RecordsAreKept, ScopedQuerySet
 from soutien.core.workflow import Transition, Workflow
 from soutien.rules import FiscalYear
-
-from .commitments import committed_by_agreements
 
 ZERO = Decimal("0")
 
@@ -39,12 +36,15 @@ WORKFLOW = Workflow(
 
 
 class EnvelopeQuerySet(ScopedQuerySet):
-    def with_commitments(self):
-        """Annotate `committed`: the amounts of agreement years of the same year and stream."""
-        money = DecimalField(max_digits=14, decimal_places=2)
-        return self.annotate(
-            committed=Coalesce(committed_by_agreements(), Value(ZERO), output_field=money)
-        )
+    def with_balances(self) -> list[BudgetEnvelope]:
+        """The envelopes, each with `balance`: its money as the ledger says it (one query)."""
+        from .ledger import Balance, balances
+
+        envelopes = list(self)
+        by_key = balances()
+        for envelope in envelopes:
+            envelope.balance = by_key.get((envelope.fiscal_year, envelope.stream), Balance())
+        return envelopes
 
 
 class BudgetEnvelope(Record):
@@ -176,7 +176,7 @@ class AllocationRun(Record):
     )
     envelope_amount = models.DecimalField(_("enveloppe"), max_digits=14, decimal_places=2)
     committed = models.DecimalField(
-        _("déjà engagé par des conventions en cours"), max_digits=14, decimal_places=2
+        _("déjà engagé au grand livre à la préparation"), max_digits=14, decimal_places=2
     )
     available = models.DecimalField(_("disponible"), max_digits=14, decimal_places=2)
     requested = models.DecimalField(_("montants demandés"), max_digits=14, decimal_places=2)
@@ -309,4 +309,138 @@ class AllocationLine(models.Model):
 
     def delete(self, *args, **kwargs):
 
+        raise RecordsAreKept(type(self))
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger: every amount the program votes, commits, pays, holds, releases or recovers.
+
+
+class LedgerKind(models.TextChoices):
+    CREDITS = "credits", _("Crédits de l'enveloppe")
+    CREDITS_REDUCED = "credits_reduced", _("Réduction des crédits")
+    COMMITMENT = "commitment", _("Engagement")
+    INCREASE = "increase", _("Hausse de l'engagement")
+    RELEASE = "release", _("Dégagement")
+    PAYMENT = "payment", _("Versement")
+    HOLD = "hold", _("Versements retenus (suspension)")
+    HOLD_RELEASED = "hold_released", _("Retenue levée")
+    CLAIM = "claim", _("Créance établie")
+    RECOVERY = "recovery", _("Somme recouvrée")
+
+
+COMMITMENT_KINDS = (LedgerKind.COMMITMENT, LedgerKind.INCREASE, LedgerKind.RELEASE)
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableRecord(_("Le grand livre ne se modifie pas : ajoutez une écriture."))
+
+    def delete(self):
+        raise RecordsAreKept(self.model)
+
+
+class LedgerEntry(models.Model):
+    """One movement of the program's money, append-only: the figures every page shows are its
+    sums (`soutien.budget.ledger`). Written only by the action that causes it, in its
+    transaction."""
+
+    fiscal_year = fiscal.fiscal_year_field()
+    stream = models.PositiveSmallIntegerField(
+        _("volet"), choices=[(1, _("Volet 1")), (2, _("Volet 2"))]
+    )
+    kind = models.CharField(_("nature"), max_length=20, choices=LedgerKind.choices)
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    on = models.DateField(_("date de valeur"))
+    at = models.DateTimeField(_("inscrite le"))
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        null=True,
+        blank=True,
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        null=True,
+        blank=True,
+    )
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("type de l'origine"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_id = models.PositiveBigIntegerField(_("identifiant de l'origine"))
+    source_repr = models.CharField(_("origine"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    clause = models.CharField(_("clause"), max_length=20)
+    reason = models.TextField(_("motif"), blank=True)
+
+    objects = LedgerQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("écriture du grand livre")
+        verbose_name_plural = _("grand livre")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["fiscal_year", "stream", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="ledger_amount_positive",
+                violation_error_message=_("Une écriture porte un montant positif."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[*COMMITMENT_KINDS, LedgerKind.PAYMENT, LedgerKind.HOLD])
+                | Q(organization__isnull=False),
+                name="ledger_money_of_an_organization",
+            ),
+            # One commitment per organization, fiscal year and stream (5.4, 5.6): a renewal
+            # confirms the year of the agreement, never a second commitment.
+            models.UniqueConstraint(
+                fields=["organization", "fiscal_year", "stream"],
+                condition=Q(kind=LedgerKind.COMMITMENT),
+                name="ledger_one_commitment_per_organization_year_stream",
+                violation_error_message=_(
+                    "Cet organisme a déjà un engagement pour cet exercice financier et ce volet."
+                ),
+            ),
+            # A dossier is funded at most once (5.2).
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind=LedgerKind.COMMITMENT),
+                name="ledger_application_funded_once",
+                violation_error_message=_("Ce dossier est déjà financé."),
+            ),
+            # An installment is paid once (6.2).
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=Q(kind=LedgerKind.PAYMENT),
+                name="ledger_installment_paid_once",
+                violation_error_message=_("Ce versement est déjà inscrit au grand livre."),
+            ),
+            fiscal.fiscal_year_check("fiscal_year", "ledger_fiscal_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{fiscal.label(self.fiscal_year)} V{self.stream} {self.kind} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecord(_("Le grand livre ne se modifie pas : ajoutez une écriture."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
         raise RecordsAreKept(type(self))

@@ -30,7 +30,7 @@ def budget(request):
         request,
         "workspace/budget.html",
         {
-            "envelopes": BudgetEnvelope.objects.for_user(request.user).with_commitments(),
+            "envelopes": BudgetEnvelope.objects.for_user(request.user).with_balances(),
             "runs": AllocationRun.objects.for_user(request.user).for_lists()[:50],
             "can_allocate": can(request.user, Capability.ALLOCATE),
         },
