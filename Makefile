@@ -20,7 +20,7 @@ LOCK_ARGS ?=
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
 	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test test-sqlite test-postgres lint typecheck format bench clean e2e-deps lock
+.PHONY: run test test-sqlite test-postgres lint typecheck format bench clean e2e-deps pdf-deps lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,7 +71,7 @@ format: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-test: lint typecheck e2e-deps test-sqlite test-postgres
+test: lint typecheck e2e-deps pdf-deps test-sqlite test-postgres
 
 # Browser tests drive Debian's chromium (never a downloaded browser) and run axe-core.
 e2e-deps: /usr/bin/chromium $(AXE)
@@ -79,6 +79,14 @@ e2e-deps: /usr/bin/chromium $(AXE)
 /usr/bin/chromium:
 	@if [ "$$(id -u)" != 0 ]; then echo "Installez chromium : sudo apt-get install chromium"; exit 1; fi
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core
+
+# WeasyPrint subsets fonts with HarfBuzz's subset library (Debian's libharfbuzz-subset0);
+# without it, it warns, and the suite treats warnings as errors.
+pdf-deps:
+	@if ! ldconfig -p | grep -q libharfbuzz-subset; then \
+		if [ "$$(id -u)" != 0 ]; then echo "Installez libharfbuzz-subset0 : sudo apt-get install libharfbuzz-subset0"; exit 1; fi; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libharfbuzz-subset0; \
+	fi
 
 $(AXE):
 	npm install --prefix var/npm --no-audit --no-fund --silent axe-core@$(AXE_VERSION)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from soutien.accounts.models import Role
 from soutien.agreements import actions
 from soutien.agreements.models import MAX_YEARS, Agreement, Installment, InstallmentState, State
+from soutien.budget import actions as budget_actions
 from soutien.evaluations import actions as evaluation_actions
 from soutien.evaluations.models import Outcome
 from soutien.rules import FiscalYear, select_norms
@@ -16,10 +17,16 @@ from tests.factories import at, make_representative, make_user, upload
 
 
 def granted():
+    """A decision taken without an allocation run, within the 2019-2020 credits."""
     advisor, _application, evaluation = evaluated()
     evaluation_actions.complete_evaluation(evaluation, by=advisor, at=at(2019, 3, 4))
+    manager = make_user(Role.MANAGER)
+    budget_actions.open_envelope(
+        fiscal_year=FiscalYear(2019), stream=1, amount=Decimal("1000000"), by=manager,
+        at=at(2019, 3, 1),
+    )  # fmt: skip
     decision = evaluation_actions.decide_application(
-        evaluation, outcome=Outcome.GRANTED, by=make_user(Role.MANAGER), at=at(2019, 3, 20)
+        evaluation, outcome=Outcome.GRANTED, by=manager, at=at(2019, 3, 20)
     )
     return advisor, decision
 

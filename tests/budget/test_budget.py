@@ -12,25 +12,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_envelope_shows_what_agreements_commit():
-    _advisor, _agreement = signed()
+    _advisor, _agreement = signed()  # within the 2019-2020 envelope its helper opens
     manager = make_user("manager")
-    envelope = actions.open_envelope(
-        fiscal_year=FiscalYear(2019),
-        stream=1,
-        amount=Decimal("100000"),
-        by=manager,
-        at=at(2019, 3, 1),
-    )
+    envelope = BudgetEnvelope.objects.get(fiscal_year=2019, stream=1)
     actions.approve_envelope(envelope, by=manager, at=at(2019, 4, 2))
-    row = BudgetEnvelope.objects.with_commitments().get(pk=envelope.pk)
-    assert row.committed == Decimal("27652")
+    (row,) = BudgetEnvelope.objects.filter(pk=envelope.pk).with_balances()
+    assert row.balance.committed == Decimal("27652")
     assert row.state == "approved"
 
 
 def test_envelopes_are_for_ministry_staff_only():
     _advisor, agreement = signed()
     actions.open_envelope(
-        fiscal_year=FiscalYear(2019), stream=1, amount=Decimal("1"), by=None, at=at(2019, 3, 1)
+        fiscal_year=FiscalYear(2020), stream=1, amount=Decimal("1"), by=None, at=at(2019, 3, 1)
     )
     assert not BudgetEnvelope.objects.for_user(make_representative(agreement.organization)).exists()
-    assert BudgetEnvelope.objects.for_user(make_user()).count() == 1
+    assert BudgetEnvelope.objects.for_user(make_user()).count() == 2

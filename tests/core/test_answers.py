@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from soutien.budget import commitments
 from soutien.core.answers import Question
 from soutien.evaluations import history
 
@@ -27,8 +26,6 @@ def test_a_question_is_answered_once():
     [
         history.organization_debt,
         history.commitments_respected,
-        commitments.committed_by_agreements,
-        commitments.has_agreement_year,
     ],
 )
 def test_every_question_of_the_stages_is_answered_by_an_installed_app(question):

@@ -186,7 +186,13 @@ def upload_agreement_document(
 
 @transaction.atomic
 def sign_agreement(
-    agreement: Agreement, *, signed_on: date, by: User, at: datetime, upload: File | None = None
+    agreement: Agreement,
+    *,
+    signed_on: date,
+    by: User,
+    at: datetime,
+    upload: File | None = None,
+    over_credits_reason: str = "",
 ) -> Agreement:
     """Signed by both parties: the first year is confirmed and its installments scheduled.
 
@@ -202,7 +208,7 @@ def sign_agreement(
         )
     transition(agreement, "sign", by=by, at=at, changes={"signed_on": signed_on})
     first = agreement.years.get(year_number=1)
-    confirm_year(first, by=by, at=at)
+    confirm_year(first, by=by, at=at, over_credits_reason=over_credits_reason)
     return agreement
 
 

@@ -67,6 +67,16 @@ class SignAgreementForm(WorkspaceForm):
             "invalid": _("La date de signature n'est pas une date valide (AAAA-MM-JJ)."),
         },
     )
+    over_credits_reason = forms.CharField(
+        label=_("Motif d'un engagement au-delà des crédits disponibles"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "À remplir seulement si les crédits disponibles de l'exercice ne couvrent pas le "
+            "montant de la première année (6.2)."
+        ),
+    )
 
 
 class FinanceFilterForm(WorkspaceForm):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from soutien.accounts.access import Capability, can, workspace_view
+from soutien.budget import ledger
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
 from soutien.core.jobs import REFRESH_SECONDS, start_job
@@ -95,6 +96,7 @@ def agreement(request, pk: int):
                     agreement,
                     upload=form.cleaned_data["signed_copy"],
                     signed_on=form.cleaned_data["signed_on"],
+                    over_credits_reason=form.cleaned_data["over_credits_reason"],
                     by=request.user,
                     at=clock.now(),
                 )
@@ -104,6 +106,10 @@ def agreement(request, pk: int):
                 return redirect("workspace:agreement", pk=agreement.pk)
             except ValidationError as error:
                 add_action_errors(form, error)
+                # The refused action rolled back: show the agreement as it is stored.
+                agreement = Agreement.objects.select_related("organization", "application").get(
+                    pk=agreement.pk
+                )
         status = 422
     return render(
         request,
@@ -111,7 +117,7 @@ def agreement(request, pk: int):
         {
             "agreement": agreement,
             "form": form,
-            "years": agreement.years.prefetch_related("installments").order_by("year_number"),
+            "years": with_ledger(agreement),
             "documents": agreement.documents.filter(
                 kind=AgreementDocumentKind.SIGNED_AGREEMENT
             ).order_by("-number"),
@@ -119,6 +125,17 @@ def agreement(request, pk: int):
         },
         status=status,
     )
+
+
+def with_ledger(agreement: Agreement) -> list:
+    """The agreement's years, each with `money`: what the ledger commits, pays and holds."""
+    years = list(agreement.years.prefetch_related("installments").order_by("year_number"))
+    money = ledger.balances(
+        ("fiscal_year",), organization_id=agreement.organization_id, stream=agreement.stream
+    )
+    for year in years:
+        year.money = money.get((year.fiscal_year,), ledger.Balance())
+    return years
 
 
 @workspace_view(Capability.VIEW)
@@ -165,6 +182,7 @@ def finance(request):
             "title": title,
             "rows": rows,
             "total": exports.total(rows),
+            "money": sorted(ledger.balances().items()),
             "fiscal_year": "" if form.errors else (form.cleaned_data.get("fiscal_year") or ""),
             "export_formats": [
                 ("csv", _("Extraire en CSV")),

@@ -18,13 +18,17 @@ class BudgetEnvelopeAdmin(RecordAdmin):
     def fiscal_year_label(self, envelope):
         return label(envelope.fiscal_year)
 
+    def get_queryset(self, request):
+        queryset = ledger.annotate_balance(super().get_queryset(request), "credits")
+        return ledger.annotate_balance(queryset, "committed")
+
     @admin.display(description=_("engagé (grand livre)"))
     def committed(self, envelope):
-        return ledger.balance(fiscal_year=envelope.fiscal_year, stream=envelope.stream).committed
+        return envelope.ledger_committed
 
     @admin.display(description=_("disponible (grand livre)"))
     def available(self, envelope):
-        return ledger.balance(fiscal_year=envelope.fiscal_year, stream=envelope.stream).available
+        return envelope.ledger_credits - envelope.ledger_committed
 
 
 @admin.register(LedgerEntry)
