@@ -9,6 +9,7 @@ from soutien.accounts.models import Role
 from soutien.agreements import actions
 from soutien.agreements.models import MAX_YEARS, Agreement, Installment, InstallmentState, State
 from soutien.budget import actions as budget_actions
+from soutien.budget.models import BudgetEnvelope
 from soutien.evaluations import actions as evaluation_actions
 from soutien.evaluations.models import Outcome
 from soutien.rules import FiscalYear, select_norms
@@ -21,10 +22,11 @@ def granted():
     advisor, _application, evaluation = evaluated()
     evaluation_actions.complete_evaluation(evaluation, by=advisor, at=at(2019, 3, 4))
     manager = make_user(Role.MANAGER)
-    budget_actions.open_envelope(
-        fiscal_year=FiscalYear(2019), stream=1, amount=Decimal("1000000"), by=manager,
-        at=at(2019, 3, 1),
-    )  # fmt: skip
+    if not BudgetEnvelope.objects.filter(fiscal_year=2019, stream=1).exists():
+        budget_actions.open_envelope(
+            fiscal_year=FiscalYear(2019), stream=1, amount=Decimal("1000000"), by=manager,
+            at=at(2019, 3, 1),
+        )  # fmt: skip
     decision = evaluation_actions.decide_application(
         evaluation, outcome=Outcome.GRANTED, by=manager, at=at(2019, 3, 20)
     )

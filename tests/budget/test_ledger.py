@@ -21,6 +21,7 @@ from soutien.budget import actions as budget
 from soutien.budget import ledger
 from soutien.budget.models import AllocationRun, ImmutableRecord, LedgerEntry, LedgerKind
 from soutien.evaluations.models import Outcome
+from soutien.evaluations.templatetags.workspace import money as money_filter
 from soutien.rules import FiscalYear
 from tests.factories import at, make_organization, upload
 from tests.workspace.helpers import envelope, evaluated_dossier, staff
@@ -238,10 +239,10 @@ def test_1_budget_and_finance_pages_read_their_figures_from_the_ledger(client):
     _env, _evaluation, _agreement = funded_and_signed(people, credits=Decimal("765432"))
     client.force_login(people["manager"])
     page = client.get(reverse("workspace:budget")).content.decode()
-    available = ledger.balance(fiscal_year=2019, stream=1).available
-    from soutien.rules.text import french_money
-
-    assert french_money(available) in page.replace("\xa0", " ") or str(available) in page
+    year = ledger.balance(fiscal_year=2019, stream=1)
+    assert year.available == Decimal("765432") - year.committed > 0
+    for figure in (year.credits, year.committed, year.available):
+        assert money_filter(figure) in page
     finance = client.get(reverse("workspace:finance")).content.decode()
     assert 'id="ledger"' in finance
 
@@ -284,7 +285,7 @@ def test_2_two_approvals_at_the_same_moment_fund_the_dossiers_once():
                 outcomes.append("approved")
             except ValidationError as error:
                 outcomes.append(error.messages[0])
-    assert sorted(outcomes)[0] == "approved" and outcomes.count("approved") == 1, outcomes
+    assert len(outcomes) == 2 and outcomes.count("approved") == 1, outcomes
     assert any("qu'une fois" in o for o in outcomes)
     assert LedgerEntry.objects.filter(kind=LedgerKind.COMMITMENT).count() == 2
     assert AllocationRun.objects.filter(state="approved").count() == 1

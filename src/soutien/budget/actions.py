@@ -279,7 +279,7 @@ def approve_allocation(run: AllocationRun, *, by: User, at: datetime) -> Allocat
         )
     # The envelope's row is locked: a second approval waits, then sees the first's commitments.
     ledger.lock_envelope(run.fiscal_year, run.stream)
-    run = AllocationRun.objects.select_related("envelope").get(pk=run.pk)
+    run.refresh_from_db()  # as it is now that the envelope is locked
     if run.state != RunState.DRAFT:
         raise ValidationError(
             _("Cette répartition n'est plus proposée : elle est %(state)s.")
