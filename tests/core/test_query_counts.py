@@ -17,7 +17,7 @@ from soutien.accountability.models import AnnualReport, Claim, FundingSource
 from soutien.accounts.models import Role
 from soutien.agreements.models import Agreement, AgreementYear, Installment, NonComplianceAction
 from soutien.applications.models import Application, ApplicationDocument
-from soutien.budget.models import BudgetEnvelope
+from soutien.budget.models import BudgetEnvelope, LedgerEntry
 from soutien.core.models import JournalEntry
 from soutien.evaluations.models import Decision, Evaluation
 from soutien.organizations.models import (
@@ -49,6 +49,7 @@ CHANGELISTS = [
     "accountability_fundingsource",
     "accountability_claim",
     "budget_budgetenvelope",
+    "budget_ledgerentry",
     "core_journalentry",
     "accounts_user",
 ]
@@ -202,13 +203,48 @@ def populate(n: int, user) -> None:
         for o in organizations
     )
     envelopes = BudgetEnvelope.objects.count()
-    BudgetEnvelope.objects.bulk_create(
+    new_envelopes = BudgetEnvelope.objects.bulk_create(
         BudgetEnvelope(
             fiscal_year=2000 + (envelopes + i) // 2,
             stream=(envelopes + i) % 2 + 1,
             amount=Decimal(1),
         )
         for i in range(min(n, 200 - envelopes))
+    )
+    # The ledger: each agreement's commitment and a payment, each envelope's credits.
+    year_type = ContentType.objects.get_for_model(AgreementYear)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            fiscal_year=2019,
+            stream=1,
+            kind=kind,
+            amount=Decimal(1),
+            on=date(2019, 6, 1),
+            at=NOW,
+            organization_id=y.agreement.organization_id,
+            application_id=y.agreement.application_id if kind == "commitment" else None,
+            source_type=year_type,
+            source_id=y.pk,
+            source_repr="x",
+            clause="5.4",
+        )
+        for y in years
+        for kind in ("commitment", "payment")
+    )
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            fiscal_year=e.fiscal_year,
+            stream=e.stream,
+            kind="credits",
+            amount=e.amount,
+            on=date(2019, 6, 1),
+            at=NOW,
+            source_type=ContentType.objects.get_for_model(BudgetEnvelope),
+            source_id=e.pk,
+            source_repr="x",
+            clause="6.2",
+        )
+        for e in new_envelopes
     )
     subject_type = ContentType.objects.get_for_model(Application)
     JournalEntry.objects.bulk_create(
