@@ -393,3 +393,39 @@ def _apply(step, env, runs, people, when):
                 effective_on=when.date().replace(year=when.year + 1), reason="Fin.", by=manager,
                 at=when,
             )  # fmt: skip
+
+
+def test_1_the_migration_carries_existing_records_into_the_ledger_as_the_actions_would():
+    """A database with money before the ledger: the data migration writes the same balances
+    the actions write."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("soutien.accountability.migrations.0004_ledger_from_records")
+    people = staff()
+    _env, _evaluation, agreement = funded_and_signed(people)
+    first = Installment.objects.filter(agreement_year__agreement=agreement).first()
+    agreements.pay_installment(
+        first, paid_on=date(2019, 11, 15), by=people["finance"], at=at(2019, 11, 15)
+    )
+    agreements.suspend_agreement(
+        agreement, decided_on=date(2019, 12, 1), reason="Rapport manquant.",
+        by=people["manager"], at=at(2019, 12, 1),
+    )  # fmt: skip
+    accountability.establish_claim(
+        agreement.organization, agreement=agreement, kind=ClaimKind.OVERPAYMENT,
+        amount=Decimal("300"), fiscal_year=FiscalYear(2019), established_on=date(2020, 4, 1),
+        due_on=date(2020, 6, 1), by=people["finance"], at=at(2020, 4, 1),
+    )  # fmt: skip
+    carried = migration.entries_from_records(apps)
+    totals: dict = {}
+    for entry in carried:
+        key = (entry.organization_id, entry.kind)
+        totals[key] = totals.get(key, Decimal(0)) + entry.amount
+    written: dict = {}
+    for entry in LedgerEntry.objects.all():
+        key = (entry.organization_id, entry.kind)
+        written[key] = written.get(key, Decimal(0)) + entry.amount
+    assert totals == written
+    assert {e.kind for e in carried} >= {"credits", "commitment", "payment", "hold", "claim"}
