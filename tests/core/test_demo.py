@@ -8,6 +8,7 @@ from soutien import demo
 from soutien.accounts.models import Role, User
 from soutien.agreements.models import Agreement, Installment, InstallmentState
 from soutien.applications.models import Application, State, SubmissionPeriod
+from soutien.budget.models import LedgerEntry, LedgerKind
 from soutien.core import clock
 from soutien.core.models import JournalEntry
 from soutien.organizations.models import Organization
@@ -47,6 +48,14 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts(settings)
     assert set(open_periods.values_list("stream", flat=True)) == {1, 2}
     assert set(open_periods.values_list("fiscal_year", flat=True)) == {2019}
     assert mail.outbox == []
+    # The ledger agrees with the records, and no organization is committed twice for a year.
+    checked = StringIO()
+    call_command("ledger", "check", stdout=checked)
+    assert "aucun écart" in checked.getvalue()
+    commitments = LedgerEntry.objects.filter(kind=LedgerKind.COMMITMENT)
+    assert commitments.count() > 50
+    keys = commitments.values_list("organization", "fiscal_year", "stream")
+    assert len(set(keys)) == len(keys)
 
     before = Organization.objects.count()
     again = StringIO()
