@@ -236,7 +236,7 @@ def test_2_signing_beyond_the_credits_through_the_page_names_the_reason_field(cl
 
 def test_1_budget_and_finance_pages_read_their_figures_from_the_ledger(client):
     people = staff()
-    _env, _evaluation, _agreement = funded_and_signed(people, credits=Decimal("765432"))
+    _env, _evaluation, agreement = funded_and_signed(people, credits=Decimal("765432"))
     client.force_login(people["manager"])
     page = client.get(reverse("workspace:budget")).content.decode()
     year = ledger.balance(fiscal_year=2019, stream=1)
@@ -245,6 +245,14 @@ def test_1_budget_and_finance_pages_read_their_figures_from_the_ledger(client):
         assert money_filter(figure) in page
     finance = client.get(reverse("workspace:finance")).content.decode()
     assert 'id="ledger"' in finance
+    installment = Installment.objects.first()
+    agreements.pay_installment(
+        installment, paid_on=date(2019, 11, 15), by=people["finance"], at=at(2019, 11, 15)
+    )
+    client.force_login(people["finance"])
+    paid = client.get(reverse("workspace:finance"), {"kind": "payments"}).content.decode()
+    assert "2019-11" in paid and agreement.reference in paid
+    assert f'<td class="money" id="total">{money_filter(money().paid)}</td>' in paid
 
 
 # --- Two people approving two runs of one envelope at the same moment -------------------------

@@ -20,6 +20,7 @@ PAGES = [
     ("workspace:dashboard", {"advisor": "none", "priority": "3", "stream": "1", "page": "2"}),
     ("workspace:finance", {"kind": "installments"}),
     ("workspace:finance", {"kind": "decisions"}),
+    ("workspace:finance", {"kind": "payments"}),
     ("workspace:budget", {}),
 ]
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from soutien.budget.models import LedgerEntry, LedgerKind
 from soutien.core import fiscal
 from soutien.evaluations.models import Decision
 from soutien.rules import FiscalYear
@@ -99,9 +100,40 @@ def decision_rows(
     return _collect(qs, to_row, progress)
 
 
+def payment_rows(
+    user, fiscal_year: int | None = None, progress: Progress | None = None
+) -> list[Row]:
+    """The payments as the ledger records them (6.2): what was paid, to whom, when."""
+    qs = (
+        LedgerEntry.objects.filter(kind=LedgerKind.PAYMENT)
+        .select_related("organization")
+        .order_by("on", "pk")
+    )
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    references = dict(
+        Installment.objects.filter(pk__in=qs.values("source_id")).values_list(
+            "pk", "agreement_year__agreement__reference"
+        )
+    )
+    return _collect(
+        qs,
+        lambda e: Row(
+            e.organization.legal_name,
+            e.organization.neq,
+            references.get(e.source_id, ""),
+            fiscal.label(e.fiscal_year),
+            f"{e.on.year}-{e.on.month:02d}",
+            e.amount,
+        ),
+        progress,
+    )
+
+
 # What finance can extract: kind → (title, rows); the file formats.
 KINDS = {
     "installments": (_("Versements prévus"), installment_rows),
+    "payments": (_("Versements effectués (grand livre)"), payment_rows),
     "decisions": (_("Décisions"), decision_rows),
 }
 FORMATS = {

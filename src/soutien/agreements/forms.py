@@ -84,7 +84,11 @@ class FinanceFilterForm(WorkspaceForm):
 
     kind = forms.ChoiceField(
         label=_("Contenu"),
-        choices=[("installments", _("Versements prévus")), ("decisions", _("Décisions"))],
+        choices=[
+            ("installments", _("Versements prévus")),
+            ("payments", _("Versements effectués (grand livre)")),
+            ("decisions", _("Décisions")),
+        ],
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choisissez le contenu à afficher."),
