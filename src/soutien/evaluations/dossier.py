@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.applications.models import Application, Stream
 from soutien.core import clock
+from soutien.organizations.attachment import attachment_of
 from soutien.rules import FiscalYear, evaluate
 from soutien.rules.amount import AmountError
 from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
@@ -37,8 +38,10 @@ def application_date(application: Application) -> date:
 def build_dossier(application: Application, *, evaluation: Evaluation | None = None) -> dict:
     """The dossier JSON of the rules, from the records as they are now.
 
-    Money stays Decimal. `statements` (not read by the rules) says which of the
-    organization's own financial statements the finances came from.
+    The finances are the application's and those of the statements its finances section
+    names; the attachment of 5.2 comes from the program's own
+    history (`organizations.attachment`). Money stays Decimal. `statements` and `sources` (not
+    read by the rules) say where those facts came from.
     """
     organization = application.organization
     day = application_date(application)
@@ -55,6 +58,7 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
         )
     board = [member for member in organization.board_members.all() if member.sits_on(day)]
     debt, repayment = organization_debt(organization.pk)
+    attachment = attachment_of(organization, on=day)
     organization_json: dict[str, Any] = {
         "legal_form": organization.legal_form,
         "incorporation_date": organization.incorporation_date.isoformat(),
@@ -75,7 +79,7 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
         ],
         "refugee_reception": organization.refugee_reception,
         "refugees_received_per_year": organization.refugees_received_per_year,
-        "attached_to_ministry": organization.attached_to_ministry,
+        "attached_to_ministry": attachment.established,
         "transferred_from_other_ministry": organization.transferred_from_other_ministry,
         "historic_funding": _cents(organization.historic_funding),
     }
@@ -104,6 +108,16 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
             "id": statements.pk,
             "period_start": statements.period_start.isoformat(),
             "period_end": statements.period_end.isoformat(),
+        },
+        # Not read by the rules: where the facts that the application or the program's own
+        # history decide came from.
+        "sources": {
+            "organization.attached_to_ministry": attachment.as_fact(),
+            "finances": {
+                "source": "application",
+                "application": application.pk,
+                "statements": statements.pk,
+            },
         },
     }
     if (
