@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.accounts.models import User
 from soutien.agreements.models import Agreement
+from soutien.applications.answers import answers_of
 from soutien.budget.actions import funded_line
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
@@ -50,6 +51,7 @@ def application(request, pk: int):
             "requests": app.information_requests.select_related("requested_by"),
             "today": clock.today(),
             "advisors": User.objects.advisors(),
+            "sections": answers_of(app),
             "attachment": attachment_of(organization, on=application_date(app)),
             "attachment_marked": marked,
             "can_assign": can(request.user, Capability.ASSIGN),
