@@ -57,6 +57,11 @@ OPEN_CALL = (date(2019, 9, 16), date(2019, 11, 29))
 PASSWORD = "demo-soutien-2019"
 DOMAIN = "demo.soutien.example"
 ORGANIZATIONS = 160
+# The Ministry's reason for the attachments (5.2) that predate the program's agreements.
+ATTACHED_BEFORE_THE_PROGRAM = (
+    "Rattachement établi avant le programme Soutien à la mission, par un programme antérieur "
+    "du Ministère (données fictives de démonstration)."
+)
 GROUPINGS = 6
 
 
@@ -264,6 +269,7 @@ class _Builder:
                     is_national_grouping=grouping,
                     attached_to_ministry=attached,
                     attached_since=date(self.rng.randint(2000, 2016), 4, 1) if attached else None,
+                    attached_reason=ATTACHED_BEFORE_THE_PROGRAM if attached else "",
                     refugee_reception=refugee,
                     refugees_received_per_year=self.rng.randint(40, 320) if refugee else 0,
                     transferred_from_other_ministry=transferred,
@@ -279,6 +285,7 @@ class _Builder:
         # A brand-new organization: less than two years of legal existence (clause 3).
         rows[-1].incorporation_date = date(2018, 9, 1)
         rows[-1].attached_to_ministry = False
+        rows[-1].attached_since, rows[-1].attached_reason = None, ""
         for organization in rows:
             organization.full_clean(validate_unique=False, validate_constraints=False)
         bulk_create_with_history(rows, Organization, default_user=advisor, default_date=at)

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from soutien.core.answers import Question
 from soutien.evaluations import history
+from soutien.organizations import attachment
 
 
 def test_an_unanswered_question_is_a_configuration_error_not_a_default():
@@ -26,6 +27,7 @@ def test_a_question_is_answered_once():
     [
         history.organization_debt,
         history.commitments_respected,
+        attachment.signed_agreement,
     ],
 )
 def test_every_question_of_the_stages_is_answered_by_an_installed_app(question):

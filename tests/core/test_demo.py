@@ -31,6 +31,13 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts(settings)
     assert Organization.objects.filter(refugee_reception=True).exists()
     assert Organization.objects.filter(is_national_grouping=True).count() >= 3
     assert Organization.objects.filter(attached_to_ministry=False).exists()
+    # 5.2: an organization funded since 2018 is attached in 2019, marked by the Ministry or not.
+    funded_2018 = Agreement.objects.filter(start_fiscal_year=2018, signed_on__isnull=False)
+    renewed = Application.objects.filter(
+        fiscal_year=2019, organization__in=funded_2018.values("organization")
+    )
+    assert renewed.filter(organization__attached_to_ministry=False).exists()
+    assert set(renewed.values_list("priority", flat=True)) <= {1, 2, 3}
     for fiscal_year in (2018, 2019):
         states = set(
             Application.objects.filter(fiscal_year=fiscal_year).values_list("state", flat=True)

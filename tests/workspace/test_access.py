@@ -22,6 +22,7 @@ MATRIX = [
     ("workspace:dashboard", None, "get", STAFF),
     ("workspace:application", "application", "get", STAFF),
     ("workspace:assign", "application", "post", {"manager", "administrator"}),
+    ("workspace:attachment", "application", "post", {"manager", "administrator"}),
     ("workspace:completeness", "application", "get", STAFF),
     ("workspace:completeness", "application", "post", {"advisor", "administrator"}),
     ("workspace:request_information", "application", "post", {"advisor", "administrator"}),

@@ -34,6 +34,7 @@ class Capability(StrEnum):
     AGREEMENT = "agreement"
     EXPORT = "export"
     REFERENCES = "references"
+    ATTACH = "attach"
 
 
 ADVISOR, MANAGER, FINANCE, ADMINISTRATOR = (
@@ -54,6 +55,7 @@ GRANTS: dict[Capability, frozenset[str]] = {
     Capability.AGREEMENT: frozenset({ADVISOR, MANAGER, ADMINISTRATOR}),
     Capability.EXPORT: frozenset({FINANCE, MANAGER, ADMINISTRATOR}),
     Capability.REFERENCES: frozenset({MANAGER, ADMINISTRATOR}),
+    Capability.ATTACH: frozenset({MANAGER, ADMINISTRATOR}),
 }
 
 REASONS: dict[Capability, Any] = {
@@ -88,6 +90,10 @@ REASONS: dict[Capability, Any] = {
     Capability.REFERENCES: _(
         "Seule la ou le gestionnaire du programme met à jour les données de référence "
         "régionales (5.2)."
+    ),
+    Capability.ATTACH: _(
+        "Seule la ou le gestionnaire du programme établit le rattachement d'un organisme au "
+        "Ministère (5.2)."
     ),
 }
 

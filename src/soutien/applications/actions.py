@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from soutien.accounts.models import User
+from soutien.core import clock
 from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
@@ -75,7 +76,7 @@ def create_application(
             {"stream": _("Seul un regroupement national peut présenter une demande au volet 2.")},
             code="not_a_grouping",
         )
-    application.priority = application.compute_priority()
+    application.priority = application.compute_priority(on=clock.localdate_of(at))
     application.validate()
     application.save_as(by)
     JournalEntry.write(

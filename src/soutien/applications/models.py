@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from soutien.core import clock, fiscal
 from soutien.core.models import Record, RecordsAreKept, ScopedQuerySet, StoredDocument
 from soutien.core.workflow import Transition, Workflow
+from soutien.organizations.attachment import attachment_of
 from soutien.rules import FiscalYear
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 from soutien.rules.priority import TIER_LABELS, Tier
@@ -306,14 +307,15 @@ class Application(Record):
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.fiscal_year)
 
-    def compute_priority(self) -> int:
-        """The tier of clause 5.2, from the organization's records (same order as the rules)."""
+    def compute_priority(self, *, on: date) -> int:
+        """The tier of clause 5.2 on day `on`, from the organization's records and the
+        program's own history (same order as the rules)."""
         org = self.organization
         if org.refugee_reception:
             return Priority.REFUGEE_RECEPTION
         if self.stream == Stream.NATIONAL_GROUPING:
             return Priority.NATIONAL_GROUPING
-        if org.attached_to_ministry:
+        if attachment_of(org, on=on).established:
             return Priority.ALREADY_ATTACHED
         return Priority.NEW_ATTACHMENT
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.applications.models import Application, Stream
 from soutien.core import clock
+from soutien.organizations.attachment import attachment_of
 from soutien.rules import FiscalYear, evaluate
 from soutien.rules.amount import AmountError
 from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
@@ -34,11 +35,25 @@ def application_date(application: Application) -> date:
     return clock.localdate_of(moment)
 
 
+def declared_refugees(application: Application) -> tuple[int, dict[str, str]]:
+    """The refugees received per year that 6.1.1 reads (floor of 150, additional amount): the
+    number the application declares for the last completed fiscal year; the profile's only
+    when the application declares none (a paper file recorded by staff). The source says
+    which."""
+    declared = application.refugees_received_last_year
+    if declared is not None:
+        return declared, {"source": "application", "field": "refugees_received_last_year"}
+    profile = application.organization.refugees_received_per_year
+    return profile, {"source": "profile", "field": "refugees_received_per_year"}
+
+
 def build_dossier(application: Application, *, evaluation: Evaluation | None = None) -> dict:
     """The dossier JSON of the rules, from the records as they are now.
 
-    Money stays Decimal. `statements` (not read by the rules) says which of the
-    organization's own financial statements the finances came from.
+    What the application declares (refugees received, finances and the statements its finances
+    section names) is what the rules read; the attachment of 5.2 comes from the program's own
+    history (`organizations.attachment`). Money stays Decimal. `statements` and `sources` (not
+    read by the rules) say where those facts came from.
     """
     organization = application.organization
     day = application_date(application)
@@ -55,6 +70,8 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
         )
     board = [member for member in organization.board_members.all() if member.sits_on(day)]
     debt, repayment = organization_debt(organization.pk)
+    attachment = attachment_of(organization, on=day)
+    refugees, refugees_source = declared_refugees(application)
     organization_json: dict[str, Any] = {
         "legal_form": organization.legal_form,
         "incorporation_date": organization.incorporation_date.isoformat(),
@@ -74,8 +91,8 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
             for member in board
         ],
         "refugee_reception": organization.refugee_reception,
-        "refugees_received_per_year": organization.refugees_received_per_year,
-        "attached_to_ministry": organization.attached_to_ministry,
+        "refugees_received_per_year": refugees,
+        "attached_to_ministry": attachment.established,
         "transferred_from_other_ministry": organization.transferred_from_other_ministry,
         "historic_funding": _cents(organization.historic_funding),
     }
@@ -104,6 +121,17 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
             "id": statements.pk,
             "period_start": statements.period_start.isoformat(),
             "period_end": statements.period_end.isoformat(),
+        },
+        # Not read by the rules: where the facts that the application or the program's own
+        # history decide came from.
+        "sources": {
+            "organization.refugees_received_per_year": refugees_source,
+            "organization.attached_to_ministry": attachment.as_fact(),
+            "finances": {
+                "source": "application",
+                "application": application.pk,
+                "statements": statements.pk,
+            },
         },
     }
     if (

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from soutien.accounts.access import Capability, require
 from soutien.accounts.models import Role, User
 from soutien.accounts.tokens import BadLink, confirmation_token, make_token, read_token
 from soutien.core import clock
@@ -304,12 +305,94 @@ def update_organization(
     by: User,
     at: datetime,
 ) -> Organization:
-    """Change the organization's profile; StaleRecord if someone saved it meanwhile."""
+    """Change the organization's profile; StaleRecord if someone saved it meanwhile.
+
+    The attachment to the Ministry is not part of the profile: `mark_attached` sets it."""
+    if ATTACHMENT_FIELDS & set(data):
+        raise ValidationError(
+            {
+                "attached_to_ministry": _(
+                    "Le rattachement au Ministère (5.2) est établi par le Ministère ; il ne se "
+                    "modifie pas dans le profil de l'organisme."
+                )
+            },
+            code="attachment_not_in_profile",
+        )
     changed = _apply(organization, data, seen_version)
     organization.full_clean()
     organization.save_as(by)
     JournalEntry.write(
         organization, "organization.profile_updated", by=by, at=at, data={"fields": changed}
+    )
+    return organization
+
+
+ATTACHMENT_FIELDS = frozenset({"attached_to_ministry", "attached_since", "attached_reason"})
+
+
+def _attachment_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Indiquez le motif du rattachement.")}, code="reason_required"
+        )
+    return reason
+
+
+@transaction.atomic
+def mark_attached(
+    organization: Organization, *, since: date | None, reason: str, by: User, at: datetime
+) -> Organization:
+    """The Ministry holds the organization's attachment established (5.2, third tier), for
+    the reason it gives; an agreement signed with the program attaches it without this."""
+    require(by, Capability.ATTACH)
+    reason = _attachment_reason(reason)
+    if since is not None and since > clock.localdate_of(at):
+        raise ValidationError(
+            {"since": _("La date du rattachement ne peut pas être dans l'avenir.")},
+            code="since_in_future",
+        )
+    organization.attached_to_ministry = True
+    organization.attached_since = since
+    organization.attached_reason = reason
+    organization.save_as(by)
+    JournalEntry.write(
+        organization,
+        "organization.attachment_marked",
+        by=by,
+        at=at,
+        reason=reason,
+        data={"since": since.isoformat() if since else None},
+    )
+    return organization
+
+
+@transaction.atomic
+def withdraw_attachment(
+    organization: Organization, *, reason: str, by: User, at: datetime
+) -> Organization:
+    """The Ministry withdraws its own mark (an agreement still attaches the organization)."""
+    require(by, Capability.ATTACH)
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"reason": _("Indiquez le motif du retrait du rattachement.")},
+            code="reason_required",
+        )
+    if not organization.attached_to_ministry:
+        raise ValidationError(
+            _("Le Ministère n'a pas inscrit le rattachement de cet organisme."),
+            code="not_marked",
+        )
+    organization.attached_to_ministry = False
+    organization.attached_since = None
+    organization.attached_reason = ""
+    organization.save_as(by)
+    JournalEntry.write(
+        organization,
+        "organization.attachment_withdrawn",
+        by=by,
+        at=at,
+        reason=reason.strip(),
     )
     return organization
 

@@ -69,6 +69,8 @@ class OrganizationAdmin(RecordAdmin):
     search_fields = ("legal_name", "neq", "city")
     list_select_related = ("region",)
     inlines = (BoardMemberInline, MembershipInline)
+    # Set by the Ministry's action, with its reason and journal entry (5.2), never here.
+    readonly_fields = ("attached_to_ministry", "attached_since", "attached_reason")
 
     def get_queryset(self, request):
         return (

@@ -1,5 +1,6 @@
 """Forms of the organizations' portal: registration, profile, board, grouping members,
-invitations, and the eligibility self-check, one topic per page."""
+invitations, and the eligibility self-check, one topic per page; and the Ministry's form that
+marks an organization attached (5.2)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.forms import PasswordPairMixin, password_fields
 from soutien.accounts.models import User
-from soutien.core.forms import DateInput, PortalFormMixin, VersionedPortalForm, YesNoField
+from soutien.core.forms import (
+    DateInput,
+    PortalFormMixin,
+    VersionedPortalForm,
+    WorkspaceForm,
+    YesNoField,
+)
 from soutien.rules.facts import RepaymentAgreement
 
 from .models import (
@@ -126,14 +133,13 @@ class MissionForm(VersionedPortalForm):
 class ReceptionForm(VersionedPortalForm):
     class Meta:
         model = Organization
+        # The attachment to the Ministry (5.2) is not the organization's to say: the Ministry
+        # establishes it (`actions.mark_attached`) or an agreement does.
         fields = (
             "is_national_grouping",
-            "attached_to_ministry",
-            "attached_since",
             "refugee_reception",
             "refugees_received_per_year",
         )
-        widgets = {"attached_since": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,15 +152,6 @@ class ReceptionForm(VersionedPortalForm):
         field.error_messages["min_value"] = _(
             "Le nombre de personnes réfugiées ne peut pas être négatif."
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("attached_to_ministry") is False and cleaned.get("attached_since"):
-            self.add_error(
-                "attached_since",
-                _("Laissez cette date vide si l'organisme n'est pas rattaché au Ministère."),
-            )
-        return cleaned
 
 
 class BoardMemberForm(VersionedPortalForm):
@@ -491,3 +488,29 @@ class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
 
     def organization_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+# --- The Ministry's workspace ----------------------------------------------------------
+
+
+class AttachmentForm(WorkspaceForm):
+    """The Ministry marks an organization attached (5.2), or withdraws its mark, with a reason;
+    the action says what is missing."""
+
+    action = forms.ChoiceField(
+        label=_("Rattachement"),
+        choices=[
+            ("mark", _("Inscrire le rattachement")),
+            ("withdraw", _("Retirer le rattachement")),
+        ],
+        error_messages={
+            "invalid_choice": _("Choisissez d'inscrire ou de retirer le rattachement.")
+        },
+    )
+    since = forms.DateField(
+        label=_("Rattaché depuis"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Indiquez une date qui existe, au format AAAA-MM-JJ.")},
+    )
+    reason = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea)

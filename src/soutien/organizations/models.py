@@ -160,8 +160,19 @@ class Organization(Record):
         help_text=_("Laisser vide si l'organisme n'appartient à aucune catégorie de la clause 4."),
     )
     is_national_grouping = models.BooleanField(_("regroupement national (volet 2)"), default=False)
-    attached_to_ministry = models.BooleanField(_("rattaché au Ministère"), default=False)
-    attached_since = models.DateField(_("rattaché depuis"), null=True, blank=True)
+    # The Ministry's own mark of an attachment established outside the program's agreements
+    # (5.2, third tier); set only by `actions.mark_attached`, never by the organization. An
+    # agreement signed with the program attaches the organization too (`attachment.py`).
+    attached_to_ministry = models.BooleanField(
+        _("rattaché au Ministère"), default=False, editable=False
+    )
+    attached_since = models.DateField(_("rattaché depuis"), null=True, blank=True, editable=False)
+    attached_reason = models.TextField(
+        _("motif du rattachement"),
+        blank=True,
+        editable=False,
+        help_text=_("Pourquoi le Ministère tient le rattachement pour établi (5.2)."),
+    )
     refugee_reception = models.BooleanField(
         _("accueil et installation des personnes réfugiées"),
         default=False,

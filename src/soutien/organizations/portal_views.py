@@ -18,6 +18,7 @@ from soutien.core.models import StaleRecord
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 from . import actions, selfcheck
+from .attachment import attachment_of
 from .forms import (
     STEP_FORMS,
     BoardMemberForm,
@@ -107,6 +108,7 @@ def profile(request, pk: int):
             "board": board,
             "history": _history(organization),
             "latest_selfcheck": selfcheck.latest(organization),
+            "attachment": attachment_of(organization, on=today),
         },
     )
 
@@ -114,7 +116,7 @@ def profile(request, pk: int):
 SECTIONS = {
     "identite": (IdentityForm, _("Identité de l'organisme")),
     "mission": (MissionForm, _("Mission et services")),
-    "rattachement": (ReceptionForm, _("Rattachement et accueil des personnes réfugiées")),
+    "rattachement": (ReceptionForm, _("Volet et accueil des personnes réfugiées")),
 }
 
 

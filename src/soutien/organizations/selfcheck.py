@@ -22,6 +22,7 @@ from soutien.rules import FiscalYear, all_norms
 from soutien.rules.documents import DOCUMENTS_BY_CODE
 from soutien.rules.eligibility import CRITERIA_BY_CODE, Kind
 
+from .attachment import attachment_of
 from .clauses import CATEGORY_QUOTES, QUOTES
 from .models import EligibilitySelfCheck, Organization
 
@@ -130,7 +131,7 @@ def initial_answers(organization: Organization, *, on: date) -> dict[str, Any]:
         "board_qualified": qualified,
         "refugee_reception": organization.refugee_reception,
         "refugees_received_per_year": organization.refugees_received_per_year,
-        "attached_to_ministry": organization.attached_to_ministry,
+        "attached_to_ministry": attachment_of(organization, on=on).established,
         "stream": 2 if organization.is_national_grouping else 1,
         "fiscal_year": years[-1].start_year if years else None,
         "member_regions": regions,

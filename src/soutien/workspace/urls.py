@@ -18,6 +18,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("dossiers/<int:pk>/", workspace.application, name="application"),
     path("dossiers/<int:pk>/attribuer/", views.assign, name="assign"),
+    path("dossiers/<int:pk>/rattachement/", workspace.attachment, name="attachment"),
     path("dossiers/<int:pk>/completude/", views.completeness, name="completeness"),
     path(
         "dossiers/<int:pk>/demande-a-l-organisme/",

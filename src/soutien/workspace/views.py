@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.accounts.models import User
 from soutien.agreements.models import Agreement
+from soutien.applications.answers import answers_of
 from soutien.budget.actions import funded_line
 from soutien.core import clock
+from soutien.core.forms import add_action_errors, error_messages
+from soutien.core.models import JournalEntry
+from soutien.evaluations.dossier import application_date
 from soutien.evaluations.models import Decision
 from soutien.evaluations.workspace_views import application_for, current_evaluation
+from soutien.organizations import actions as organization_actions
+from soutien.organizations.attachment import attachment_of
+from soutien.organizations.forms import AttachmentForm
 
 
 @workspace_view(Capability.VIEW)
 def application(request, pk: int):
     app = application_for(request, pk)
+    organization = app.organization
     decision = Decision.objects.filter(application=app).first()
     agreement = Agreement.objects.filter(application=app).first()
+    marked = (
+        JournalEntry.objects.for_subject(organization)
+        .filter(action="organization.attachment_marked")
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+        if organization.attached_to_ministry
+        else None
+    )
     return render(
         request,
         "workspace/application.html",
@@ -30,8 +51,42 @@ def application(request, pk: int):
             "requests": app.information_requests.select_related("requested_by"),
             "today": clock.today(),
             "advisors": User.objects.advisors(),
+            "sections": answers_of(app),
+            "attachment": attachment_of(organization, on=application_date(app)),
+            "attachment_marked": marked,
             "can_assign": can(request.user, Capability.ASSIGN),
             "can_decide": can(request.user, Capability.DECIDE),
             "can_agreement": can(request.user, Capability.AGREEMENT),
+            "can_attach": can(request.user, Capability.ATTACH),
         },
     )
+
+
+@require_POST
+@workspace_view(Capability.ATTACH)
+def attachment(request, pk: int):
+    """The Ministry marks the dossier's organization attached (5.2), or withdraws its mark."""
+    app = application_for(request, pk)
+    form = AttachmentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "withdraw":
+                organization_actions.withdraw_attachment(
+                    app.organization, reason=data["reason"], by=request.user, at=clock.now()
+                )
+                messages.success(request, _("Le rattachement inscrit par le Ministère est retiré."))
+            else:
+                organization_actions.mark_attached(
+                    app.organization,
+                    since=data["since"],
+                    reason=data["reason"],
+                    by=request.user,
+                    at=clock.now(),
+                )
+                messages.success(request, _("Le rattachement de l'organisme est inscrit."))
+        except ValidationError as error:
+            add_action_errors(form, error)
+    for message in error_messages(form):
+        messages.error(request, message)
+    return redirect("workspace:application", pk=app.pk)
