@@ -3,7 +3,8 @@
 Each capability names the roles that hold it; `refusal(user, capability)` returns the French
 reason a page shows, or None. Views use `workspace_view(capability)`; actions call `require`.
 Administrators (superusers) hold every capability, but the separation of duties still applies
-to them (see `budget.actions.approve_allocation`).
+to them (`require_other_person`, used by `evaluations.actions.decide_application` and
+`budget.actions.approve_allocation`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Capability(StrEnum):
     EXPORT = "export"
     REFERENCES = "references"
     ATTACH = "attach"
+    ENVELOPE = "envelope"
+    PAY = "pay"
+    MEASURES = "measures"
+    ACCOUNTABILITY = "accountability"
+    CLAIMS = "claims"
 
 
 ADVISOR, MANAGER, FINANCE, ADMINISTRATOR = (
@@ -56,6 +62,11 @@ GRANTS: dict[Capability, frozenset[str]] = {
     Capability.EXPORT: frozenset({FINANCE, MANAGER, ADMINISTRATOR}),
     Capability.REFERENCES: frozenset({MANAGER, ADMINISTRATOR}),
     Capability.ATTACH: frozenset({MANAGER, ADMINISTRATOR}),
+    Capability.ENVELOPE: frozenset({MANAGER, ADMINISTRATOR}),
+    Capability.PAY: frozenset({FINANCE, ADMINISTRATOR}),
+    Capability.MEASURES: frozenset({MANAGER, ADMINISTRATOR}),
+    Capability.ACCOUNTABILITY: frozenset({ADVISOR, MANAGER, ADMINISTRATOR}),
+    Capability.CLAIMS: frozenset({FINANCE, MANAGER, ADMINISTRATOR}),
 }
 
 REASONS: dict[Capability, Any] = {
@@ -95,6 +106,23 @@ REASONS: dict[Capability, Any] = {
         "Seule la ou le gestionnaire du programme établit le rattachement d'un organisme au "
         "Ministère (5.2)."
     ),
+    Capability.ENVELOPE: _(
+        "Seule la ou le gestionnaire du programme ouvre, approuve et ferme l'enveloppe "
+        "budgétaire d'un exercice (6.2)."
+    ),
+    Capability.PAY: _("Seules les finances versent l'aide financière (6.2)."),
+    Capability.MEASURES: _(
+        "Seule la ou le gestionnaire du programme révise, suspend, rétablit ou résilie une "
+        "convention (5.5)."
+    ),
+    Capability.ACCOUNTABILITY: _(
+        "Le suivi de la reddition de comptes (8) revient à la conseillère ou au conseiller, ou "
+        "à la ou au gestionnaire du programme."
+    ),
+    Capability.CLAIMS: _(
+        "Les sommes à rembourser (6.2, 7) et les ententes de remboursement relèvent des "
+        "finances et de la gestion du programme."
+    ),
 }
 
 
@@ -122,6 +150,14 @@ def require(user: Any, capability: Capability) -> None:
     """In an action: refuse with the French reason (PermissionDenied)."""
     reason = refusal(user, capability)
     if reason is not None:
+        raise PermissionDenied(reason)
+
+
+def require_other_person(by: Any, other_ids: set[int], reason: Any) -> None:
+    """Separation of duties: `by` is refused when they are one of `other_ids` (the people who
+    evaluated, or prepared, what they are about to decide or approve). It applies to
+    administrators too."""
+    if by is not None and by.pk in other_ids:
         raise PermissionDenied(reason)
 
 

@@ -6,11 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from soutien.accounts.access import Capability, require
+from soutien.accounts.access import Capability, require, require_other_person
 from soutien.accounts.models import User
 from soutien.applications.models import State as ApplicationState
 from soutien.core import clock
@@ -20,6 +20,7 @@ from soutien.evaluations.actions import decide_application
 from soutien.evaluations.models import Decision, Eligibility, Evaluation, Outcome
 from soutien.evaluations.models import State as EvaluationState
 from soutien.evaluations.notify import notify_organization
+from soutien.evaluations.separation import evaluators_of
 from soutien.organizations.models import Region
 from soutien.rules import FiscalYear
 from soutien.rules.allocation import Candidate, allocate
@@ -43,6 +44,7 @@ from .models import State as EnvelopeState
 def open_envelope(
     *, fiscal_year: FiscalYear, stream: int, amount: Decimal, by: User | None, at: datetime
 ) -> BudgetEnvelope:
+    require(by, Capability.ENVELOPE)
     envelope = BudgetEnvelope(fiscal_year=fiscal_year.start_year, stream=stream, amount=amount)
     envelope.validate()
     envelope.save_as(by)
@@ -70,27 +72,20 @@ def open_envelope(
 @transaction.atomic
 def approve_envelope(envelope: BudgetEnvelope, *, by: User, at: datetime) -> BudgetEnvelope:
     """The credits are approved by the National Assembly (6.2)."""
+    require(by, Capability.ENVELOPE)
     transition(envelope, "approve", by=by, at=at)
     return envelope
 
 
 @transaction.atomic
 def close_envelope(envelope: BudgetEnvelope, *, by: User, at: datetime) -> BudgetEnvelope:
+    require(by, Capability.ENVELOPE)
     transition(envelope, "close", by=by, at=at)
     return envelope
 
 
 # ---------------------------------------------------------------------------------------------
 # Priorities under the budget (5.2): region references, allocation runs, decisions.
-
-SEPARATION_ACTIONS = (
-    "evaluation.started",
-    "evaluation.judgment_recorded",
-    "evaluation.judgments_recorded",
-    "evaluation.computed",
-    "evaluation.adjusted",
-    "evaluation.completed",
-)
 
 
 @transaction.atomic
@@ -246,23 +241,10 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
     return run
 
 
-def evaluators_of(run: AllocationRun) -> set[int]:
-    """Everyone who evaluated a dossier the run funds (advisor of record, and whoever recorded
-    judgments, adjustments or computed it)."""
+def evaluators_of_run(run: AllocationRun) -> set[int]:
+    """Everyone who evaluated a dossier the run funds (`evaluations.separation`)."""
     funded = AllocationLine.objects.filter(run=run, funded=True)
-    evaluation_ids = list(funded.values_list("evaluation_id", flat=True))
-    people = set(
-        Evaluation.objects.filter(pk__in=evaluation_ids).values_list("advisor_id", flat=True)
-    )
-    people |= set(
-        JournalEntry.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Evaluation),
-            subject_id__in=evaluation_ids,
-            action__in=SEPARATION_ACTIONS,
-            actor__isnull=False,
-        ).values_list("actor_id", flat=True)
-    )
-    return people
+    return evaluators_of(funded.values_list("evaluation_id", flat=True))
 
 
 @transaction.atomic
@@ -270,13 +252,14 @@ def approve_allocation(run: AllocationRun, *, by: User, at: datetime) -> Allocat
     """The manager approves the run; separation of duties: not someone who evaluated a dossier
     it funds. Approved, the run never changes."""
     require(by, Capability.APPROVE_ALLOCATION)
-    if by.pk in evaluators_of(run):
-        raise PermissionDenied(
-            _(
-                "Séparation des tâches : vous avez évalué un dossier que cette répartition "
-                "finance ; une autre personne doit l'approuver."
-            )
-        )
+    require_other_person(
+        by,
+        evaluators_of_run(run),
+        _(
+            "Séparation des tâches : vous avez évalué un dossier que cette répartition "
+            "finance ; une autre personne doit l'approuver."
+        ),
+    )
     # The envelope's row is locked: a second approval waits, then sees the first's commitments.
     ledger.lock_envelope(run.fiscal_year, run.stream)
     run.refresh_from_db()  # as it is now that the envelope is locked
@@ -473,9 +456,14 @@ def decide_within_budget(
     reason = decision_reasons(evaluation, outcome, line)
     if note.strip():
         reason = f"{reason}\n{note.strip()}"
-    decision = decide_application(evaluation, outcome=outcome, by=by, at=at, reason=reason)
-    decision.communicated_on = clock.localdate_of(at)
-    decision.save_as(by)
+    decision = decide_application(
+        evaluation,
+        outcome=outcome,
+        by=by,
+        at=at,
+        reason=reason,
+        communicated_on=clock.localdate_of(at),
+    )
     application = decision.application
     notify_organization(
         application.organization,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from soutien.accounts.access import Capability, can, require
+from soutien.accounts.access import Capability, can, require, require_other_person
 from soutien.accounts.models import User
 from soutien.applications.actions import missing_documents, request_correction
 from soutien.applications.models import (
@@ -37,6 +37,7 @@ from .models import (
     Outcome,
     State,
 )
+from .separation import evaluators_of
 
 ZERO = Decimal("0")
 
@@ -73,6 +74,7 @@ def record_judgments(
     at: datetime,
 ) -> Evaluation:
     """Several judgments at once: {criterion code: (met, justification)}."""
+    require(by, Capability.EVALUATE)
     for code, (_met, justification) in judgments.items():
         _check_judgment(evaluation, code, justification)
     evaluation.judgments = {
@@ -102,6 +104,7 @@ def judge_and_compute(
     at: datetime,
 ) -> Evaluation:
     """The judgments given (if any), then the evaluation computed, in one transaction."""
+    require(by, Capability.EVALUATE)
     if judgments:
         record_judgments(evaluation, judgments=judgments, by=by, at=at)
     return compute_evaluation(evaluation, by=by, at=at)
@@ -209,10 +212,28 @@ def complete_evaluation(evaluation: Evaluation, *, by: User, at: datetime) -> Ev
 
 @transaction.atomic
 def decide_application(
-    evaluation: Evaluation, *, outcome: str, by: User, at: datetime, reason: str = ""
+    evaluation: Evaluation,
+    *,
+    outcome: str,
+    by: User,
+    at: datetime,
+    reason: str = "",
+    communicated_on: date | None = None,
 ) -> Decision:
-    """The selection decision (5.2), from a completed evaluation; it moves the application."""
+    """The selection decision (5.2), from a completed evaluation; it moves the application.
+
+    Separation of duties: whoever evaluated the dossier does not decide it. A decision is
+    written once, with the day it is communicated when it is known (it is immutable after).
+    """
     require(by, Capability.DECIDE)
+    require_other_person(
+        by,
+        evaluators_of([evaluation.pk]),
+        _(
+            "Séparation des tâches : vous avez évalué ce dossier ; une autre personne doit "
+            "rendre la décision."
+        ),
+    )
     if evaluation.state != State.COMPLETED:
         raise ValidationError(
             _("Une décision se prend sur une évaluation terminée."), code="not_completed"
@@ -242,6 +263,7 @@ def decide_application(
         reason=reason,
         decided_by=by,
         decided_at=at,
+        communicated_on=communicated_on,
     )
     decision.validate()
     decision.save_as(by)
