@@ -209,6 +209,7 @@ class _Builder:
             )
             user.save()
             users[account.role] = user
+        self.users = users
         return users
 
     def person(self) -> str:
@@ -632,7 +633,7 @@ class _Builder:
         for position, agreement in enumerate(agreements_2018.values()):
             year = agreement.years.get(year_number=1)
             report = accountability.expect_annual_report(
-                year, due_on=date(2019, 6, 30), by=finance, at=_aware(date(2019, 4, 1))
+                year, due_on=date(2019, 6, 30), by=advisor, at=_aware(date(2019, 4, 1))
             )
             if position % 5 == 4:
                 continue  # still expected
@@ -640,7 +641,7 @@ class _Builder:
                 report,
                 received_on=date(2019, 6, 20),
                 statements=statements[(agreement.organization_id, 2018)],
-                by=finance,
+                by=advisor,
                 at=_aware(date(2019, 6, 20)),
             )
             if position % 5 == 3:
@@ -697,6 +698,6 @@ class _Builder:
                 "Services interrompus depuis six mois ; l'organisme ne remplit plus ses "
                 "engagements."
             ),
-            by=finance,
+            by=self.users[Role.MANAGER],
             at=_aware(date(2019, 9, 6)),
         )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from soutien.accountability import actions
 from soutien.accountability.debts import commitments_respected, organization_debt
 from soutien.accountability.models import ClaimState
+from soutien.accounts.models import Role
 from soutien.rules import FiscalYear
 from soutien.rules.facts import RepaymentAgreement
 from tests.agreements.test_agreements import signed
@@ -23,7 +24,7 @@ def claim(organization, amount="5000", **fields):
         fiscal_year=FiscalYear(2018),
         established_on=date(2019, 1, 1),
         due_on=date(2019, 3, 1),
-        by=make_user(),
+        by=make_user(Role.FINANCE),
         at=at(2019, 1, 1),
         **fields,
     )
@@ -31,26 +32,34 @@ def claim(organization, amount="5000", **fields):
 
 def test_4_debt_with_a_respected_repayment_agreement():
     organization = make_organization()
-    actions.agree_repayment(claim(organization), by=make_user(), at=at(2019, 1, 2))
+    actions.agree_repayment(claim(organization), by=make_user(Role.FINANCE), at=at(2019, 1, 2))
     assert organization_debt(organization.pk) == (Decimal("5000"), RepaymentAgreement.RESPECTED)
 
 
 def test_4_defaulted_repayment_agreement_is_not_respected():
     organization = make_organization()
     debt = claim(organization)
-    actions.agree_repayment(debt, by=make_user(), at=at(2019, 1, 2))
-    actions.default_repayment(debt, by=make_user(), at=at(2019, 2, 2), reason="Versements manqués.")
+    actions.agree_repayment(debt, by=make_user(Role.FINANCE), at=at(2019, 1, 2))
+    actions.default_repayment(
+        debt, by=make_user(Role.FINANCE), at=at(2019, 2, 2), reason="Versements manqués."
+    )
     assert organization_debt(organization.pk)[1] is RepaymentAgreement.NOT_RESPECTED
 
 
 def test_repayments_settle_the_claim():
     organization = make_organization()
     debt = claim(organization, "1000")
-    actions.record_repayment(debt, amount=Decimal("400"), by=make_user(), at=at(2019, 2, 1))
+    actions.record_repayment(
+        debt, amount=Decimal("400"), by=make_user(Role.FINANCE), at=at(2019, 2, 1)
+    )
     assert debt.state == ClaimState.OPEN and debt.balance == Decimal("600")
     with pytest.raises(ValidationError):
-        actions.record_repayment(debt, amount=Decimal("601"), by=make_user(), at=at(2019, 2, 2))
-    actions.record_repayment(debt, amount=Decimal("600"), by=make_user(), at=at(2019, 2, 3))
+        actions.record_repayment(
+            debt, amount=Decimal("601"), by=make_user(Role.FINANCE), at=at(2019, 2, 2)
+        )
+    actions.record_repayment(
+        debt, amount=Decimal("600"), by=make_user(Role.FINANCE), at=at(2019, 2, 3)
+    )
     assert debt.state == ClaimState.SETTLED
     assert organization_debt(organization.pk) == (Decimal("0"), RepaymentAgreement.NONE)
 

@@ -128,14 +128,15 @@ def test_negative_installment_is_refused_by_the_database():
 
 @pytest.mark.django_db
 def test_6_2_termination_needs_thirty_days_notice():
-    advisor, agreement = signed()
+    _advisor, agreement = signed()
+    manager = make_user(Role.MANAGER)
     with pytest.raises(ValidationError) as error:
         actions.terminate_agreement(
             agreement,
             notice_sent_on=date(2019, 10, 1),
             effective_on=date(2019, 10, 30),
             reason="Non-respect.",
-            by=advisor,
+            by=manager,
             at=at(2019, 10, 1),
         )
     assert "30 jours après le préavis" in error.value.message_dict["effective_on"][0]
@@ -144,7 +145,7 @@ def test_6_2_termination_needs_thirty_days_notice():
         notice_sent_on=date(2019, 10, 1),
         effective_on=date(2019, 10, 31),
         reason="Non-respect.",
-        by=advisor,
+        by=manager,
         at=at(2019, 10, 1),
     )
     assert agreement.state == State.TERMINATED
@@ -157,12 +158,13 @@ def test_6_2_termination_needs_thirty_days_notice():
 
 @pytest.mark.django_db
 def test_5_5_suspension_suspends_unpaid_installments_and_resumption_restores_them():
-    advisor, agreement = signed()
+    _advisor, agreement = signed()
+    manager = make_user(Role.MANAGER)
     actions.suspend_agreement(
         agreement,
         decided_on=date(2019, 10, 1),
         reason="Rapport en retard.",
-        by=advisor,
+        by=manager,
         at=at(2019, 10, 1),
     )
     states = set(
@@ -171,7 +173,7 @@ def test_5_5_suspension_suspends_unpaid_installments_and_resumption_restores_the
         )
     )
     assert states == {InstallmentState.SUSPENDED}
-    actions.resume_agreement(agreement, by=advisor, at=at(2019, 10, 20))
+    actions.resume_agreement(agreement, by=manager, at=at(2019, 10, 20))
     states = set(
         Installment.objects.filter(agreement_year__agreement=agreement).values_list(
             "state", flat=True
@@ -182,16 +184,17 @@ def test_5_5_suspension_suspends_unpaid_installments_and_resumption_restores_the
 
 @pytest.mark.django_db
 def test_5_5_revision_reschedules_what_is_left():
-    advisor, agreement = signed()
+    _advisor, agreement = signed()
+    manager, finance = make_user(Role.MANAGER), make_user(Role.FINANCE)
     first = Installment.objects.get(agreement_year__agreement=agreement, sequence=1)
-    actions.pay_installment(first, paid_on=date(2019, 11, 15), by=advisor, at=at(2019, 11, 15))
+    actions.pay_installment(first, paid_on=date(2019, 11, 15), by=finance, at=at(2019, 11, 15))
     year = agreement.years.get()
     actions.revise_agreement(
         year,
         new_amount=Decimal("20000"),
         decided_on=date(2019, 12, 1),
         reason="6.1.3",
-        by=advisor,
+        by=manager,
         at=at(2019, 12, 1),
     )
     scheduled = Installment.objects.filter(agreement_year=year, state=InstallmentState.SCHEDULED)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from soutien.accounts.models import Role
 from soutien.budget import actions
 from soutien.budget.models import BudgetEnvelope
 from soutien.rules import FiscalYear
@@ -24,7 +25,11 @@ def test_envelope_shows_what_agreements_commit():
 def test_envelopes_are_for_ministry_staff_only():
     _advisor, agreement = signed()
     actions.open_envelope(
-        fiscal_year=FiscalYear(2020), stream=1, amount=Decimal("1"), by=None, at=at(2019, 3, 1)
+        fiscal_year=FiscalYear(2020),
+        stream=1,
+        amount=Decimal("1"),
+        by=make_user(Role.MANAGER),
+        at=at(2019, 3, 1),
     )
     assert not BudgetEnvelope.objects.for_user(make_representative(agreement.organization)).exists()
     assert BudgetEnvelope.objects.for_user(make_user()).count() == 2

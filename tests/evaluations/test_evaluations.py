@@ -118,7 +118,7 @@ def test_4_unsettled_debt_from_claims_makes_the_dossier_ineligible():
         fiscal_year=FiscalYear(2018),
         established_on=at(2018, 12, 1).date(),
         due_on=at(2019, 1, 31).date(),
-        by=make_user(),
+        by=make_user(Role.FINANCE),
         at=at(2018, 12, 1),
     )
     _advisor, _application, evaluation = evaluated(organization)

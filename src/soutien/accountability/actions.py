@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
 from soutien.agreements.models import Agreement, AgreementYear
 from soutien.budget import ledger
@@ -28,6 +29,7 @@ def expect_annual_report(
     year: AgreementYear, *, due_on: date, by: User | None, at: datetime
 ) -> AnnualReport:
     """Open the accountability of an agreement year; the report type follows clause 8."""
+    require(by, Capability.ACCOUNTABILITY)
     agreement = year.agreement
     fiscal_year = FiscalYear(year.fiscal_year)
     values = select_norms(fiscal_year, fiscal_year.starts_on)
@@ -59,6 +61,7 @@ def receive_annual_report(
     by: User,
     at: datetime,
 ) -> AnnualReport:
+    require(by, Capability.ACCOUNTABILITY)
     if statements.organization_id != report.organization_id:
         raise ValidationError(
             {"statements": _("Ces états financiers sont ceux d'un autre organisme.")},
@@ -76,6 +79,7 @@ def receive_annual_report(
 
 @transaction.atomic
 def accept_annual_report(report: AnnualReport, *, by: User, at: datetime) -> AnnualReport:
+    require(by, Capability.ACCOUNTABILITY)
     transition(report, "accept", by=by, at=at)
     return report
 
@@ -84,6 +88,7 @@ def accept_annual_report(report: AnnualReport, *, by: User, at: datetime) -> Ann
 def request_report_correction(
     report: AnnualReport, *, by: User, at: datetime, reason: str
 ) -> AnnualReport:
+    require(by, Capability.ACCOUNTABILITY)
     transition(report, "request_correction", by=by, at=at, reason=reason)
     return report
 
@@ -116,6 +121,7 @@ def establish_claim(
     reason: str = "",
 ) -> Claim:
     """A sum to refund to the ministry (clause 7; 6.2 on termination)."""
+    require(by, Capability.CLAIMS)
     claim = Claim(
         organization=organization,
         agreement=agreement,
@@ -152,12 +158,14 @@ def establish_claim(
 
 @transaction.atomic
 def agree_repayment(claim: Claim, *, by: User, at: datetime, reason: str = "") -> Claim:
+    require(by, Capability.CLAIMS)
     transition(claim, "agree_repayment", by=by, at=at, reason=reason)
     return claim
 
 
 @transaction.atomic
 def default_repayment(claim: Claim, *, by: User, at: datetime, reason: str) -> Claim:
+    require(by, Capability.CLAIMS)
     transition(claim, "default", by=by, at=at, reason=reason)
     return claim
 
@@ -165,6 +173,7 @@ def default_repayment(claim: Claim, *, by: User, at: datetime, reason: str) -> C
 @transaction.atomic
 def record_repayment(claim: Claim, *, amount: Decimal, by: User, at: datetime) -> Claim:
     """A repayment received; the claim is settled when nothing is left to pay."""
+    require(by, Capability.CLAIMS)
     if claim.state == ClaimState.SETTLED:
         raise ValidationError(_("Cette créance est déjà remboursée."), code="settled")
     if amount <= ZERO or amount > claim.balance:

@@ -166,6 +166,7 @@ def upload_agreement_document(
     kind: str = AgreementDocumentKind.SIGNED_AGREEMENT,
 ) -> AgreementDocument:
     """A new version of a document of the agreement (the signed convention, a notice)."""
+    require(by, Capability.AGREEMENT)
     (document,) = new_versions(
         AgreementDocument,
         owner_field="agreement",
@@ -224,6 +225,7 @@ def confirm_year(
     """Confirm a year (5.6 for years 2 and 3): it commits its amount in the ledger (the
     commitment an approved allocation run took for the dossier, or a new one) and schedules its
     installments (6.2). Beyond the available credits, only with `over_credits_reason`."""
+    require(by, Capability.AGREEMENT)
     if year.year_number > 1 and renewal_application is None:
         raise ValidationError(
             {
@@ -310,6 +312,7 @@ def schedule_installments(year: AgreementYear, *, by: User, at: datetime) -> lis
 def pay_installment(
     installment: Installment, *, paid_on: date, by: User, at: datetime
 ) -> Installment:
+    require(by, Capability.PAY)
     agreement = installment.agreement_year.agreement
     if agreement.state != State.ACTIVE:
         raise ValidationError(
@@ -367,6 +370,7 @@ def suspend_agreement(
     agreement: Agreement, *, decided_on: date, reason: str, by: User, at: datetime
 ) -> NonComplianceAction:
     """Suspend payments so the organization can remedy a non-compliance (5.5)."""
+    require(by, Capability.MEASURES)
     measure = _measure(
         agreement,
         NonComplianceKind.SUSPENSION,
@@ -387,6 +391,7 @@ def suspend_agreement(
 def resume_agreement(
     agreement: Agreement, *, by: User, at: datetime, reason: str = ""
 ) -> Agreement:
+    require(by, Capability.MEASURES)
     transition(agreement, "resume", by=by, at=at, reason=reason)
     released = list(_unpaid(agreement, InstallmentState.SUSPENDED).select_related("agreement_year"))
     for installment in released:
@@ -406,6 +411,7 @@ def revise_agreement(
     at: datetime,
 ) -> NonComplianceAction:
     """Revise the contribution of a year (5.5, 6.1.3): unpaid installments are rescheduled."""
+    require(by, Capability.MEASURES)
     agreement = year.agreement
     paid = sum((i.amount for i in year.installments.filter(state=InstallmentState.PAID)), ZERO)
     if new_amount < paid:
@@ -491,6 +497,7 @@ def terminate_agreement(
     at: datetime,
 ) -> NonComplianceAction:
     """Terminate with the notice of 6.2 (30 days); unpaid installments are cancelled."""
+    require(by, Capability.MEASURES)
     days = notice_days(agreement, notice_sent_on)
     if effective_on < notice_sent_on + timedelta(days=days):
         raise ValidationError(
