@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "soutien.core.context_processors.program_clock",
+                "soutien.core.context_processors.staff_reads",
             ],
         },
     }

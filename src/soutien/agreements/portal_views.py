@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from soutien.applications import actions
 from soutien.applications.portal_views import portal_login_required
 from soutien.core import clock
+from soutien.organizations.members import members_act
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 from .models import AgreementYear
@@ -26,6 +27,7 @@ def renewals_offered(user, *, taken: set[tuple[int, int, int]]) -> list[Agreemen
 
 
 @portal_login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def start_renewal(request, year_pk: int):
     year = get_object_or_404(

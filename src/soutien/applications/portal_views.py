@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from soutien.core import clock
 from soutien.core.files import ACCEPTED_EXTENSIONS, check_upload
 from soutien.core.models import JournalEntry, StaleRecord
+from soutien.organizations.members import members_act
 from soutien.organizations.models import Organization
 from soutien.rules.documents import DOCUMENTS_BY_CODE
 
@@ -167,6 +168,7 @@ def dashboard_context(user, *, now) -> dict:
 
 
 @portal_login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def start(request):
     now = clock.now()
@@ -230,6 +232,7 @@ def application_detail(request, pk: int):
 
 
 @portal_login_required
+@members_act(reads=True)
 @require_http_methods(["GET", "POST"])
 def section(request, pk: int, section: str):
     application = _application(request, pk)
@@ -364,6 +367,7 @@ def _autosave_response(request, application: Application) -> JsonResponse:
 
 
 @portal_login_required
+@members_act(reads=True)
 @require_http_methods(["GET", "POST"])
 def documents(request, pk: int):
     application = _application(request, pk)
@@ -460,6 +464,7 @@ def document_versions(request, pk: int, kind: str):
 
 
 @portal_login_required
+@members_act(reads=True)
 @require_http_methods(["GET", "POST"])
 def submit(request, pk: int):
     application = _application(request, pk)
@@ -520,6 +525,7 @@ def acknowledgment_pdf(request, pk: int):
 
 
 @portal_login_required
+@members_act(reads=True)
 @require_http_methods(["GET", "POST"])
 def answer_request(request, pk: int, request_pk: int):
     application = _application(request, pk)

@@ -24,6 +24,7 @@ from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossi
 from soutien.rules.norms import NoNormsInForce
 
 from . import selfcheck as selfcheck_rules
+from .members import require_member
 from .models import (
     BoardMember,
     EligibilitySelfCheck,
@@ -180,7 +181,10 @@ def confirm_email(user: User, *, at: datetime) -> User:
 def invite_colleague(
     organization: Organization, *, email: str, by: User, at: datetime, base_url: str
 ) -> Invitation:
-    """A member invites a colleague of the same organization; the link is sent by email."""
+    """A member invites a colleague of the same organization; the link is sent by email.
+
+    Only an active member invites: ministry staff never bring anyone into an organization."""
+    require_member(by, organization)
     email = User.objects.normalize_email(email).strip().lower()
     if Membership.objects.filter(
         organization=organization, user__email__iexact=email, is_active=True
@@ -307,7 +311,9 @@ def update_organization(
 ) -> Organization:
     """Change the organization's profile; StaleRecord if someone saved it meanwhile.
 
-    The attachment to the Ministry is not part of the profile: `mark_attached` sets it."""
+    The attachment to the Ministry is not part of the profile: `mark_attached` sets it.
+    Only a member edits the profile; staff read it."""
+    require_member(by, organization)
     if ATTACHMENT_FIELDS & set(data):
         raise ValidationError(
             {

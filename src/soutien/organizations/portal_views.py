@@ -29,6 +29,7 @@ from .forms import (
     MissionForm,
     ReceptionForm,
 )
+from .members import members_act
 from .models import BoardMember, EligibilitySelfCheck, GroupingMember, Membership, Organization
 
 HISTORY_LENGTH = 15
@@ -121,6 +122,7 @@ SECTIONS = {
 
 
 @login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def edit_section(request, pk: int, section: str):
     organization = _organization(request, pk)
@@ -207,6 +209,7 @@ def board(request, pk: int):
 
 
 @login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def board_member_form(request, pk: int, member_pk: int | None = None):
     organization = _organization(request, pk)
@@ -239,6 +242,7 @@ def board_member_form(request, pk: int, member_pk: int | None = None):
 
 
 @login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def board_member_end(request, pk: int, member_pk: int):
     organization = _organization(request, pk)
@@ -299,6 +303,7 @@ def grouping_members(request, pk: int):
 
 
 @login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def grouping_member_form(request, pk: int, member_pk: int | None = None):
     organization = _organization(request, pk)
@@ -333,6 +338,7 @@ def grouping_member_form(request, pk: int, member_pk: int | None = None):
 
 
 @login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def grouping_member_end(request, pk: int, member_pk: int):
     organization = _organization(request, pk)
@@ -364,6 +370,7 @@ def grouping_member_end(request, pk: int, member_pk: int):
 
 
 @login_required
+@members_act(reads=True)
 @require_http_methods(["GET", "POST"])
 def colleagues(request, pk: int):
     organization = _organization(request, pk)
@@ -419,6 +426,7 @@ def _current_selfcheck(request, organization: Organization) -> EligibilitySelfCh
 
 
 @login_required
+@members_act(reads=True)
 @require_http_methods(["GET", "POST"])
 def selfcheck_start(request, pk: int):
     organization = _organization(request, pk)
@@ -444,6 +452,7 @@ def selfcheck_start(request, pk: int):
 
 
 @login_required
+@members_act
 @require_http_methods(["GET", "POST"])
 def selfcheck_step(request, pk: int, step: str):
     organization = _organization(request, pk)
