@@ -16,6 +16,7 @@ from soutien.accountability import actions as accountability
 from soutien.accountability.models import ClaimKind
 from soutien.accountability.reconciliation import check
 from soutien.agreements import actions as agreements
+from soutien.agreements.exports import payment_rows
 from soutien.agreements.models import AgreementYear, Installment, InstallmentState
 from soutien.budget import actions as budget
 from soutien.budget import ledger
@@ -23,7 +24,7 @@ from soutien.budget.models import AllocationRun, ImmutableRecord, LedgerEntry, L
 from soutien.evaluations.models import Outcome
 from soutien.evaluations.templatetags.workspace import money as money_filter
 from soutien.rules import FiscalYear
-from tests.factories import at, make_organization, upload
+from tests.factories import at, make_organization, make_representative, upload
 from tests.workspace.helpers import envelope, evaluated_dossier, staff
 
 pytestmark = pytest.mark.django_db
@@ -437,3 +438,20 @@ def test_1_the_migration_carries_existing_records_into_the_ledger_as_the_actions
         written[key] = written.get(key, Decimal(0)) + entry.amount
     assert totals == written
     assert {e.kind for e in carried} >= {"credits", "commitment", "payment", "hold", "claim"}
+
+
+def test_1_the_ledger_is_scoped_a_member_reads_only_its_organizations_entries():
+    people = staff()
+    _env, _evaluation, agreement = funded_and_signed(people)
+    first = Installment.objects.filter(agreement_year__agreement=agreement).order_by("sequence")[0]
+    agreements.pay_installment(
+        first, paid_on=date(2019, 11, 15), by=people["finance"], at=at(2019, 11, 15)
+    )
+    member = make_representative(agreement.organization)
+    stranger = make_representative(make_organization())
+    assert set(LedgerEntry.objects.for_user(member).values_list("organization", flat=True)) == {
+        agreement.organization_id
+    }
+    assert not LedgerEntry.objects.for_user(stranger).exists()
+    assert len(payment_rows(people["finance"])) == 1
+    assert payment_rows(stranger) == []

@@ -105,7 +105,8 @@ def payment_rows(
 ) -> list[Row]:
     """The payments as the ledger records them (6.2): what was paid, to whom, when."""
     qs = (
-        LedgerEntry.objects.filter(kind=LedgerKind.PAYMENT)
+        LedgerEntry.objects.for_user(user)
+        .filter(kind=LedgerKind.PAYMENT)
         .select_related("organization")
         .order_by("on", "pk")
     )

@@ -68,21 +68,20 @@ class Balance:
         return max(self.committed - self.credits, ZERO)
 
 
+def _signed_amount(name: str) -> Case:
+    """The entries' amounts as they move the balance `name` (0 for the other kinds)."""
+    whens = [
+        When(kind=kind, then="amount" if sign > 0 else models.F("amount") * -1)
+        for kind, sign in _SIGNS[name].items()
+    ]
+    return Case(*whens, default=Value(ZERO), output_field=MONEY)
+
+
 def _sums() -> dict[str, Coalesce]:
-    sums = {}
-    for name, signs in _SIGNS.items():
-        whens = [When(kind=kind, then="amount") for kind, sign in signs.items() if sign > 0]
-        whens += [
-            When(kind=kind, then=models.F("amount") * -1)
-            for kind, sign in signs.items()
-            if sign < 0
-        ]
-        sums[name] = Coalesce(
-            Sum(Case(*whens, default=Value(ZERO), output_field=MONEY)),
-            Value(ZERO),
-            output_field=MONEY,
-        )
-    return sums
+    return {
+        name: Coalesce(Sum(_signed_amount(name)), Value(ZERO), output_field=MONEY)
+        for name in _SIGNS
+    }
 
 
 def balance(**filters) -> Balance:
@@ -285,18 +284,13 @@ def funded_applications(application_ids: Iterable[int]) -> set[int]:
 def annotate_balance(queryset, name: str, *, fiscal_year="fiscal_year", stream="stream"):
     """Annotate each row of `queryset` with the ledger balance `name` of its fiscal year and
     stream (one subquery: a list stays at a constant number of queries)."""
-    signs = _SIGNS[name]
-    whens = [
-        When(kind=kind, then="amount" if sign > 0 else models.F("amount") * -1)
-        for kind, sign in signs.items()
-    ]
     total = (
         LedgerEntry.objects.filter(
             fiscal_year=models.OuterRef(fiscal_year), stream=models.OuterRef(stream)
         )
         .order_by()
         .values("fiscal_year")
-        .annotate(total=Sum(Case(*whens, default=Value(ZERO), output_field=MONEY)))
+        .annotate(total=Sum(_signed_amount(name)))
         .values("total")
     )
     return queryset.annotate(

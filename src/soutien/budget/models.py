@@ -332,7 +332,9 @@ class LedgerKind(models.TextChoices):
 COMMITMENT_KINDS = (LedgerKind.COMMITMENT, LedgerKind.INCREASE, LedgerKind.RELEASE)
 
 
-class LedgerQuerySet(models.QuerySet):
+class LedgerQuerySet(ScopedQuerySet):
+    """Staff read the whole ledger; an organization's members its own entries."""
+
     def update(self, **kwargs):
         raise ImmutableRecord(_("Le grand livre ne se modifie pas : ajoutez une écriture."))
 
@@ -389,7 +391,7 @@ class LedgerEntry(models.Model):
     reason = models.TextField(_("motif"), blank=True)
 
     objects = LedgerQuerySet.as_manager()
-    scope_path: ClassVar[str | None] = None
+    scope_path: ClassVar[str | None] = "organization"
 
     class Meta:
         verbose_name = _("écriture du grand livre")
