@@ -20,13 +20,15 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections
 from django.utils.translation import gettext as _
+
+from . import clock
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -155,7 +157,7 @@ def create(archive: Path, *, at: datetime | None = None) -> Summary:
             "format": FORMAT,
             "engine": connection.vendor,
             "database": name,
-            "created_at": (at or datetime.now(UTC)).isoformat(),
+            "created_at": (at or clock.system_now()).isoformat(),  # the real time: an operation
             "migrations": applied_migrations(),
             "rows": counts,
             "documents": hashes,
