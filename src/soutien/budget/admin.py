@@ -58,7 +58,6 @@ class AllocationRunAdmin(ActionOnlyAdmin):
         "approved_at",
     )
     list_filter = (fiscal_year_filter("fiscal_year"), "stream", "state")
-    list_select_related = ("envelope",)
     inlines = (AllocationLineInline,)
 
     @admin.display(description=_("exercice financier"), ordering="fiscal_year")
