@@ -281,3 +281,17 @@ def test_4_the_money_actions_still_run_beside_a_paid_installment():
     )  # fmt: skip
     paid = Installment.objects.get(state=InstallmentState.PAID)
     assert paid.version == 2  # created, then paid: never written again
+
+
+def test_4_no_record_admin_restores_a_past_version(client):
+    """SIMPLE_HISTORY_REVERT_DISABLED hides the button only; the POST is refused too."""
+    people = staff()
+    decision = money_and_decisions(people)[Decision]
+    organization = decision.application.organization
+    before = stored(organization)
+    client.force_login(people["advisor"])  # the advisor may change organizations
+    version = organization.history.order_by("history_id").first()
+    past = url(organization, "simple_history", organization.pk, version.history_id)
+    assert client.get(past).status_code == 200
+    assert client.post(past, {"legal_name": "Ancien nom"}).status_code == 403
+    assert stored(organization) == before
