@@ -17,7 +17,7 @@ from soutien.accountability.models import AnnualReport, Claim, FundingSource
 from soutien.accounts.models import Role
 from soutien.agreements.models import Agreement, AgreementYear, Installment, NonComplianceAction
 from soutien.applications.models import Application, ApplicationDocument
-from soutien.budget.models import BudgetEnvelope, LedgerEntry
+from soutien.budget.models import AllocationRun, BudgetEnvelope, LedgerEntry
 from soutien.core.models import JournalEntry
 from soutien.evaluations.models import Decision, Evaluation
 from soutien.organizations.models import (
@@ -49,6 +49,7 @@ CHANGELISTS = [
     "accountability_fundingsource",
     "accountability_claim",
     "budget_budgetenvelope",
+    "budget_allocationrun",
     "budget_ledgerentry",
     "core_journalentry",
     "accounts_user",
@@ -210,6 +211,23 @@ def populate(n: int, user) -> None:
             amount=Decimal(1),
         )
         for i in range(min(n, 200 - envelopes))
+    )
+    AllocationRun.objects.bulk_create(
+        AllocationRun(
+            envelope=e,
+            fiscal_year=e.fiscal_year,
+            stream=e.stream,
+            envelope_amount=e.amount,
+            committed=Decimal(0),
+            available=e.amount,
+            requested=Decimal(0),
+            funded=Decimal(0),
+            shortfall=Decimal(0),
+            unused=e.amount,
+            created_by=user,
+            created_on=NOW,
+        )
+        for e in new_envelopes
     )
     # The ledger: each agreement's commitment and a payment, each envelope's credits.
     year_type = ContentType.objects.get_for_model(AgreementYear)

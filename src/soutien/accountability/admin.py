@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from soutien.core.admin import RecordAdmin, fiscal_year_filter
+from soutien.core.admin import ActionOnlyAdmin, RecordAdmin, fiscal_year_filter
 from soutien.core.fiscal import label
 
 from .models import AnnualReport, Claim, FundingSource
@@ -69,7 +69,9 @@ class FundingSourceAdmin(RecordAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(RecordAdmin):
+class ClaimAdmin(ActionOnlyAdmin):
+    """Established, repaid and defaulted through accountability.actions (decision 008)."""
+
     list_display = (
         "pk",
         "organization",
@@ -83,8 +85,6 @@ class ClaimAdmin(RecordAdmin):
     list_filter = ("state", "kind", "organization__region", fiscal_year_filter("fiscal_year"))
     search_fields = ("organization__legal_name", "organization__neq", "agreement__reference")
     list_select_related = ("organization",)
-    raw_id_fields = ("organization", "agreement")
-    readonly_fields = ("repaid_amount",)
 
     @admin.display(description=_("exercice financier"), ordering="fiscal_year")
     def fiscal_year_label(self, claim):

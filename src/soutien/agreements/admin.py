@@ -1,39 +1,45 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from soutien.core.admin import RecordAdmin, download_link, fiscal_year_filter
+from soutien.core.admin import (
+    ActionOnlyAdmin,
+    ActionOnlyInline,
+    download_link,
+    fiscal_year_filter,
+)
 from soutien.core.fiscal import label
 
 from .models import Agreement, AgreementDocument, AgreementYear, Installment, NonComplianceAction
 
 
-class AgreementYearInline(admin.TabularInline):
+class AgreementYearInline(ActionOnlyInline):
     model = AgreementYear
     fields = ("year_number", "fiscal_year", "amount", "state", "renewal_application")
-    readonly_fields = ("state",)
-    raw_id_fields = ("renewal_application",)
-    extra = 0
-    can_delete = False
-    show_change_link = True
 
 
-class AgreementDocumentInline(admin.TabularInline):
+class AgreementDocumentInline(ActionOnlyInline):
     model = AgreementDocument
     fields = ("kind", "number", "link", "sha256", "uploaded_at", "uploaded_by")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    readonly_fields = ("link",)
+    show_change_link = False
 
     @admin.display(description=_("fichier"))
     def link(self, document):
         return download_link(document, "agreement-document")
 
 
+class InstallmentInline(ActionOnlyInline):
+    model = Installment
+    fields = ("sequence", "due_year", "due_month", "amount", "state", "paid_on")
+
+
+class NonComplianceActionInline(ActionOnlyInline):
+    model = NonComplianceAction
+    fields = ("kind", "decided_on", "notice_sent_on", "effective_on", "decided_by")
+
+
 @admin.register(Agreement)
-class AgreementAdmin(RecordAdmin):
+class AgreementAdmin(ActionOnlyAdmin):
     list_display = (
         "reference",
         "organization_name",
@@ -54,9 +60,7 @@ class AgreementAdmin(RecordAdmin):
     )
     search_fields = ("reference", "organization__legal_name", "organization__neq")
     list_select_related = ("organization", "organization__region")
-    raw_id_fields = ("organization", "application", "signatory_resolution")
-    readonly_fields = ("signed_on",)
-    inlines = (AgreementYearInline, AgreementDocumentInline)
+    inlines = (AgreementYearInline, NonComplianceActionInline, AgreementDocumentInline)
 
     @admin.display(description=_("organisme"), ordering="organization__legal_name")
     def organization_name(self, agreement):
@@ -73,7 +77,7 @@ class AgreementAdmin(RecordAdmin):
 
 
 @admin.register(AgreementYear)
-class AgreementYearAdmin(RecordAdmin):
+class AgreementYearAdmin(ActionOnlyAdmin):
     list_display = (
         "agreement_reference",
         "organization_name",
@@ -94,7 +98,7 @@ class AgreementYearAdmin(RecordAdmin):
         "agreement__organization__neq",
     )
     list_select_related = ("agreement", "agreement__organization")
-    raw_id_fields = ("agreement", "renewal_application")
+    inlines = (InstallmentInline,)
 
     @admin.display(description=_("convention"), ordering="agreement__reference")
     def agreement_reference(self, year):
@@ -110,7 +114,7 @@ class AgreementYearAdmin(RecordAdmin):
 
 
 @admin.register(Installment)
-class InstallmentAdmin(RecordAdmin):
+class InstallmentAdmin(ActionOnlyAdmin):
     list_display = (
         "agreement_reference",
         "organization_name",
@@ -136,8 +140,6 @@ class InstallmentAdmin(RecordAdmin):
         "agreement_year__agreement",
         "agreement_year__agreement__organization",
     )
-    raw_id_fields = ("agreement_year",)
-    readonly_fields = ("paid_on",)
 
     @admin.display(description=_("convention"), ordering="agreement_year__agreement__reference")
     def agreement_reference(self, installment):
@@ -153,7 +155,7 @@ class InstallmentAdmin(RecordAdmin):
 
 
 @admin.register(NonComplianceAction)
-class NonComplianceActionAdmin(RecordAdmin):
+class NonComplianceActionAdmin(ActionOnlyAdmin):
     list_display = (
         "agreement_reference",
         "organization_name",
@@ -169,10 +171,6 @@ class NonComplianceActionAdmin(RecordAdmin):
         "agreement__organization__neq",
     )
     list_select_related = ("agreement", "agreement__organization")
-    raw_id_fields = ("agreement", "decided_by")
-
-    def has_add_permission(self, request):
-        return False  # measures are taken through agreements.actions
 
     @admin.display(description=_("convention"), ordering="agreement__reference")
     def agreement_reference(self, measure):

@@ -439,6 +439,15 @@ class Installment(Record):
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.due_year if self.due_month >= 4 else self.due_year - 1)
 
+    def immutable_reason(self):
+        # 6.2: money paid is history; a correction is a revision or a claim, never an edit.
+        if getattr(self, "_stored_state", None) == InstallmentState.PAID:
+            return _(
+                "Un versement versé ne change plus (6.2) : une correction passe par une révision "
+                "de la convention ou une créance."
+            )
+        return None
+
 
 class NonComplianceKind(models.TextChoices):
     REVISION = "revision", _("Révision de la contribution")

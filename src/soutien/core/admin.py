@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,71 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.save_as(request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # SIMPLE_HISTORY_REVERT_DISABLED only hides the button: a POST would still save the
+        # past version over the record, outside any action. A past version is read, never
+        # restored.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _all_fields_read_only(model_admin, request, obj, readonly_fields) -> list[str]:
+    """Every field of the model, in its order, then the admin's own read-only displays."""
+    names = [f.name for f in model_admin.model._meta.fields if not f.primary_key]
+    names += [f.name for f in model_admin.model._meta.many_to_many]
+    declared = model_admin.fields or ()
+    if declared:
+        names = list(flatten_fieldsets([(None, {"fields": declared})]))
+    names = [name for name in names if name not in (model_admin.exclude or ())]
+    return names + [name for name in readonly_fields if name not in names]
+
+
+class ActionOnlyAdmin(RecordAdmin):
+    """Money and decisions are read here and changed only by their actions (decision 008).
+
+    Every role sees the list, the record and its history; nobody adds, changes, deletes,
+    runs a bulk action or restores a past version here: a change goes through its action, with
+    the role check, the reason, the journal entry and the ledger entries.
+    """
+
+    form = forms.ModelForm  # nothing is edited: no version to carry
+
+    def get_readonly_fields(self, request, obj=None):
+        return _all_fields_read_only(self, request, obj, super().get_readonly_fields(request, obj))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+class ActionOnlyInline(admin.TabularInline):
+    """The read-only rows of an action-only record (see ActionOnlyAdmin)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return _all_fields_read_only(self, request, obj, super().get_readonly_fields(request, obj))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -35,6 +35,11 @@ class StaleRecord(ValidationError):
     """Someone saved the record since it was read (optimistic locking)."""
 
 
+class FrozenRecord(ValidationError):
+    """The record reached a state in which it no longer changes (a paid installment, a decision
+    taken): refused here with its reason, and by the database (decision 008)."""
+
+
 STALE_MESSAGE = _(
     "Cet enregistrement a été modifié par une autre personne depuis que vous l'avez ouvert. "
     "Rechargez la page pour voir ses changements, puis refaites les vôtres."
@@ -93,7 +98,9 @@ class Record(models.Model):
     - `version` is checked and incremented on every save: two staff members editing the same
       record cannot silently overwrite each other (StaleRecord);
     - a model with a `workflow` changes its state field only through `core.workflow.transition`;
-    - a model defining `retention_fiscal_year()` stores `retention_until` (clause 7).
+    - a model defining `retention_fiscal_year()` stores `retention_until` (clause 7);
+    - a stored record whose `immutable_reason()` gives a reason is neither saved nor deleted
+      (FrozenRecord), before the database's trigger refuses it (decision 008).
     """
 
     # On the program clock (as the history rows, see save): when it happened in the program.
@@ -113,6 +120,8 @@ class Record(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self._refuse_if_frozen()
         self._check_state_change()
         self.compute_retention()
         self.updated_at = self._history_date = clock.now()
@@ -142,6 +151,15 @@ class Record(models.Model):
                 self._expected_version = None
         if self.workflow is not None:
             self._stored_state = getattr(self, self.workflow.field)
+
+    def immutable_reason(self) -> str | None:
+        """Why this stored record no longer changes, or None while it may (decision 008)."""
+        return None
+
+    def _refuse_if_frozen(self) -> None:
+        reason = self.immutable_reason()
+        if reason is not None:
+            raise FrozenRecord(reason, code="immutable")
 
     def _check_state_change(self) -> None:
         workflow = self.workflow
@@ -189,6 +207,8 @@ class Record(models.Model):
         self.save(**kwargs)
 
     def delete(self, *args, **kwargs):
+        if not self._state.adding:
+            self._refuse_if_frozen()
         raise RecordsAreKept(type(self))
 
     @classmethod

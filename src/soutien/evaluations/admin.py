@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from soutien.core.admin import RecordAdmin, fiscal_year_filter
+from soutien.core.admin import ActionOnlyAdmin, fiscal_year_filter
 from soutien.core.fiscal import label
 from soutien.core.jsonutil import dumps
 
@@ -20,7 +20,9 @@ def _pretty(value):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(RecordAdmin):
+class EvaluationAdmin(ActionOnlyAdmin):
+    """Judgments, adjustments and computations go through evaluations.actions (decision 008)."""
+
     list_display = (
         "pk",
         "organization_name",
@@ -43,16 +45,8 @@ class EvaluationAdmin(RecordAdmin):
     )
     search_fields = ("application__organization__legal_name", "application__organization__neq")
     list_select_related = ("application", "application__organization", "advisor")
-    raw_id_fields = ("application", "advisor")
-    readonly_fields = (
-        "completed_at",
-        "computed_at",
-        "norms_version",
-        "eligibility",
-        "amount",
-        "facts_display",
-        "result_display",
-    )
+    exclude = ("facts", "result")  # shown indented by facts_display and result_display
+    readonly_fields = ("facts_display", "result_display")
 
     @admin.display(description=_("organisme"), ordering="application__organization__legal_name")
     def organization_name(self, evaluation):
@@ -76,7 +70,9 @@ class EvaluationAdmin(RecordAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(RecordAdmin):
+class DecisionAdmin(ActionOnlyAdmin):
+    """Taken by decide_within_budget and fixed from then on, in the database too (decision 008)."""
+
     list_display = (
         "pk",
         "organization_name",
@@ -95,10 +91,6 @@ class DecisionAdmin(RecordAdmin):
     )
     search_fields = ("application__organization__legal_name", "application__organization__neq")
     list_select_related = ("application", "application__organization")
-    readonly_fields = ("application", "evaluation", "outcome", "amount", "decided_by", "decided_at")
-
-    def has_add_permission(self, request):
-        return False  # decisions are taken through evaluations.actions.decide_application
 
     @admin.display(description=_("organisme"), ordering="application__organization__legal_name")
     def organization_name(self, decision):

@@ -241,6 +241,54 @@ class Decision(Record):
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.application.fiscal_year)
 
+    def immutable_reason(self):
+        # 5.2: the letter the organization received is this row; only the date it was
+        # communicated is written later, once (decide_within_budget). Same rule as the trigger
+        # of accountability 0005.
+        taken = getattr(self, "_taken", None)
+        if taken is None:
+            taken = Decision._base_manager.filter(pk=self.pk).values(*TAKEN_FIELDS).first()
+            if taken is None:
+                return None
+        taken, now = dict(taken), self._taken_values()
+        communicated = taken.pop("communicated_on")
+        current_communicated = now.pop("communicated_on")
+        if now != taken or (communicated is not None and current_communicated != communicated):
+            return _(
+                "Une décision rendue ne change plus (5.2) : la lettre de décision de l'organisme "
+                "en dépend."
+            )
+        return None
+
+    def _taken_values(self) -> dict:
+        return {
+            name: self._meta.get_field(name).to_python(getattr(self, name)) for name in TAKEN_FIELDS
+        }
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._taken = self._taken_values()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if set(TAKEN_FIELDS) <= set(field_names):
+            instance._taken = instance._taken_values()
+        return instance
+
+
+# What a decision says, fixed when it is taken (see Decision.immutable_reason).
+TAKEN_FIELDS = (
+    "application_id",
+    "evaluation_id",
+    "outcome",
+    "amount",
+    "reason",
+    "decided_by_id",
+    "decided_at",
+    "communicated_on",
+)
+
 
 class CheckItem(models.TextChoices):
     """What the advisor verifies on each document of 5.1."""
