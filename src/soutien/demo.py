@@ -472,14 +472,8 @@ class _Builder:
                 decision = self.advance(application, target, users, fy_start)
                 if decision is None or decision.outcome != Outcome.GRANTED:
                     continue
-                if renewal:
-                    year = previous.years.get(year_number=2)
-                    agreements.confirm_year(
-                        year,
-                        renewal_application=application,
-                        by=manager,
-                        at=_aware(date(2019, 5, 20)),
-                    )
+                if renewal:  # 5.6: the renewal confirms year 2 of the same agreement
+                    year = agreements.renew_year(decision, by=manager, at=_aware(date(2019, 5, 20)))
                     self.pay_due(year, finance)
                     continue
                 agreement = self.agreement(decision, fy_start, manager, finance, index)

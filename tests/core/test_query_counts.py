@@ -165,7 +165,14 @@ def populate(n: int, user) -> None:
         for a in applications
     )
     years = AgreementYear.objects.bulk_create(
-        AgreementYear(agreement=a, year_number=1, fiscal_year=2019, amount=Decimal(1))
+        AgreementYear(
+            agreement=a,
+            organization_id=a.organization_id,
+            stream=a.stream,
+            year_number=1,
+            fiscal_year=2019,
+            amount=Decimal(1),
+        )
         for a in agreements
     )
     Installment.objects.bulk_create(

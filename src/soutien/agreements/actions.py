@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
-from soutien.applications.models import Application
+from soutien.applications.models import Application, Kind
 from soutien.budget import ledger
 from soutien.budget.models import LedgerKind
 from soutien.core.files import new_versions
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
+from soutien.evaluations.dossier import replay_for_fiscal_year
 from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear, NoNormsInForce, covered_fiscal_years, select_norms
 from soutien.rules.reporting import installments as split_installments
@@ -102,6 +103,7 @@ def prepare_agreement(
             _("La convention de cette demande est déjà préparée."), code="already_prepared"
         )
     start = FiscalYear(application.fiscal_year)
+    _refuse_covered_years(application, [start + i for i in range(max(duration_years, 1))])
     if starts_on is None:
         starts_on = start.starts_on
     if ends_on is None:
@@ -138,12 +140,21 @@ def prepare_agreement(
         )
     agreement.save_as(by)
     for number, fiscal_year in enumerate(agreement.fiscal_years, start=1):
+        if number == 1:
+            amount, basis = decision.amount, _decided_basis(decision)
+        else:
+            amount, basis = forecast(decision, fiscal_year)
         year = AgreementYear(
             agreement=agreement,
+            organization_id=agreement.organization_id,
+            stream=agreement.stream,
             year_number=number,
             fiscal_year=fiscal_year.start_year,
-            amount=decision.amount,
+            amount=amount,
+            decision=decision if number == 1 else None,
+            amount_basis=basis,
         )
+        year.validate()
         year.save_as(by)
     JournalEntry.write(
         agreement,
@@ -154,6 +165,70 @@ def prepare_agreement(
         data={"decision": decision.pk, "amount": decision.amount, "years": duration_years},
     )
     return agreement
+
+
+def covering_year(organization_id: int, fiscal_year: int, stream: int) -> AgreementYear | None:
+    """The year of an agreement that covers this organization's fiscal year and stream (at most
+    one: a database constraint), whatever its agreement's state."""
+    return (
+        AgreementYear.objects.filter(
+            organization_id=organization_id, fiscal_year=fiscal_year, stream=stream
+        )
+        .exclude(state=YearState.WITHDRAWN)
+        .select_related("agreement")
+        .first()
+    )
+
+
+def _refuse_covered_years(application: Application, fiscal_years: list[FiscalYear]) -> None:
+    for fiscal_year in fiscal_years:
+        year = covering_year(
+            application.organization_id, fiscal_year.start_year, application.stream
+        )
+        if year is not None:
+            raise ValidationError(
+                {
+                    "duration_years": _(
+                        "L'exercice %(fiscal_year)s de cet organisme est déjà couvert par la "
+                        "convention %(reference)s (année %(number)s) : une demande de "
+                        "reconduction confirme cette année de la même convention (5.6), elle "
+                        "n'en crée pas une seconde."
+                    )
+                    % {
+                        "fiscal_year": fiscal_year.label,
+                        "reference": year.agreement.reference,
+                        "number": year.year_number,
+                    }
+                },
+                code="year_covered",
+            )
+
+
+def _decided_basis(decision: Decision) -> dict:
+    evaluation = decision.evaluation
+    return {
+        "source": "decision",
+        "clause": "6.1",
+        "decision": decision.pk,
+        "evaluation": evaluation.pk if evaluation else None,
+        "norms": evaluation.norms_version if evaluation else "",
+        "fiscal_year": FiscalYear(decision.application.fiscal_year).label,
+    }
+
+
+def forecast(decision: Decision, fiscal_year: FiscalYear) -> tuple[Decimal, dict]:
+    """A later year's amount before its renewal: the decision's facts under that fiscal year's
+    norms (6.1, 5.6). Never more than the rules give; never the first year's amount copied."""
+    result = replay_for_fiscal_year(decision.evaluation, fiscal_year)
+    amount = Decimal(result["amount"]) if result["eligibility"] != "ineligible" else ZERO
+    return amount, {
+        "source": "forecast",
+        "clause": "6.1",
+        "evaluation": decision.evaluation_id,
+        "norms": result["norms"],
+        "fiscal_year": fiscal_year.label,
+        "amount_lines": result["amount_lines"],
+    }
 
 
 @transaction.atomic
@@ -256,6 +331,82 @@ def confirm_year(
         over_credits_reason=over_credits_reason,
     )
     schedule_installments(year, by=by, at=at)
+    return year
+
+
+@transaction.atomic
+def renew_year(
+    decision: Decision, *, by: User, at: datetime, over_credits_reason: str = ""
+) -> AgreementYear:
+    """A granted renewal (5.6) confirms the year of the agreement that covers its fiscal year,
+    at the amount decided for that fiscal year (6.1): never a second agreement, never a second
+    commitment."""
+    require(by, Capability.AGREEMENT)
+    application = decision.application
+    if decision.outcome != Outcome.GRANTED:
+        raise ValidationError(
+            _("Seule une reconduction accordée confirme l'année de la convention."),
+            code="not_granted",
+        )
+    if application.kind != Kind.RENEWAL:
+        raise ValidationError(
+            _("Cette demande n'est pas un formulaire de reconduction (5.6)."), code="not_renewal"
+        )
+    Decision.objects.select_for_update().get(pk=decision.pk)
+    year = covering_year(application.organization_id, application.fiscal_year, application.stream)
+    if year is None:
+        raise ValidationError(
+            _(
+                "Aucune convention ne couvre l'exercice %(fiscal_year)s de cet organisme : "
+                "préparez une nouvelle convention (5.4)."
+            )
+            % {"fiscal_year": application.fiscal_year_label},
+            code="no_agreement",
+        )
+    year = AgreementYear.objects.select_for_update().select_related("agreement").get(pk=year.pk)
+    agreement = year.agreement
+    if agreement.state not in (State.ACTIVE, State.SUSPENDED):
+        raise ValidationError(
+            _(
+                "La convention %(reference)s n'est pas en vigueur (%(state)s) : son année ne se "
+                "confirme plus."
+            )
+            % {"reference": agreement.reference, "state": agreement.get_state_display()},
+            code="agreement_not_in_force",
+        )
+    if year.state != YearState.PLANNED:
+        raise ValidationError(
+            _("L'année %(number)s de la convention %(reference)s est déjà confirmée.")
+            % {"number": year.year_number, "reference": agreement.reference},
+            code="already_confirmed",
+        )
+    previous = year.amount
+    year.amount = decision.amount
+    year.decision = decision
+    year.amount_basis = _decided_basis(decision)
+    year.validate()
+    year.save_as(by)
+    confirm_year(
+        year,
+        by=by,
+        at=at,
+        renewal_application=application,
+        over_credits_reason=over_credits_reason,
+    )
+    JournalEntry.write(
+        agreement,
+        "agreement.renewed",
+        by=by,
+        at=at,
+        data={
+            "year": year.year_number,
+            "fiscal_year": application.fiscal_year_label,
+            "decision": decision.pk,
+            "amount": decision.amount,
+            "forecast": previous,
+            "clause": "5.6",
+        },
+    )
     return year
 
 

@@ -111,3 +111,18 @@ class FinanceFilterForm(WorkspaceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = [("", _("Tous")), *fiscal_year_choices()]
+
+
+class RenewYearForm(forms.Form):
+    """A granted renewal (5.6) confirms the year of the agreement that covers it."""
+
+    over_credits_reason = forms.CharField(
+        label=_("Motif d'un engagement au-delà des crédits disponibles"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "À remplir seulement si les crédits disponibles de l'exercice ne couvrent pas le "
+            "montant de l'année reconduite (6.2)."
+        ),
+    )

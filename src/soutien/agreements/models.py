@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core import fiscal
+from soutien.core.jsonutil import DecimalDecoder, DecimalEncoder
 from soutien.core.models import Record, ScopedQuerySet, StoredDocument
 from soutien.core.workflow import Transition, Workflow
 from soutien.rules import FiscalYear
@@ -261,9 +262,42 @@ class AgreementYear(Record):
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="years"
     )
+    # The agreement's organization and stream, kept on the year so that the database can
+    # refuse a second year for one organization, fiscal year and stream (5.6).
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="agreement_years",
+        editable=False,
+    )
+    stream = models.PositiveSmallIntegerField(
+        _("volet"), choices=[(1, _("Volet 1")), (2, _("Volet 2"))], editable=False
+    )
     year_number = models.PositiveSmallIntegerField(_("année de la convention"))
     fiscal_year = fiscal.fiscal_year_field()
     amount = models.DecimalField(_("montant annuel"), max_digits=12, decimal_places=2)
+    decision = models.ForeignKey(
+        "evaluations.Decision",
+        verbose_name=_("décision qui fixe le montant"),
+        on_delete=models.PROTECT,
+        related_name="agreement_years",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    amount_basis = models.JSONField(
+        _("calcul du montant"),
+        encoder=DecimalEncoder,
+        decoder=DecimalDecoder,
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "D'où vient le montant : la décision, ou la prévision des normes de l'exercice "
+            "(6.1), avec sa version et ses lignes."
+        ),
+    )
     state = models.CharField(
         _("état"),
         max_length=20,
@@ -307,6 +341,15 @@ class AgreementYear(Record):
                 violation_error_message=_("Le montant annuel ne peut pas être négatif."),
             ),
             fiscal.fiscal_year_check("fiscal_year", "agreement_year_fiscal_year_range"),
+            models.UniqueConstraint(
+                fields=["organization", "fiscal_year", "stream"],
+                condition=~Q(state=YearState.WITHDRAWN),
+                name="agreement_year_one_per_organization_year_stream",
+                violation_error_message=_(
+                    "Une convention couvre déjà cet exercice pour cet organisme et ce volet : "
+                    "une reconduction confirme son année (5.6)."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -316,6 +359,17 @@ class AgreementYear(Record):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.fiscal_year)
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal.label(self.fiscal_year)
+
+    def save(self, *args, **kwargs):
+        # The parties are the agreement's, always (the constraint of 5.6 reads them here).
+        if self.agreement_id is not None and (self.organization_id is None or not self.stream):
+            self.organization_id = self.agreement.organization_id
+            self.stream = self.agreement.stream
+        super().save(*args, **kwargs)
 
 
 class InstallmentState(models.TextChoices):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from soutien.rules import FiscalYear
 
 from . import actions, exports
 from .documents import agreement_pdf as render_agreement_pdf
-from .forms import FinanceFilterForm, PrepareAgreementForm, SignAgreementForm
+from .forms import FinanceFilterForm, PrepareAgreementForm, RenewYearForm, SignAgreementForm
 from .models import Agreement, AgreementDocumentKind
 from .tasks import FINANCE_EXPORT, build_finance_export
 
@@ -33,6 +34,41 @@ def proposed_signatory(application) -> tuple[str, str]:
     if president is None:
         return "", ""
     return president.full_name, _("Présidence du conseil d'administration")
+
+
+@require_POST
+@workspace_view(Capability.AGREEMENT)
+def renew_year(request, pk: int):
+    """The renewal's decision confirms the year of the agreement that covers it (5.6)."""
+    decision = get_object_or_404(
+        Decision.objects.for_user(request.user).select_related("application"),
+        pk=pk,
+        outcome=Outcome.GRANTED,
+    )
+    form = RenewYearForm(request.POST)
+    if form.is_valid():
+        try:
+            year = actions.renew_year(
+                decision,
+                over_credits_reason=form.cleaned_data["over_credits_reason"],
+                by=request.user,
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("L'année %(number)s de la convention %(reference)s est confirmée (5.6).")
+                % {"number": year.year_number, "reference": year.agreement.reference},
+            )
+            return redirect("workspace:agreement", pk=year.agreement_id)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("workspace:application", pk=decision.application_id)
 
 
 @workspace_view(Capability.AGREEMENT)

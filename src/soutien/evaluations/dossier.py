@@ -169,3 +169,11 @@ def evaluate_application(application: Application, *, evaluation: Evaluation | N
     JSON result."""
     facts = build_dossier(application, evaluation=evaluation)
     return facts, run_rules(facts)
+
+
+def replay_for_fiscal_year(evaluation: Evaluation, fiscal_year: FiscalYear) -> dict:
+    """The rules' result for the evaluation's own facts, as of another fiscal year: the
+    amount a later year of an agreement is forecast at, with that year's parameters (6.1.1 and
+    its dated amounts), before its renewal (5.6) is evaluated on new facts."""
+    facts = dict(evaluation.facts, fiscal_year=fiscal_year.label)
+    return run_rules(facts)

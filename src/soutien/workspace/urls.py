@@ -33,6 +33,7 @@ urlpatterns = [
     path("budget/repartitions/<int:pk>/", budget.allocation, name="allocation"),
     path("budget/donnees-regionales/", budget.references, name="references"),
     path("decisions/<int:pk>/convention/", agreements.prepare_agreement, name="prepare_agreement"),
+    path("decisions/<int:pk>/reconduction/", agreements.renew_year, name="renew_year"),
     path("conventions/<int:pk>/", agreements.agreement, name="agreement"),
     path("conventions/<int:pk>/convention.pdf", agreements.agreement_pdf, name="agreement_pdf"),
     path("finances/", agreements.finance, name="finance"),

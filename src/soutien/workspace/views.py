@@ -10,8 +10,11 @@ from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.accounts.models import User
+from soutien.agreements import actions as agreement_actions
+from soutien.agreements.forms import RenewYearForm
 from soutien.agreements.models import Agreement
 from soutien.applications.answers import answers_of
+from soutien.applications.models import Kind
 from soutien.budget.actions import funded_line
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
@@ -30,6 +33,11 @@ def application(request, pk: int):
     organization = app.organization
     decision = Decision.objects.filter(application=app).first()
     agreement = Agreement.objects.filter(application=app).first()
+    renewal_year = (
+        agreement_actions.covering_year(app.organization_id, app.fiscal_year, app.stream)
+        if app.kind == Kind.RENEWAL
+        else None
+    )
     marked = (
         JournalEntry.objects.for_subject(organization)
         .filter(action="organization.attachment_marked")
@@ -47,6 +55,8 @@ def application(request, pk: int):
             "evaluation": current_evaluation(app),
             "decision": decision,
             "agreement": agreement,
+            "renewal_year": renewal_year,
+            "renew_form": RenewYearForm(),
             "funded_line": funded_line(app.pk),
             "requests": app.information_requests.select_related("requested_by"),
             "today": clock.today(),

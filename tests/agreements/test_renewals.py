@@ -1,0 +1,181 @@
+"""A renewal is the next year of the same agreement (5.6; issue 9, item 3)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from soutien.accounts.models import Role
+from soutien.agreements import actions
+from soutien.agreements.models import Agreement, AgreementYear, YearState
+from soutien.applications.models import Kind
+from soutien.budget import actions as budget_actions
+from soutien.budget import ledger
+from soutien.budget.models import LedgerEntry, LedgerKind
+from soutien.core.workflow import transition
+from soutien.evaluations import actions as evaluation_actions
+from soutien.evaluations.models import Outcome
+from soutien.rules import FiscalYear, evaluate
+from soutien.rules.contract import evaluation_to_json, parse_dossier
+from tests.evaluations.test_evaluations import evaluated
+from tests.factories import at, make_application, make_organization, make_user, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    return {role: make_user(role) for role in (Role.ADVISOR, Role.MANAGER, Role.FINANCE)}
+
+
+def decided(organization, fiscal_year, people, **fields):
+    advisor, _application, evaluation = evaluated(organization, fiscal_year=fiscal_year, **fields)
+    evaluation_actions.complete_evaluation(evaluation, by=advisor, at=at(fiscal_year, 3, 4))
+    return evaluation_actions.decide_application(
+        evaluation, outcome=Outcome.GRANTED, by=people[Role.MANAGER], at=at(fiscal_year, 3, 20)
+    )
+
+
+@pytest.fixture
+def two_years(people):
+    """A two-year agreement signed for 2018-2019 and 2019-2020, with the credits of both."""
+    manager = people[Role.MANAGER]
+    for year in (2018, 2019):
+        budget_actions.open_envelope(
+            fiscal_year=FiscalYear(year), stream=1, amount=Decimal("1000000"), by=manager,
+            at=at(year, 3, 1),
+        )  # fmt: skip
+    organization = make_organization(refugee_reception=True, refugees_received_per_year=200)
+    decision = decided(organization, 2018, people)
+    agreement = actions.prepare_agreement(
+        decision, duration_years=2, signatory_name="Présidente fictive", by=manager,
+        at=at(2018, 4, 1),
+    )  # fmt: skip
+    actions.sign_agreement(
+        agreement, upload=upload("convention.pdf"), signed_on=date(2018, 5, 10), by=manager,
+        at=at(2018, 5, 10),
+    )  # fmt: skip
+    return organization, decision, agreement
+
+
+def renewal_decision(organization, people, **fields):
+    return decided(organization, 2019, people, kind=Kind.RENEWAL, **fields)
+
+
+def test_5_6_a_planned_later_year_is_forecast_with_that_years_norms_not_copied(two_years):
+    _organization, decision, agreement = two_years
+    first, second = agreement.years.order_by("year_number")
+    assert first.amount == decision.amount
+    facts = dict(decision.evaluation.facts, fiscal_year="2019-2020")
+    expected = Decimal(evaluation_to_json(evaluate(parse_dossier(facts)))["amount"])
+    assert second.amount == expected
+    assert second.amount != first.amount  # 6.1.1's 2019-2020 amounts differ from 2018-2019's
+    assert second.amount_basis["source"] == "forecast"
+    assert second.amount_basis["fiscal_year"] == "2019-2020"
+    assert second.state == YearState.PLANNED
+    # A planned year commits nothing.
+    assert ledger.balance(fiscal_year=2019, stream=1).committed == 0
+
+
+def test_5_6_a_renewal_confirms_the_same_agreements_year_at_that_years_decided_amount(
+    two_years, people
+):
+    organization, _decision, agreement = two_years
+    renewal = renewal_decision(organization, people)
+    year = actions.renew_year(renewal, by=people[Role.MANAGER], at=at(2019, 5, 20))
+    assert year.agreement_id == agreement.pk and year.year_number == 2
+    assert year.state == YearState.CONFIRMED
+    assert year.amount == renewal.amount and year.decision == renewal
+    assert year.renewal_application == renewal.application
+    assert Agreement.objects.filter(organization=organization).count() == 1
+    commitments = LedgerEntry.objects.filter(
+        kind=LedgerKind.COMMITMENT, organization=organization, fiscal_year=2019
+    )
+    assert [(c.amount, c.clause) for c in commitments] == [(renewal.amount, "5.6")]
+    assert year.installments.count() == 2
+    with pytest.raises(ValidationError, match="déjà confirmée"):
+        actions.renew_year(renewal, by=people[Role.MANAGER], at=at(2019, 5, 21))
+    assert LedgerEntry.objects.filter(kind=LedgerKind.COMMITMENT, fiscal_year=2019).count() == 1
+
+
+def test_5_6_preparing_a_second_agreement_for_a_covered_year_is_refused(two_years, people):
+    organization, _decision, agreement = two_years
+    renewal = renewal_decision(organization, people)
+    with pytest.raises(ValidationError) as error:
+        actions.prepare_agreement(
+            renewal, duration_years=1, signatory_name="Présidente fictive",
+            by=people[Role.MANAGER], at=at(2019, 5, 1),
+        )  # fmt: skip
+    message = error.value.message_dict["duration_years"][0]
+    assert agreement.reference in message and "reconduction" in message
+    assert Agreement.objects.filter(organization=organization).count() == 1
+
+
+def test_5_6_the_database_refuses_a_second_year_for_one_organization_year_and_stream(two_years):
+    organization, _decision, agreement = two_years
+    other = Agreement.objects.create(
+        organization=organization, application=_another_application(organization),
+        reference="SAM-2019-0999", stream=1, start_fiscal_year=2019, duration_years=1,
+        starts_on=date(2019, 4, 1), ends_on=date(2020, 3, 31), signatory_name="X",
+    )  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgreementYear.objects.create(
+            agreement=other, year_number=1, fiscal_year=2019, amount=Decimal("1")
+        )
+    # A withdrawn year no longer covers its fiscal year.
+    planned = agreement.years.get(year_number=2)
+    transition(planned, "withdraw", by=None, at=at(2019, 4, 1), reason="Retrait (test).")
+    AgreementYear.objects.create(agreement=other, year_number=1, fiscal_year=2019, amount=1)
+
+
+def _another_application(organization):
+    return make_application(organization, fiscal_year=2019)
+
+
+def test_5_6_refusals_name_their_reason(two_years, people):
+    organization, decision, agreement = two_years
+    manager = people[Role.MANAGER]
+    with pytest.raises(ValidationError, match="pas un formulaire de reconduction"):
+        actions.renew_year(decision, by=manager, at=at(2019, 5, 20))
+    stranger = renewal_decision(make_organization(), people)
+    with pytest.raises(ValidationError, match="Aucune convention ne couvre"):
+        actions.renew_year(stranger, by=manager, at=at(2019, 5, 20))
+    with pytest.raises(PermissionDenied):
+        actions.renew_year(stranger, by=people[Role.FINANCE], at=at(2019, 5, 20))
+    transition(agreement, "terminate", by=manager, at=at(2019, 4, 1), reason="Résiliée (test).")
+    renewal = renewal_decision(organization, people)
+    with pytest.raises(ValidationError, match="n'est pas en vigueur"):
+        actions.renew_year(renewal, by=manager, at=at(2019, 5, 20))
+
+
+def test_5_6_the_dossier_page_names_the_agreement_and_confirms_its_year(client, two_years, people):
+    organization, _decision, agreement = two_years
+    renewal = renewal_decision(organization, people)
+    client.force_login(people[Role.MANAGER])
+    page = client.get(reverse("workspace:application", args=[renewal.application_id]))
+    text = page.content.decode()
+    assert f"reconduction de la convention {agreement.reference}" in text
+    assert "Préparer la convention" not in text
+    assert reverse("workspace:renew_year", args=[renewal.pk]) in text
+    response = client.post(reverse("workspace:renew_year", args=[renewal.pk]), {})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:agreement", args=[agreement.pk])
+    year = agreement.years.get(year_number=2)
+    assert year.state == YearState.CONFIRMED and year.amount == renewal.amount
+    # Finance cannot confirm a year.
+    client.force_login(people[Role.FINANCE])
+    again = client.post(reverse("workspace:renew_year", args=[renewal.pk]), {})
+    assert again.status_code == 403
+
+
+def test_5_6_a_refused_renewal_on_the_page_says_why(client, two_years, people):
+    organization, _decision, _agreement = two_years
+    renewal = renewal_decision(organization, people)
+    actions.renew_year(renewal, by=people[Role.MANAGER], at=at(2019, 5, 20))
+    client.force_login(people[Role.MANAGER])
+    response = client.post(reverse("workspace:renew_year", args=[renewal.pk]), {}, follow=True)
+    assert "est déjà confirmée" in response.content.decode()
+    assert Agreement.objects.filter(organization=organization).count() == 1
