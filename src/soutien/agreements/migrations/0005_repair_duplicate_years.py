@@ -37,7 +37,7 @@ def repair(apps, schema_editor):
     for model in (AgreementYear, HistoricalAgreementYear):
         for agreement_id in set(model.objects.values_list("agreement_id", flat=True)):
             organization_id, stream = parties.get(agreement_id, (None, 1))
-            model.objects.filter(agreement_id=agreement_id).update(
+            model._base_manager.filter(agreement_id=agreement_id).update(
                 organization_id=organization_id, stream=stream
             )
     duplicates = (
@@ -70,7 +70,7 @@ def repair(apps, schema_editor):
         years.sort(key=lambda y: (y.state != CONFIRMED, y.agreement.start_fiscal_year, y.pk))
         kept, withdrawn = years[0], years[1:]
         for year in withdrawn:
-            AgreementYear.objects.filter(pk=year.pk).update(state=WITHDRAWN)
+            AgreementYear._base_manager.filter(pk=year.pk).update(state=WITHDRAWN)
             reference = year.agreement.reference
             JournalEntry.objects.create(
                 at=now,
