@@ -18,10 +18,12 @@ from soutien.accountability.reconciliation import check
 from soutien.agreements import actions as agreements
 from soutien.agreements.exports import payment_rows
 from soutien.agreements.models import AgreementYear, Installment, InstallmentState
+from soutien.applications.models import Application, Kind
 from soutien.budget import actions as budget
 from soutien.budget import ledger
 from soutien.budget.models import AllocationRun, ImmutableRecord, LedgerEntry, LedgerKind
-from soutien.evaluations.models import Outcome
+from soutien.evaluations import actions as evaluations
+from soutien.evaluations.models import Decision, Outcome
 from soutien.evaluations.templatetags.workspace import money as money_filter
 from soutien.rules import FiscalYear
 from tests.factories import at, make_organization, make_representative, upload
@@ -304,10 +306,31 @@ def test_2_two_approvals_at_the_same_moment_fund_the_dossiers_once():
 # --- Property: random sequences of money actions keep the ledger and the records equal --------
 
 STEPS = st.lists(
-    st.sampled_from(["run", "approve", "sign", "pay", "suspend", "resume", "revise", "terminate"]),
+    st.sampled_from(
+        ["run", "approve", "sign", "renew", "pay", "suspend", "resume", "revise", "terminate"]
+    ),
     min_size=1,
     max_size=12,
 )
+
+
+def two_year_agreement_of_2018(people):
+    manager = people["manager"]
+    envelope(manager, Decimal("1000000"), fiscal_year=2018)
+    _application, evaluation = evaluated_dossier(
+        people["advisor"], make_organization(), fiscal_year=2018
+    )
+    decision = evaluations.decide_application(
+        evaluation, outcome=Outcome.GRANTED, by=manager, at=at(2018, 3, 20)
+    )
+    agreement = agreements.prepare_agreement(
+        decision, duration_years=2, signatory_name="J", by=manager, at=at(2018, 4, 1)
+    )
+    agreements.sign_agreement(
+        agreement, upload=upload("c.pdf"), signed_on=date(2018, 5, 10), by=manager,
+        at=at(2018, 5, 10),
+    )  # fmt: skip
+    return agreement
 
 
 @settings(
@@ -323,6 +346,7 @@ def test_1_2_random_money_sequences_keep_the_ledger_equal_to_the_records(steps, 
         env = envelope(manager, Decimal(credits * 1000))
         for _ in range(3):
             evaluated_dossier(people["advisor"], make_organization())
+        two_year_agreement_of_2018(people)  # its year 2 is 2019-2020: a renewal to make
         runs: list = []
         for number, step in enumerate(steps):
             when = at(2019, 4, 1 + number)
@@ -333,6 +357,11 @@ def test_1_2_random_money_sequences_keep_the_ledger_equal_to_the_records(steps, 
             assert check() == [], step
         committed = LedgerEntry.objects.filter(kind=LedgerKind.COMMITMENT)
         assert committed.count() == committed.values("application").distinct().count()
+        years = AgreementYear.objects.exclude(state="withdrawn")
+        assert (
+            years.count()
+            == years.values("organization", "fiscal_year", "stream").distinct().count()
+        )
         over = ledger.balance(fiscal_year=2019, stream=1).over_committed
         if over:
             assert (
@@ -356,7 +385,7 @@ def _apply(step, env, runs, people, when):
         ):
             if line is None:
                 continue
-            from soutien.evaluations.models import Decision, Evaluation
+            from soutien.evaluations.models import Evaluation
 
             evaluation = Evaluation.objects.get(pk=line)
             if Decision.objects.filter(application=evaluation.application).exists():
@@ -373,6 +402,23 @@ def _apply(step, env, runs, people, when):
                 agreement, upload=upload("c.pdf"), signed_on=when.date(), by=manager, at=when
             )
             return
+    elif step == "renew":
+        year = AgreementYear.objects.filter(
+            year_number=2, state="planned", agreement__state__in=["active", "suspended"]
+        ).first()
+        if year:
+            renewal = Application.objects.filter(
+                organization=year.organization_id, fiscal_year=2019, kind=Kind.RENEWAL
+            ).first()
+            if renewal is None:
+                renewal, evaluation = evaluated_dossier(
+                    people["advisor"], year.organization, kind=Kind.RENEWAL
+                )
+                evaluations.decide_application(
+                    evaluation, outcome=Outcome.GRANTED, by=manager, at=when
+                )
+            decision = Decision.objects.get(application=renewal)
+            agreements.renew_year(decision, by=manager, at=when)
     elif step == "pay":
         installment = Installment.objects.filter(state=InstallmentState.SCHEDULED).first()
         if installment and installment.agreement_year.agreement.state == "active":
