@@ -11,6 +11,7 @@ previous one (identical content is stored once). They are served only by
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.db.models import Max
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -265,13 +267,53 @@ def _too_large(field: str, name: str, limit: int) -> ValidationError:
 
 
 def store(checked: CheckedFile) -> str:
-    """Write the content under its SHA-256 name, unless it is already there; never overwrite."""
+    """Write the content under its SHA-256 name, unless it is already there; never overwrite.
+
+    The file is written before the row that names it is committed (a committed row always
+    has its file). If the transaction rolls back instead, the file this call wrote is removed
+    (`_RemovedUnlessCommitted`), so a failed action leaves nothing on disk. A file found
+    already there may have been written by a transaction still open: it is written again at
+    our commit if that one rolled back meanwhile. What a killed worker leaves behind is found
+    by `soutien-mission documents orphans`.
+    """
     name = checked.storage_name
-    if not private_storage.exists(name):
-        saved = private_storage.save(name, ContentFile(checked.content))
-        if saved != name:  # written concurrently by another request: same content, keep one
-            private_storage.delete(saved)
+    content = checked.content
+    if private_storage.exists(name):
+        transaction.on_commit(lambda: _ensure_stored(name, content))
+        return name
+    saved = private_storage.save(name, ContentFile(content))
+    if saved != name:  # written concurrently by another request: same content, keep one
+        private_storage.delete(saved)
+        transaction.on_commit(lambda: _ensure_stored(name, content))
+    else:
+        transaction.on_commit(_RemovedUnlessCommitted(private_storage.path(name)))
     return name
+
+
+def _ensure_stored(name: str, content: bytes) -> None:
+    if not private_storage.exists(name):
+        private_storage.save(name, ContentFile(content))
+
+
+class _RemovedUnlessCommitted:
+    """An on_commit callback that removes a file if it is dropped without being called.
+
+    Django has no on_rollback hook, but a rollback (of the transaction or of the savepoint
+    the callback was registered in) discards the pending callbacks: this object is then
+    freed uncalled, and its file goes with it. Called at the commit, it keeps the file.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.committed = False
+
+    def __call__(self) -> None:
+        self.committed = True
+
+    def __del__(self) -> None:
+        if not self.committed:
+            with contextlib.suppress(OSError):
+                os.remove(self.path)
 
 
 def new_versions(model, *, owner_field: str, owner, uploads, by, at) -> list:
