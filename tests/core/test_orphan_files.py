@@ -117,3 +117,24 @@ def test_files_named_only_by_history_or_by_a_job_are_kept(settings):
     assert type(document).history.filter(id=document.pk, file=document.file.name).exists()
     assert {document.file.name, job.result_file.name} <= referenced_names()
     assert run("--grace-hours", "0") == "Aucun fichier orphelin.\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_rollback_of_the_outermost_transaction_removes_the_file_and_a_commit_keeps_it(
+    settings, monkeypatch
+):
+    advisor = make_user()
+    application = make_application(by=advisor)
+    kept = actions.upload_document(
+        application, kind="charter", upload=upload("charte.pdf"), by=advisor, at=at(2019, 2, 1)
+    )
+    monkeypatch.setattr(JournalEntry, "write", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        actions.upload_document(
+            application,
+            kind="bylaws",
+            upload=upload("copie.pdf", PDF + b"%v2\n"),
+            by=advisor,
+            at=at(2019, 2, 2),
+        )
+    assert files_on_disk(settings) == [kept.file.name]
