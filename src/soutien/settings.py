@@ -103,6 +103,8 @@ INVITATION_MAX_AGE = 14 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 MIDDLEWARE = [
+    # First: refuses an oversized request body before anything reads it (issue 10).
+    "soutien.core.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,6 +177,27 @@ DOCUMENT_MAX_BYTES = int(os.environ.get("SOUTIEN_DOCUMENT_MAX_BYTES", 10 * 1024 
 CORRECTION_DEFAULT_DAYS = int(os.environ.get("SOUTIEN_CORRECTION_DEFAULT_DAYS", "15"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Uploads (issue 10). Office and OpenDocument files (zips) are decompressed within these
+# limits before they are kept (`core.files.check_archive`): entries, expanded bytes, and the
+# ratio of expanded to deposited size (checked beyond 1 Mo expanded).
+ZIP_MAX_ENTRIES = int(os.environ.get("SOUTIEN_ZIP_MAX_ENTRIES", "1000"))
+ZIP_MAX_EXPANDED_BYTES = int(
+    os.environ.get("SOUTIEN_ZIP_MAX_EXPANDED_BYTES", str(100 * 1024 * 1024))
+)
+ZIP_MAX_RATIO = int(os.environ.get("SOUTIEN_ZIP_MAX_RATIO", "100"))
+# A request body beyond this is refused (413) before it is read (`core.limits`): the most
+# documents one form takes (the nine of clause 5.1), each at the document limit, plus a margin
+# for the other fields and the multipart framing.
+REQUEST_MAX_DOCUMENTS = int(os.environ.get("SOUTIEN_REQUEST_MAX_DOCUMENTS", "9"))
+REQUEST_BODY_MARGIN_BYTES = int(
+    os.environ.get("SOUTIEN_REQUEST_BODY_MARGIN_BYTES", str(1024 * 1024))
+)
+REQUEST_MAX_BYTES = DOCUMENT_MAX_BYTES * REQUEST_MAX_DOCUMENTS + REQUEST_BODY_MARGIN_BYTES
+# Files in the documents folder that no row names are removed by
+# `soutien-mission documents orphans --delete` once older than this (an upload in progress
+# has written its file but not yet committed its row).
+DOCUMENTS_ORPHAN_GRACE_HOURS = int(os.environ.get("SOUTIEN_DOCUMENTS_ORPHAN_GRACE_HOURS", "24"))
 
 # Audit trail: the history is read-only in the back office (no revert).
 SIMPLE_HISTORY_REVERT_DISABLED = True

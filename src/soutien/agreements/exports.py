@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.budget.models import LedgerEntry, LedgerKind
 from soutien.core import fiscal
+from soutien.core.spreadsheet import safe_row
 from soutien.evaluations.models import Decision
 from soutien.rules import FiscalYear
 
@@ -154,15 +155,24 @@ def total(rows: list[Row]) -> Decimal:
     return sum((r.amount for r in rows), ZERO)
 
 
+def _csv_amount(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
 def to_csv(rows: list[Row]) -> bytes:
+    """Every text cell is neutralized (`core.spreadsheet`); amounts are written as numbers
+    after it, so a negative amount is never taken for a formula to quote."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADERS)
+    writer.writerow(safe_row(HEADERS))
     for r in rows:
         writer.writerow(
-            [r.organization, r.neq, r.agreement, r.fiscal_year, r.month, f"{r.amount:.2f}"]
+            [
+                *safe_row([r.organization, r.neq, r.agreement, r.fiscal_year, r.month]),
+                _csv_amount(r.amount),
+            ]
         )
-    writer.writerow(["Total", "", "", "", "", f"{total(rows):.2f}"])
+    writer.writerow([*safe_row(["Total", "", "", "", ""]), _csv_amount(total(rows))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -176,13 +186,16 @@ def to_xlsx(rows: list[Row], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(HEADERS)
+    sheet.append(safe_row(HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        sheet.append([r.organization, r.neq, r.agreement, r.fiscal_year, r.month, r.amount])
+        # Texts neutralized (`core.spreadsheet`); the amount stays a Decimal, a number cell.
+        sheet.append(
+            safe_row([r.organization, r.neq, r.agreement, r.fiscal_year, r.month, r.amount])
+        )
         sheet.cell(row=sheet.max_row, column=6).number_format = MONEY_FORMAT
-    sheet.append(["Total", None, None, None, None, total(rows)])
+    sheet.append(safe_row(["Total", None, None, None, None, total(rows)]))
     total_cell = sheet.cell(row=sheet.max_row, column=6)
     total_cell.number_format = MONEY_FORMAT
     total_cell.font = Font(bold=True)

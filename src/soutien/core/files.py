@@ -1,5 +1,8 @@
 """Documents: private storage, type checked by content, size limit, SHA-256.
 
+Office and OpenDocument files (zips) are decompressed within limits before they are kept
+(`check_archive`: entries, expanded size, ratio; settings ZIP_MAX_*).
+
 Files live under settings.DOCUMENTS_ROOT (outside any public URL) and are named by their
 SHA-256: a file, once written, is never overwritten, so a new version never destroys the
 previous one (identical content is stored once). They are served only by
@@ -8,10 +11,12 @@ previous one (identical content is stored once). They are served only by
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -19,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.db.models import Max
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -157,19 +163,12 @@ def check_upload(upload: File, *, field: str = "fichier") -> CheckedFile:
         raise ValidationError(
             {field: _("Le fichier « %(name)s » est vide.") % {"name": name}}, code="empty"
         )
+    if content.startswith(b"PK\x03\x04"):
+        check_archive(content, name=name, field=field)
     code = sniff(content)
     extension = PurePath(name).suffix.lower().lstrip(".")
     if code is None:
-        raise ValidationError(
-            {
-                field: _(
-                    "Le fichier « %(name)s » n'est pas d'un type accepté. Types acceptés : "
-                    "%(accepted)s."
-                )
-                % {"name": name, "accepted": ACCEPTED_EXTENSIONS}
-            },
-            code="unknown_type",
-        )
+        raise _unknown_type(field, name)
     kind = KINDS[code]
     if extension not in kind.extensions:
         raise ValidationError(
@@ -186,24 +185,135 @@ def check_upload(upload: File, *, field: str = "fichier") -> CheckedFile:
     return CheckedFile(name, kind, total, digest.hexdigest(), content)
 
 
+def _unknown_type(field: str, name: str) -> ValidationError:
+    message = _(
+        "Le fichier « %(name)s » n'est pas d'un type accepté. Types acceptés : %(accepted)s."
+    ) % {"name": name, "accepted": ACCEPTED_EXTENSIONS}
+    return ValidationError({field: ValidationError(message, code="unknown_type")})
+
+
+_READ_CHUNK = 64 * 1024
+# Below this expanded size the ratio is not checked: a small file compressing well is harmless.
+_RATIO_FLOOR = 1024 * 1024
+
+
+def check_archive(content: bytes, *, name: str, field: str = "fichier") -> None:
+    """Refuse an Office or OpenDocument file (a zip) that expands beyond the limits.
+
+    Zip bombs: a few hundred kilobytes can expand to gigabytes, or hold tens of thousands of
+    entries. The sizes written in the archive's headers are the sender's word, so every
+    member is read in chunks against a running budget, and reading stops as soon as a limit
+    is passed: memory stays at one chunk whatever the archive claims.
+    """
+    max_entries = settings.ZIP_MAX_ENTRIES
+    max_bytes = settings.ZIP_MAX_EXPANDED_BYTES
+    max_ratio = settings.ZIP_MAX_RATIO
+    # The expanded size allowed: the absolute limit, and at most max_ratio times the file.
+    budget = min(max_bytes, max(_RATIO_FLOOR, max_ratio * len(content)))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            if len(members) > max_entries:
+                raise _archive_refused(
+                    field,
+                    _(
+                        "Le fichier « %(name)s » contient %(count)s éléments compressés, plus "
+                        "que la limite de %(limit)s."
+                    )
+                    % {"name": name, "count": len(members), "limit": max_entries},
+                    code="zip_entries",
+                )
+            expanded = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_READ_CHUNK):
+                        expanded += len(chunk)
+                        if expanded > budget:
+                            raise _expands_too_much(field, name, budget)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError, OSError):
+        raise _unknown_type(field, name) from None  # corrupt, encrypted or unreadable
+
+
+def _expands_too_much(field, name, budget) -> ValidationError:
+    if budget >= settings.ZIP_MAX_EXPANDED_BYTES:
+        message = _(
+            "Le fichier « %(name)s » se décompresse en plus de %(limit)s Mo, la limite "
+            "permise. Enregistrez-le de nouveau ou déposez-le en PDF."
+        ) % {"name": name, "limit": _megabytes(budget)}
+        return _archive_refused(field, message, code="zip_expanded")
+    message = _(
+        "Le fichier « %(name)s » se décompresse en plus de %(ratio)s fois sa taille, la "
+        "limite permise. Enregistrez-le de nouveau ou déposez-le en PDF."
+    ) % {"name": name, "ratio": settings.ZIP_MAX_RATIO}
+    return _archive_refused(field, message, code="zip_ratio")
+
+
+def _archive_refused(field: str, message, *, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g}".replace(".", ",")
+
+
 def _too_large(field: str, name: str, limit: int) -> ValidationError:
     return ValidationError(
         {
             field: _("Le fichier « %(name)s » dépasse la taille maximale de %(limit)s Mo.")
-            % {"name": name, "limit": f"{limit / (1024 * 1024):g}".replace(".", ",")}
+            % {"name": name, "limit": _megabytes(limit)}
         },
         code="too_large",
     )
 
 
 def store(checked: CheckedFile) -> str:
-    """Write the content under its SHA-256 name, unless it is already there; never overwrite."""
+    """Write the content under its SHA-256 name, unless it is already there; never overwrite.
+
+    The file is written before the row that names it is committed (a committed row always
+    has its file). If the transaction rolls back instead, the file this call wrote is removed
+    (`_RemovedUnlessCommitted`), so a failed action leaves nothing on disk. A file found
+    already there may have been written by a transaction still open: it is written again at
+    our commit if that one rolled back meanwhile. What a killed worker leaves behind is found
+    by `soutien-mission documents orphans`.
+    """
     name = checked.storage_name
-    if not private_storage.exists(name):
-        saved = private_storage.save(name, ContentFile(checked.content))
-        if saved != name:  # written concurrently by another request: same content, keep one
-            private_storage.delete(saved)
+    content = checked.content
+    if private_storage.exists(name):
+        transaction.on_commit(lambda: _ensure_stored(name, content))
+        return name
+    saved = private_storage.save(name, ContentFile(content))
+    if saved != name:  # written concurrently by another request: same content, keep one
+        private_storage.delete(saved)
+        transaction.on_commit(lambda: _ensure_stored(name, content))
+    else:
+        transaction.on_commit(_RemovedUnlessCommitted(private_storage.path(name)))
     return name
+
+
+def _ensure_stored(name: str, content: bytes) -> None:
+    if not private_storage.exists(name):
+        private_storage.save(name, ContentFile(content))
+
+
+class _RemovedUnlessCommitted:
+    """An on_commit callback that removes a file if it is dropped without being called.
+
+    Django has no on_rollback hook, but a rollback (of the transaction or of the savepoint
+    the callback was registered in) discards the pending callbacks: this object is then
+    freed uncalled, and its file goes with it. Called at the commit, it keeps the file.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.committed = False
+
+    def __call__(self) -> None:
+        self.committed = True
+
+    def __del__(self) -> None:
+        if not self.committed:
+            with contextlib.suppress(OSError):
+                os.remove(self.path)
 
 
 def new_versions(model, *, owner_field: str, owner, uploads, by, at) -> list:
