@@ -155,6 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Passwords (issue 10): the name written together (« JeanTremblay ») and the demo's
+    # published password are refused too.
+    {"NAME": "soutien.accounts.validators.FullNameSimilarityValidator"},
+    {"NAME": "soutien.accounts.validators.DemoPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "fr-ca"
