@@ -145,6 +145,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
@@ -152,9 +153,9 @@ def main() -> None:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "SOUTIEN_ALLOWED_PORTS": str(port),  # the Host's port is checked (issue 10)
         }
         prepare(env)
-        port = free_port()
         server = subprocess.Popen(
             [BIN / "gunicorn", "soutien.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2",
              "--keep-alive", "30", "--log-level", "warning"],

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from soutien.accountability import actions as accountability
 from soutien.accountability.models import ClaimKind
 from soutien.accounts.models import Role, User
+from soutien.accounts.validators import DEMO_PASSWORD
 from soutien.agreements import actions as agreements
 from soutien.agreements.models import Installment, InstallmentState
 from soutien.applications import actions as applications
@@ -54,7 +55,7 @@ PROGRAM_DATE = date(2019, 10, 15)
 # 2019-2020 is the last fiscal year the norms 2018-2020 fund (6.1.1): a second call for it is
 # open on PROGRAM_DATE, so a visitor can still register and apply.
 OPEN_CALL = (date(2019, 9, 16), date(2019, 11, 29))
-PASSWORD = "demo-soutien-2019"
+PASSWORD = DEMO_PASSWORD  # refused by the password forms outside the demo
 DOMAIN = "demo.soutien.example"
 ORGANIZATIONS = 160
 # The Ministry's reason for the attachments (5.2) that predate the program's agreements.

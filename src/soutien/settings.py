@@ -1,9 +1,12 @@
 """One settings module, configured by environment variables.
 
 DATABASE_URL      sqlite:///path or postgres://user@host:port/name (default: SQLite in var/)
-DJANGO_DEBUG      1 in development (default), 0 in production
-DJANGO_SECRET_KEY required when DJANGO_DEBUG=0
-DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names)
+DJANGO_DEBUG      1 only when asked for (`make run` does); off by default
+DJANGO_SECRET_KEY the signing key; unset: one generated once in var/secret_key
+                  (DJANGO_DEBUG=1 without it: a fixed development key)
+DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names; tests add testserver)
+SOUTIEN_ALLOWED_PORTS comma-separated ports a Host header may name (default: the site
+                  address's port); production settings: README.md « Production »
 SOUTIEN_PROGRAM_DATE  ISO date (2019-10-15) that pins the program's date for a demonstration
                   (unset in production: the real clock; see soutien.core.clock)
 """
@@ -11,6 +14,7 @@ SOUTIEN_PROGRAM_DATE  ISO date (2019-10-15) that pins the program's date for a d
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,17 +27,41 @@ _checkout = PACKAGE_DIR.parents[1]
 PROJECT_DIR = _checkout if (_checkout / "pyproject.toml").exists() else Path.cwd()
 VAR_DIR = Path(os.environ.get("SOUTIEN_VAR_DIR", PROJECT_DIR / "var"))
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+# --- Safe defaults (issue 10) -----------------------------------------------------------
+# DEBUG only when asked for: `make run` sets DJANGO_DEBUG=1; anything else runs as production.
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+
+
+def _generated_secret_key(path: Path) -> str:
+    """A key made once for this installation and kept beside its data (never in the code)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # atomic: two processes starting together keep one key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY est requis lorsque DJANGO_DEBUG=0.")
-    SECRET_KEY = "dev-only-insecure-key-soutien-mission"
+    SECRET_KEY = (
+        "dev-only-insecure-key-soutien-mission"
+        if DEBUG
+        else _generated_secret_key(VAR_DIR / "secret_key")
+    )
+# `testserver` is not a host outside tests: Django's test set-up adds it.
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
+# --- end of safe defaults ---------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -103,9 +131,12 @@ INVITATION_MAX_AGE = 14 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 MIDDLEWARE = [
-    # First: refuses an oversized request body before anything reads it (issue 10).
+    # Safe defaults (issue 10): a Host whose port is not the site's is refused first.
+    "soutien.core.headers.HostPortMiddleware",
+    # Then an oversized request body, before anything reads it (issue 10).
     "soutien.core.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "soutien.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -157,6 +188,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Passwords (issue 10): the name written together (« JeanTremblay ») and the demo's
+    # published password are refused too.
+    {"NAME": "soutien.accounts.validators.FullNameSimilarityValidator"},
+    {"NAME": "soutien.accounts.validators.DemoPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "fr-ca"
@@ -223,5 +258,33 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
 
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# --- Production (issue 10): every setting below is documented in README.md « Production » ---
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0") == "1"
+
+
+# Cookies only over HTTPS unless debugging (DJANGO_SECURE_COOKIES=0 for plain HTTP).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _flag("DJANGO_SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto.
+if _flag("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+# Ports a Host header may name (Django's ALLOWED_HOSTS ignores the port): the site
+# address's own port by default (soutien.core.headers.HostPortMiddleware).
+SOUTIEN_ALLOWED_PORTS = [
+    p.strip() for p in os.environ.get("SOUTIEN_ALLOWED_PORTS", "").split(",") if p.strip()
+]
+# Content-Security-Policy: no inline script, no inline style (pages have none; the PDF
+# templates' <style> is read by the PDF renderer, never by a browser).
+SOUTIEN_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SOUTIEN_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+CSRF_FAILURE_VIEW = "soutien.core.errors.csrf_failure"
+# --- end of production --------------------------------------------------------------------

@@ -39,13 +39,16 @@ def test_evaluate_is_served_without_starting_django(tmp_path, monkeypatch):
     assert main(["soutien-mission", "evaluate", str(path)]) == 0
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
+def test_production_settings_without_a_secret_key_make_one_and_keep_it(tmp_path):
     import os
 
-    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}
-    completed = run("check", env=env)
-    assert completed.returncode != 0
-    assert "DJANGO_SECRET_KEY est requis" in completed.stderr
+    env = {**os.environ, "DJANGO_SECRET_KEY": "", "SOUTIEN_VAR_DIR": str(tmp_path)}
+    env.pop("DJANGO_DEBUG", None)
+    script = "from django.conf import settings; print(settings.SECRET_KEY)"
+    keys = [run("shell", "--no-imports", "-c", script, env=env).stdout.strip() for _ in range(2)]
+    assert len(keys[0]) >= 50
+    assert keys[0] == keys[1] == (tmp_path / "secret_key").read_text().strip()
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
 @pytest.mark.django_db

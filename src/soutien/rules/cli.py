@@ -1,14 +1,18 @@
 """`soutien-mission evaluate FILE.json`: pure Python, no Django, so it starts fast.
 
 Exit status: 0 all evaluated; 1 at least one dossier in error (the others are evaluated);
-2 the input cannot be read as JSON.
+2 the input cannot be read as JSON; 3 the results cannot be written (closed or full output,
+broken pipe). Every message is French, on standard error; a traceback is a defect.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import json
+import os
+import re
 import sys
 from decimal import Decimal
 from typing import Any, BinaryIO, NoReturn
@@ -18,7 +22,33 @@ import orjson
 from .contract import evaluate_one
 from .jsonio import exact_number
 
-EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE, EXIT_UNWRITABLE = 0, 1, 2, 3
+
+# The operating system's reasons, in French (its own strerror is English).
+OS_REASONS = {
+    errno.ENOENT: "le fichier n'existe pas",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "permission refusée",
+    errno.ENOSPC: "plus d'espace disponible",
+    errno.EPIPE: "le programme qui lisait la sortie l'a fermée",
+    errno.EBADF: "le flux est fermé",
+}
+
+
+def os_reason(error: OSError) -> str:
+    if error.errno in OS_REASONS:
+        return OS_REASONS[error.errno]
+    name = errno.errorcode.get(error.errno or 0, "inconnue")
+    return f"erreur du système ({name})"
+
+
+class InputError(ValueError):
+    """The input is JSON the contract refuses as a whole; `message` is French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -30,11 +60,62 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number in this contract")
 
 
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON leaves duplicate keys undefined; keeping the last one silently would hide a typo.
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InputError(f"la clé « {key} » apparaît deux fois dans le même objet")
+            seen.add(key)
+    return data
+
+
+# A \uD800–\uDFFF escape; only then can a string hold a lone surrogate (UTF-8 text cannot).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def read_documents(text: str) -> list[Any]:
-    data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    if text.startswith("\ufeff"):
+        raise InputError(
+            "il commence par une marque d'ordre des octets (BOM) ; enregistrez-le en UTF-8 sans BOM"
+        )
+    data = json.loads(
+        text,
+        parse_float=Decimal,
+        parse_constant=_reject_constant,
+        object_pairs_hook=_refuse_duplicate_keys,
+    )
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+        raise InputError(
+            "une chaîne contient un caractère Unicode invalide (demi-codet isolé, "
+            "par exemple \\ud800)"
+        )
     return data if isinstance(data, list) else [data]
 
 
+UNWRITABLE_RESULT = (
+    "Le résultat de ce dossier ne peut pas être écrit en JSON (un nombre ou un texte hors "
+    "des limites du format) ; vérifiez ses valeurs."
+)
 WRITE_CHUNK = 1 << 20  # write about a mebibyte at a time, not one small write per dossier
 
 
@@ -54,7 +135,11 @@ def write_results(documents: list[Any], out: BinaryIO, *, pretty: bool = False) 
         had_errors = had_errors or "error" in result
         if index:
             pending.append(separator)
-        chunk = orjson.dumps(result, default=exact_number, option=option)
+        try:
+            chunk = orjson.dumps(result, default=exact_number, option=option)
+        except TypeError:  # e.g. an integer beyond 64 bits echoed back: never half a document
+            had_errors = True
+            chunk = orjson.dumps({"id": None, "error": UNWRITABLE_RESULT}, option=option)
         pending.append(chunk)
         size += len(chunk)
         if size >= WRITE_CHUNK:
@@ -84,35 +169,68 @@ def evaluate_text(text: str, out: BinaryIO, *, pretty: bool = False) -> bool:
             gc.enable()
 
 
+def _read_input(path: str) -> str:
+    """The input's text; raises OSError, UnicodeDecodeError or EOFError (stdin closed)."""
+    if path == "-":
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise EOFError
+        return sys.stdin.buffer.read().decode("utf-8")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _silence_stdout() -> None:
+    # After a failed write, Python's own flush at exit would fail again with a traceback.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None, prog: str = "soutien-mission evaluate") -> int:
     parser = _FrenchParser(prog=prog, add_help=False)
     parser.add_argument("file")
     parser.add_argument("--pretty", action="store_true")
     args = parser.parse_args(argv)
+    name = "entrée standard" if args.file == "-" else f"fichier « {args.file} »"
     try:
-        if args.file == "-":
-            text = sys.stdin.read()
-        else:
-            with open(args.file, encoding="utf-8") as handle:
-                text = handle.read()
+        text = _read_input(args.file)
+    except EOFError:
+        _error("Impossible de lire l'entrée standard : elle est fermée.")
+        return EXIT_UNREADABLE
     except OSError as error:
-        print(f"Impossible de lire le fichier « {args.file} » : {error.strerror}.", file=sys.stderr)
+        _error(f"Impossible de lire le {name} : {os_reason(error)}.")
         return EXIT_UNREADABLE
     except UnicodeDecodeError:
-        print(f"Le fichier « {args.file} » n'est pas encodé en UTF-8.", file=sys.stderr)
+        _error(f"Le {name} n'est pas encodé en UTF-8.")
         return EXIT_UNREADABLE
-    sys.stdout.flush()
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        _error("Impossible d'écrire les résultats : la sortie standard est fermée.")
+        return EXIT_UNWRITABLE
     try:
+        sys.stdout.flush()
         had_errors = evaluate_text(text, sys.stdout.buffer, pretty=args.pretty)
+        sys.stdout.buffer.flush()
+    except InputError as error:
+        _error(f"Le {name} n'est pas accepté : {error.message}.")
+        return EXIT_UNREADABLE
     except json.JSONDecodeError as error:
-        print(
-            f"Le fichier « {args.file} » n'est pas du JSON valide (ligne {error.lineno}, "
-            f"colonne {error.colno}).",
-            file=sys.stderr,
-        )
+        _error(f"Le {name} n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno}).")
         return EXIT_UNREADABLE
     except (ValueError, RecursionError):
-        print(f"Le fichier « {args.file} » n'est pas du JSON valide.", file=sys.stderr)
+        _error(f"Le {name} n'est pas du JSON valide.")
         return EXIT_UNREADABLE
-    sys.stdout.buffer.flush()
+    except OSError as error:
+        _silence_stdout()
+        _error(f"Impossible d'écrire les résultats : {os_reason(error)}.")
+        return EXIT_UNWRITABLE
     return EXIT_DOSSIER_ERROR if had_errors else EXIT_OK
+
+
+def _error(message: str) -> None:
+    if sys.stderr is not None:
+        try:
+            print(message, file=sys.stderr, flush=True)
+        except OSError:
+            pass
