@@ -270,7 +270,28 @@ def test_a_file_disguised_as_pdf_is_refused_naming_the_document(client_rep, appl
     assert response.status_code == 422
     assert 'id="id_bylaws_error"' in html
     assert "porte l'extension « .pdf », mais son contenu est celui d'un fichier PNG" in html
-    assert not ApplicationDocument.objects.exists()  # the good file is not kept either
+    assert list(ApplicationDocument.objects.values_list("kind", flat=True)) == ["charter"]
+
+
+def test_one_bad_file_of_a_batch_refuses_only_itself(client_rep, application):
+    response = client_rep.post(
+        url("documents", application.pk),
+        {
+            "charter": pdf_upload("charte.pdf"),
+            "bylaws": SimpleUploadedFile("reglements.pdf", PNG),
+            "action_plan": pdf_upload("plan.pdf"),
+        },
+    )
+    assert response.status_code == 422
+    kept = ApplicationDocument.objects.filter(application=application)
+    assert sorted(kept.values_list("kind", "number")) == [("action_plan", 1), ("charter", 1)]
+    summary = text(response).split('id="resume-erreurs"')[1].split("</div>")[0]
+    assert "reglements.pdf" in summary
+    assert "charte.pdf" not in summary and "plan.pdf" not in summary
+    assert "2 documents enregistrés." in text(response)
+    page = text(response)
+    for name in ("charte.pdf", "plan.pdf"):  # shown as saved, with their version
+        assert f"Version 1 : {name}" in page
 
 
 def test_an_oversized_file_is_refused(client_rep, application, settings):

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from soutien.core import clock
@@ -379,38 +380,47 @@ def documents(request, pk: int):
         request.POST or None, request.FILES or None, renewal=renewal, reusable=previous
     )
     status = 200
+    saved: list[str] = []
     if request.method == "POST":
         if not can_edit:
             messages.error(request, _("Les documents ne peuvent pas être modifiés maintenant."))
             return redirect("portal:application", application.pk)
-        if form.is_valid():
-            uploads = form.uploads()
-            for kind, upload in uploads:
-                try:
-                    check_upload(upload, field=kind)
-                except ValidationError as error:
-                    form.add_error(kind, error.message_dict[kind])
-            if form.is_valid():
-                now = clock.now()
-                try:
-                    with transaction.atomic():
-                        if form.unchanged():
-                            actions.reuse_documents(
-                                application, kinds=form.unchanged(), by=request.user, at=now
-                            )
-                        if uploads:
-                            actions.upload_documents(
-                                application, uploads=uploads, by=request.user, at=now
-                            )
-                except ValidationError as error:
-                    _add_errors(form, error)
-                else:
-                    count = len(uploads) + len(form.unchanged())
-                    messages.success(
-                        request,
-                        _("%(count)s document(s) enregistré(s).") % {"count": count},
-                    )
+        # One bad file refuses only itself: the good ones of the batch are kept (issue 10).
+        bound = form.is_bound
+        form.is_valid()
+        uploads = []
+        for kind, upload in form.uploads() if bound else ():
+            try:
+                check_upload(upload, field=kind)
+            except ValidationError as error:
+                form.add_error(kind, error.message_dict[kind])
+            else:
+                uploads.append((kind, upload))
+        unchanged = form.unchanged() if bound else []
+        if uploads or unchanged:
+            now = clock.now()
+            try:
+                with transaction.atomic():
+                    if unchanged:
+                        actions.reuse_documents(
+                            application, kinds=unchanged, by=request.user, at=now
+                        )
+                    if uploads:
+                        actions.upload_documents(
+                            application, uploads=uploads, by=request.user, at=now
+                        )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                saved = [kind for kind, _upload in uploads] + unchanged
+                count = len(saved)
+                message = ngettext(
+                    "%(count)s document enregistré.", "%(count)s documents enregistrés.", count
+                ) % {"count": count}
+                if not form.errors:
+                    messages.success(request, message)
                     return redirect("portal:documents", application.pk)
+                messages.success(request, message)
         status = 422
     latest = actions.latest_documents(application)
     versions: dict[str, int] = {}
@@ -424,12 +434,14 @@ def documents(request, pk: int):
             "latest": latest.get(document.code),
             "versions": versions.get(document.code, 0),
             "previous": previous.get(document.code),
+            "saved": document.code in saved,
         }
         for document, field, unchanged in form.rows()
     ]
     context.update(
         form=form,
         rows=rows,
+        saved=saved,
         can_edit=can_edit,
         size_limit=size_limit_label(),
         accepted=", ".join(f".{e}" for e in _accepted()),
