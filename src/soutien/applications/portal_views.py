@@ -33,6 +33,7 @@ from . import actions
 from .acknowledgment import acknowledgment_of, render_pdf
 from .forms import (
     AnswerForm,
+    DeclarationForm,
     DocumentsForm,
     FinancesForm,
     StartForm,
@@ -56,6 +57,7 @@ from .sections import (
     missing,
     sections_of,
 )
+from .submission_copy import recap_context
 
 PENDING_KEY = "portal_pending_post"
 
@@ -484,18 +486,36 @@ def submit(request, pk: int):
         info = application.information_requests.open().order_by("due_at").first()
         if info is not None:
             return redirect("portal:answer_request", application.pk, info.pk)
+    form = DeclarationForm(
+        request.POST if request.method == "POST" else None,
+        initial={"declarant_name": request.user.full_name},
+    )
     errors: list[str] = []
     status = 200
     if request.method == "POST":
         if application.state != State.DRAFT:
             errors.append(_("Cette demande a déjà été déposée."))
-        else:
+        elif form.is_valid():
+            declarant = actions.Declarant(
+                name=form.cleaned_data["declarant_name"],
+                title=form.cleaned_data["declarant_title"],
+            )
             try:
                 actions.submit_application(
-                    application, by=request.user, at=clock.now(), require_complete=True
+                    application,
+                    by=request.user,
+                    at=clock.now(),
+                    require_complete=True,
+                    declarant=declarant,
                 )
             except ValidationError as error:
-                errors = [str(m) for m in error.messages]
+                # The declaration's fields under their field; the rest (incomplete, late) above.
+                for field, messages_ in getattr(error, "error_dict", {None: error}).items():
+                    for message in ValidationError(messages_).messages:
+                        if field in form.fields:
+                            form.add_error(field, message)
+                        else:
+                            errors.append(message)
             else:
                 return redirect("portal:acknowledgment", application.pk)
         application = _application(request, pk)
@@ -503,7 +523,14 @@ def submit(request, pk: int):
     return render(
         request,
         "applications/submit.html",
-        _context(request, application, errors=errors),
+        _context(
+            request,
+            application,
+            errors=errors,
+            form=form,
+            links=True,
+            **recap_context(application),
+        ),
         status=status,
     )
 
@@ -588,6 +615,8 @@ ACTION_LABELS = {
     "application.documents_reused": _("Documents inchangés repris de l'année précédente"),
     "application.submitted": _("Demande déposée"),
     "application.resubmitted": _("Demande déposée de nouveau après correction"),
+    "application.declared": _("Déclaration de la personne autorisée"),
+    "application.copy_kept": _("Copie PDF de la demande déposée conservée"),
     "application.correction_requested": _("Correction demandée par le Ministère"),
     "application.information_requested": _("Renseignements demandés par le Ministère"),
     "application.request_answered": _("Réponse de l'organisme"),
