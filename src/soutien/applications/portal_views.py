@@ -415,14 +415,17 @@ def documents(request, pk: int):
                 _add_errors(form, error)
             else:
                 saved = [kind for kind, _upload in uploads] + unchanged
-                count = len(saved)
-                message = ngettext(
-                    "%(count)s document enregistré.", "%(count)s documents enregistrés.", count
-                ) % {"count": count}
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s document enregistré.",
+                        "%(count)s documents enregistrés.",
+                        len(saved),
+                    )
+                    % {"count": len(saved)},
+                )
                 if not form.errors:
-                    messages.success(request, message)
                     return redirect("portal:documents", application.pk)
-                messages.success(request, message)
         status = 422
     latest = actions.latest_documents(application)
     versions: dict[str, int] = {}
