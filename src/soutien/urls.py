@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from soutien.agreements.models import AgreementDocument
-from soutien.applications.models import ApplicationDocument
+from soutien.applications.models import ApplicationDocument, SubmissionCopy
 from soutien.core import views
 from soutien.evaluations.workspace_views import decision_letter
 
@@ -22,6 +22,12 @@ urlpatterns = [
         views.download,
         {"model": ApplicationDocument},
         name="application-document",
+    ),
+    path(
+        "documents/demandes/copies/<int:pk>/",
+        views.download,
+        {"model": SubmissionCopy},
+        name="submission-copy",
     ),
     path(
         "documents/conventions/<int:pk>/",

@@ -30,6 +30,12 @@ SECTION_VALUES = {
     },
     "refugees": {"refugees_received_last_year": 40, "refugees_expected": 45},
 }
+# The declaration of the person the board resolution authorizes, posted with the submission.
+DECLARATION_POST = {
+    "declarant_name": "Amina Diallo",
+    "declarant_title": "Présidente du conseil d'administration",
+    "declared": "on",
+}
 FINANCE_POST = {
     "estimated_operating_costs": "400000",
     "funding_quebec": "50000",

@@ -27,6 +27,7 @@ from soutien.core.models import JournalEntry
 from tests.factories import PNG, make_organization, make_representative, make_user
 
 from .portal_helpers import (
+    DECLARATION_POST,
     FINANCE_POST,
     SECTION_VALUES,
     active_agreement,
@@ -270,7 +271,28 @@ def test_a_file_disguised_as_pdf_is_refused_naming_the_document(client_rep, appl
     assert response.status_code == 422
     assert 'id="id_bylaws_error"' in html
     assert "porte l'extension « .pdf », mais son contenu est celui d'un fichier PNG" in html
-    assert not ApplicationDocument.objects.exists()  # the good file is not kept either
+    assert list(ApplicationDocument.objects.values_list("kind", flat=True)) == ["charter"]
+
+
+def test_one_bad_file_of_a_batch_refuses_only_itself(client_rep, application):
+    response = client_rep.post(
+        url("documents", application.pk),
+        {
+            "charter": pdf_upload("charte.pdf"),
+            "bylaws": SimpleUploadedFile("reglements.pdf", PNG),
+            "action_plan": pdf_upload("plan.pdf"),
+        },
+    )
+    assert response.status_code == 422
+    kept = ApplicationDocument.objects.filter(application=application)
+    assert sorted(kept.values_list("kind", "number")) == [("action_plan", 1), ("charter", 1)]
+    summary = text(response).split('id="resume-erreurs"')[1].split("</div>")[0]
+    assert "reglements.pdf" in summary
+    assert "charte.pdf" not in summary and "plan.pdf" not in summary
+    assert "2 documents enregistrés." in text(response)
+    page = text(response)
+    for name in ("charte.pdf", "plan.pdf"):  # shown as saved, with their version
+        assert f"Version 1 : {name}" in page
 
 
 def test_an_oversized_file_is_refused(client_rep, application, settings):
@@ -301,7 +323,7 @@ def test_documents_are_downloaded_only_by_members_and_staff(client, application,
 
 
 def test_5_1_an_incomplete_application_is_not_submitted(client_rep, application):
-    response = client_rep.post(url("submit", application.pk))
+    response = client_rep.post(url("submit", application.pk), DECLARATION_POST)
     assert response.status_code == 422
     assert "La demande est incomplète" in text(response)
     application.refresh_from_db()
@@ -314,7 +336,7 @@ def test_5_1_submitted_one_minute_before_the_deadline(client_rep, application, r
         deadline_at=timezone.now() + timedelta(minutes=1)
     )
     with mock.patch("django.core.mail.send_mail", wraps=mail.send_mail):
-        response = client_rep.post(url("submit", application.pk))
+        response = client_rep.post(url("submit", application.pk), DECLARATION_POST)
     application.refresh_from_db()
     assert response.status_code == 302
     assert response["Location"] == url("acknowledgment", application.pk)
@@ -342,7 +364,7 @@ def test_5_1_one_minute_late_is_refused_with_a_clear_message(client_rep, applica
     Application.objects.filter(pk=application.pk).update(
         deadline_at=timezone.now() - timedelta(minutes=1)
     )
-    response = client_rep.post(url("submit", application.pk))
+    response = client_rep.post(url("submit", application.pk), DECLARATION_POST)
     html = text(response)
     assert response.status_code == 422
     assert "La date et l'heure limites de dépôt" in html
@@ -358,7 +380,7 @@ def test_5_1_the_deadline_passed_while_the_form_was_open(client_rep, application
     page = text(client_rep.get(url("submit", application.pk)))
     assert "Déposer ma demande" in page
     with mock.patch("django.utils.timezone.now", return_value=opened + timedelta(minutes=1)):
-        response = client_rep.post(url("submit", application.pk))
+        response = client_rep.post(url("submit", application.pk), DECLARATION_POST)
     assert response.status_code == 422
     assert "sont passées : la demande ne peut plus être déposée" in text(response)
     application.refresh_from_db()
@@ -560,7 +582,7 @@ def test_5_6_renewal_is_prefilled_and_reuses_unchanged_documents(client_rep, sub
         url("section", renewal.pk, "renewal"),
         {"changes_summary": "Nouveau plan d'action.", "eligibility_confirmed": "on"},
     )
-    assert client_rep.post(url("submit", renewal.pk)).status_code == 302
+    assert client_rep.post(url("submit", renewal.pk), DECLARATION_POST).status_code == 302
     renewal.refresh_from_db()
     assert renewal.state == State.SUBMITTED
 

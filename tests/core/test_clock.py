@@ -19,7 +19,7 @@ from soutien.accounts.tokens import BadLink, confirmation_token, read_confirmati
 from soutien.applications.models import State, SubmissionPeriod
 from soutien.core import clock
 from soutien.organizations.models import Organization
-from tests.applications.portal_helpers import fill_everything, new_application
+from tests.applications.portal_helpers import DECLARATION_POST, fill_everything, new_application
 from tests.factories import make_organization, make_representative, make_user
 
 MONTREAL = ZoneInfo("America/Montreal")
@@ -162,11 +162,11 @@ def test_5_1_one_minute_after_the_deadline_the_portal_refuses_the_submission(
     client.force_login(representative)
     submit = reverse("portal:submit", args=[application.pk])
     with time_machine.travel(montreal(2019, 11, 29, 16, 1), tick=False):
-        response = client.post(submit)
+        response = client.post(submit, DECLARATION_POST)
     assert response.status_code == 422
     assert "sont passées : la demande ne peut plus être déposée" in response.content.decode()
     with time_machine.travel(montreal(2019, 11, 29, 15, 59), tick=False):
-        response = client.post(submit)
+        response = client.post(submit, DECLARATION_POST)
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
@@ -181,7 +181,7 @@ def test_5_1_on_a_pinned_program_date_the_deadline_is_read_at_the_real_time_of_d
     client.force_login(representative)
     settings.SOUTIEN_PROGRAM_DATE = date(2019, 11, 29)
     with time_machine.travel(montreal(2026, 12, 1, 16, 1), tick=False):
-        response = client.post(reverse("portal:submit", args=[application.pk]))
+        response = client.post(reverse("portal:submit", args=[application.pk]), DECLARATION_POST)
     assert response.status_code == 422
     application.refresh_from_db()
     assert application.state == State.DRAFT

@@ -31,6 +31,13 @@ def submit(page, button: str) -> None:
         page.click(f"button:has-text('{button}')")
 
 
+def declare(page, *, name="Amina Diallo", title="Présidente du conseil d'administration"):
+    """The declaration of the person the board resolution authorizes (5.1, document 1)."""
+    page.fill("#id_declarant_name", name)
+    page.fill("#id_declarant_title", title)
+    page.check("#id_declared")
+
+
 def check(page):
     assert axe_violations(page) == [], page.url
 
@@ -72,7 +79,7 @@ def fill_application(page, tmp_path):
         path.write_bytes(pdf_bytes(kind))
         page.set_input_files(f"#id_{kind}", str(path))
     page.click("button:has-text('Déposer les documents choisis')")
-    page.wait_for_selector("text=9 document(s) enregistré(s).")
+    page.wait_for_selector("text=9 documents enregistrés.")
     check(page)
     page.click("nav >> text=Dépôt")
     check(page)
@@ -85,6 +92,7 @@ def test_a_representative_submits_a_complete_application_one_minute_before_the_d
     log_in(page, rep)
     check(page)
     fill_application(page, tmp_path)
+    declare(page)
     submit(page, "Déposer ma demande")
     application = Application.objects.get()
     assert application.state == State.SUBMITTED
@@ -100,9 +108,42 @@ def test_the_submission_one_minute_after_the_deadline_is_refused(page, tmp_path)
     log_in(page, rep)
     fill_application(page, tmp_path)
     Application.objects.update(deadline_at=timezone.now() - timedelta(minutes=1))
+    declare(page)
     submit(page, "Déposer ma demande")
     assert "sont passées : la demande ne peut plus être déposée" in page.inner_text("main")
     assert Application.objects.get().state == State.DRAFT
+    check(page)
+
+
+def test_the_recap_and_the_declaration_come_before_the_submission(page, tmp_path):
+    _organization, rep, _period = prepare(timedelta(days=5))
+    log_in(page, rep)
+    fill_application(page, tmp_path)
+    main = page.inner_text("main")
+    assert "Vérifiez votre demande" in main
+    for value in ("Ville de Sherbrooke", "Accueillir et accompagner", "MSSS, PSOC"):
+        assert value in main, value
+    for kind in DocumentKind.values:
+        assert f"{kind}.pdf" in main
+    # Without the declaration nothing is submitted, and the box is named.
+    page.fill("#id_declarant_title", "Présidente")
+    submit(page, "Déposer ma demande")
+    assert "Cochez la déclaration" in page.inner_text("#resume-erreurs")
+    assert Application.objects.get().state == State.DRAFT
+    check(page)
+    # « Modifier » leads back to a section.
+    page.click("#recap-mission ~ p >> text=Modifier")
+    assert "Mission et services" in page.inner_text("h1")
+    page.click("nav >> text=Dépôt")
+    declare(page)
+    submit(page, "Déposer ma demande")
+    application = Application.objects.get()
+    assert application.state == State.SUBMITTED
+    copy = application.submission_copies.get()
+    assert copy.declaration.declarant_name == "Amina Diallo"
+    link = page.locator("a:has-text('Copie 1')")
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF")
     check(page)
 
 

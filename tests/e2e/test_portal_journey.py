@@ -12,7 +12,7 @@ from soutien.applications.models import Application, State
 from tests.applications.portal_helpers import open_period
 
 from .test_portal_accounts import register_and_self_check
-from .test_portal_application import check, fill_application, submit
+from .test_portal_application import check, declare, fill_application, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +24,7 @@ def test_from_registration_to_the_acknowledgment_of_receipt(page, live_server, t
     page.goto("/espace/")
     check(page)
     fill_application(page, tmp_path)
+    declare(page)
     submit(page, "Déposer ma demande")
 
     application = Application.objects.get()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -26,8 +27,11 @@ from soutien.rules.text import french_date
 
 from .acknowledgment import send_acknowledgment, send_request_notice
 from .models import (
+    DECLARATION_TEXT,
+    DECLARATION_VERSION,
     Application,
     ApplicationDocument,
+    Declaration,
     DocumentKind,
     FundingLine,
     FundingSourceKind,
@@ -39,10 +43,19 @@ from .models import (
     SubmissionPeriod,
 )
 from .sections import SECTIONS_BY_CODE, checklist, editable_sections, missing, section_codes
+from .submission_copy import make_copy
 
 MONTREAL = ZoneInfo("America/Montreal")
 
 OPEN_STATES = (State.DRAFT, State.SUBMITTED, State.INCOMPLETE, State.UNDER_EVALUATION)
+
+
+@dataclass(frozen=True, slots=True)
+class Declarant:
+    """Who declares, on submitting, that the board resolution authorizes them (5.1)."""
+
+    name: str
+    title: str
 
 
 @transaction.atomic
@@ -129,13 +142,20 @@ def _refuse_incomplete(application: Application) -> None:
 
 @transaction.atomic
 def submit_application(
-    application: Application, *, by: User, at: datetime, require_complete: bool = False
+    application: Application,
+    *,
+    by: User,
+    at: datetime,
+    require_complete: bool = False,
+    declarant: Declarant | None = None,
 ) -> Application:
     """Submit (or resubmit after a correction) by the date and hour of the instructions (5.1).
 
     The first submission gives the application its reference number; every submission sends
     the acknowledgment of receipt by email once the transaction is committed. The portal asks
-    for a complete file (`require_complete`); staff may record a paper file as it came.
+    for a complete file (`require_complete`) and a declaration (`declarant`); staff may record
+    a paper file as it came. A submission with a declaration, and a resubmission of an
+    application declared before, keeps a PDF copy of the whole application (issue 10).
     """
     if require_complete:
         _refuse_incomplete(application)
@@ -147,6 +167,7 @@ def submit_application(
             at=at,
             changes={"reference": application.reference or reference_for(application)},
         )
+        _keep_copy(application, declarant=declarant, by=by, at=at)
         _acknowledge(application, at=at)
         return application
     if at > application.deadline_at:
@@ -168,8 +189,67 @@ def submit_application(
         changes={"submitted_at": at, "reference": reference_for(application)},
         data={"missing_documents": missing_documents(application)},
     )
+    _keep_copy(application, declarant=declarant, by=by, at=at)
     _acknowledge(application, at=at)
     return application
+
+
+def _declare(application: Application, declarant: Declarant, *, by: User, at: datetime):
+    errors = {}
+    if not declarant.name.strip():
+        errors["declarant_name"] = _("Indiquez le nom de la personne qui fait la déclaration.")
+    if not declarant.title.strip():
+        errors["declarant_title"] = _("Indiquez la fonction de la personne qui déclare.")
+    if errors:
+        raise ValidationError(errors, code="declaration_incomplete")
+    declaration = Declaration(
+        application=application,
+        declarant_name=declarant.name.strip(),
+        declarant_title=declarant.title.strip(),
+        declared_by=by,
+        declared_at=at,
+        text=str(DECLARATION_TEXT),
+        text_version=DECLARATION_VERSION,
+    )
+    declaration.validate()
+    declaration.save_as(by)
+    JournalEntry.write(
+        application,
+        "application.declared",
+        by=by,
+        at=at,
+        data={
+            "declaration": declaration.pk,
+            "name": declaration.declarant_name,
+            "title": declaration.declarant_title,
+            "text_version": declaration.text_version,
+        },
+    )
+    return declaration
+
+
+def _keep_copy(
+    application: Application, *, declarant: Declarant | None, by: User, at: datetime
+) -> None:
+    """Record the declaration if one is made, and keep the copy of what is submitted.
+
+    A resubmission after a correction carries the last declaration; a paper file recorded by
+    staff, never declared in the portal, has no copy.
+    """
+    if declarant is not None:
+        declaration = _declare(application, declarant, by=by, at=at)
+    else:
+        declaration = application.declarations.order_by("-declared_at", "-id").first()
+        if declaration is None:
+            return
+    copy = make_copy(application, declaration=declaration, by=by, at=at)
+    JournalEntry.write(
+        application,
+        "application.copy_kept",
+        by=by,
+        at=at,
+        data={"copy": copy.pk, "number": copy.number, "sha256": copy.sha256},
+    )
 
 
 def _acknowledge(application: Application, *, at: datetime) -> None:

@@ -13,7 +13,13 @@ from soutien.core.files import ACCEPTED_EXTENSIONS
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 from .actions import deadline_label
-from .models import Application, FundingSourceKind, Stream, SubmissionPeriod
+from .models import (
+    DECLARATION_TEXT,
+    Application,
+    FundingSourceKind,
+    Stream,
+    SubmissionPeriod,
+)
 
 SHORT_SOURCES = {
     FundingSourceKind.QUEBEC: _("Québec"),
@@ -325,4 +331,26 @@ class AnswerForm(forms.Form):
             "Dites ce que vous avez corrigé ou ajouté, ou donnez les renseignements demandés."
         ),
         error_messages={"required": _("Écrivez votre réponse avant de l'envoyer.")},
+    )
+
+
+class DeclarationForm(forms.Form):
+    """The declaration made before submitting, by the person the board resolution authorizes
+    (5.1, document 1)."""
+
+    declarant_name = forms.CharField(
+        label=_("Nom de la personne qui déclare"),
+        max_length=200,
+        error_messages={"required": _("Indiquez le nom de la personne qui fait la déclaration.")},
+    )
+    declarant_title = forms.CharField(
+        label=_("Fonction dans l'organisme"),
+        max_length=200,
+        error_messages={"required": _("Indiquez la fonction de la personne qui déclare.")},
+    )
+    declared = forms.BooleanField(
+        label=DECLARATION_TEXT,
+        error_messages={
+            "required": _("Cochez la déclaration pour déposer la demande : elle est obligatoire.")
+        },
     )

@@ -593,3 +593,80 @@ class InformationRequest(Record):
             return (self.answered_at or now) > self.due_at
         answered = clock.localdate_of(self.answered_at) if self.answered_at else now
         return answered > self.deadline
+
+
+# The declaration made before submitting (issue 10): its wording is versioned, and the
+# version and the words declared are kept with it, so that a later change of wording never
+# changes what a person declared.
+DECLARATION_VERSION = "2026-1"
+DECLARATION_TEXT = _(
+    "Je déclare être autorisé·e par la résolution du conseil d'administration de l'organisme "
+    "(document 1 de la clause 5.1) à présenter cette demande, et que les renseignements et "
+    "les documents fournis sont exacts et complets."
+)
+
+
+class Declaration(Record):
+    """The declaration of the person the board resolution authorizes, made on submitting."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        editable=False,
+    )
+    declarant_name = models.CharField(_("nom de la personne qui déclare"), max_length=200)
+    declarant_title = models.CharField(_("fonction"), max_length=200)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    declared_at = models.DateTimeField(_("déclaré le"), editable=False)
+    text = models.TextField(_("texte déclaré"), editable=False)
+    text_version = models.CharField(_("version du texte"), max_length=20, editable=False)
+
+    scope_path: ClassVar[str | None] = "application__organization"
+
+    class Meta:
+        verbose_name = _("déclaration")
+        verbose_name_plural = _("déclarations")
+        ordering = ["application", "-declared_at", "-id"]
+
+    def __str__(self):
+        return f"{self.declarant_name}, {self.declarant_title}"
+
+
+class SubmissionCopy(StoredDocument):
+    """The PDF copy of the whole application as submitted (answers, documents, declaration);
+    one per (re)submission, numbered, never replaced."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="submission_copies",
+        editable=False,
+    )
+    declaration = models.ForeignKey(
+        Declaration,
+        verbose_name=_("déclaration"),
+        on_delete=models.PROTECT,
+        related_name="copies",
+        editable=False,
+    )
+
+    scope_path: ClassVar[str | None] = "application__organization"
+
+    class Meta:
+        verbose_name = _("copie de la demande déposée")
+        verbose_name_plural = _("copies des demandes déposées")
+        ordering = ["application", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="submission_copy_unique_number"
+            ),
+        ]

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from soutien.core import clock
@@ -32,6 +33,7 @@ from . import actions
 from .acknowledgment import acknowledgment_of, render_pdf
 from .forms import (
     AnswerForm,
+    DeclarationForm,
     DocumentsForm,
     FinancesForm,
     StartForm,
@@ -55,6 +57,7 @@ from .sections import (
     missing,
     sections_of,
 )
+from .submission_copy import recap_context
 
 PENDING_KEY = "portal_pending_post"
 
@@ -379,37 +382,49 @@ def documents(request, pk: int):
         request.POST or None, request.FILES or None, renewal=renewal, reusable=previous
     )
     status = 200
+    saved: list[str] = []
     if request.method == "POST":
         if not can_edit:
             messages.error(request, _("Les documents ne peuvent pas être modifiés maintenant."))
             return redirect("portal:application", application.pk)
-        if form.is_valid():
-            uploads = form.uploads()
-            for kind, upload in uploads:
-                try:
-                    check_upload(upload, field=kind)
-                except ValidationError as error:
-                    form.add_error(kind, error.message_dict[kind])
-            if form.is_valid():
-                now = clock.now()
-                try:
-                    with transaction.atomic():
-                        if form.unchanged():
-                            actions.reuse_documents(
-                                application, kinds=form.unchanged(), by=request.user, at=now
-                            )
-                        if uploads:
-                            actions.upload_documents(
-                                application, uploads=uploads, by=request.user, at=now
-                            )
-                except ValidationError as error:
-                    _add_errors(form, error)
-                else:
-                    count = len(uploads) + len(form.unchanged())
-                    messages.success(
-                        request,
-                        _("%(count)s document(s) enregistré(s).") % {"count": count},
+        # One bad file refuses only itself: the good ones of the batch are kept (issue 10).
+        bound = form.is_bound
+        form.is_valid()
+        uploads = []
+        for kind, upload in form.uploads() if bound else ():
+            try:
+                check_upload(upload, field=kind)
+            except ValidationError as error:
+                form.add_error(kind, error.message_dict[kind])
+            else:
+                uploads.append((kind, upload))
+        unchanged = form.unchanged() if bound else []
+        if uploads or unchanged:
+            now = clock.now()
+            try:
+                with transaction.atomic():
+                    if unchanged:
+                        actions.reuse_documents(
+                            application, kinds=unchanged, by=request.user, at=now
+                        )
+                    if uploads:
+                        actions.upload_documents(
+                            application, uploads=uploads, by=request.user, at=now
+                        )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                saved = [kind for kind, _upload in uploads] + unchanged
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s document enregistré.",
+                        "%(count)s documents enregistrés.",
+                        len(saved),
                     )
+                    % {"count": len(saved)},
+                )
+                if not form.errors:
                     return redirect("portal:documents", application.pk)
         status = 422
     latest = actions.latest_documents(application)
@@ -424,12 +439,14 @@ def documents(request, pk: int):
             "latest": latest.get(document.code),
             "versions": versions.get(document.code, 0),
             "previous": previous.get(document.code),
+            "saved": document.code in saved,
         }
         for document, field, unchanged in form.rows()
     ]
     context.update(
         form=form,
         rows=rows,
+        saved=saved,
         can_edit=can_edit,
         size_limit=size_limit_label(),
         accepted=", ".join(f".{e}" for e in _accepted()),
@@ -472,18 +489,36 @@ def submit(request, pk: int):
         info = application.information_requests.open().order_by("due_at").first()
         if info is not None:
             return redirect("portal:answer_request", application.pk, info.pk)
+    form = DeclarationForm(
+        request.POST if request.method == "POST" else None,
+        initial={"declarant_name": request.user.full_name},
+    )
     errors: list[str] = []
     status = 200
     if request.method == "POST":
         if application.state != State.DRAFT:
             errors.append(_("Cette demande a déjà été déposée."))
-        else:
+        elif form.is_valid():
+            declarant = actions.Declarant(
+                name=form.cleaned_data["declarant_name"],
+                title=form.cleaned_data["declarant_title"],
+            )
             try:
                 actions.submit_application(
-                    application, by=request.user, at=clock.now(), require_complete=True
+                    application,
+                    by=request.user,
+                    at=clock.now(),
+                    require_complete=True,
+                    declarant=declarant,
                 )
             except ValidationError as error:
-                errors = [str(m) for m in error.messages]
+                # The declaration's fields under their field; the rest (incomplete, late) above.
+                for field, messages_ in getattr(error, "error_dict", {None: error}).items():
+                    for message in ValidationError(messages_).messages:
+                        if field in form.fields:
+                            form.add_error(field, message)
+                        else:
+                            errors.append(message)
             else:
                 return redirect("portal:acknowledgment", application.pk)
         application = _application(request, pk)
@@ -491,7 +526,14 @@ def submit(request, pk: int):
     return render(
         request,
         "applications/submit.html",
-        _context(request, application, errors=errors),
+        _context(
+            request,
+            application,
+            errors=errors,
+            form=form,
+            links=True,
+            **recap_context(application),
+        ),
         status=status,
     )
 
@@ -576,6 +618,8 @@ ACTION_LABELS = {
     "application.documents_reused": _("Documents inchangés repris de l'année précédente"),
     "application.submitted": _("Demande déposée"),
     "application.resubmitted": _("Demande déposée de nouveau après correction"),
+    "application.declared": _("Déclaration de la personne autorisée"),
+    "application.copy_kept": _("Copie PDF de la demande déposée conservée"),
     "application.correction_requested": _("Correction demandée par le Ministère"),
     "application.information_requested": _("Renseignements demandés par le Ministère"),
     "application.request_answered": _("Réponse de l'organisme"),
