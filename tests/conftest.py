@@ -18,3 +18,14 @@ def _real_program_clock(settings):
 def _tasks_run_at_once(settings):
     """Background tasks run in the test, when enqueued (after the commit of the action)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def regions(transactional_db):
+    """A transactional test after another one: the flush emptied the 17 regions a migration
+    loaded; put them back."""
+    from soutien.organizations.models import Region
+    from soutien.organizations.regions import REGIONS
+
+    for code, name in REGIONS:
+        Region.objects.get_or_create(code=code, defaults={"name": name})

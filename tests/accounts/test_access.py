@@ -69,6 +69,7 @@ ACTIONS = {
     agreements.upload_agreement_document: Capability.AGREEMENT,
     agreements.sign_agreement: Capability.AGREEMENT,
     agreements.confirm_year: Capability.AGREEMENT,
+    agreements.renew_year: Capability.AGREEMENT,
     agreements.pay_installment: Capability.PAY,
     agreements.suspend_agreement: Capability.MEASURES,
     agreements.resume_agreement: Capability.MEASURES,

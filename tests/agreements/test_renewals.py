@@ -179,3 +179,15 @@ def test_5_6_a_refused_renewal_on_the_page_says_why(client, two_years, people):
     response = client.post(reverse("workspace:renew_year", args=[renewal.pk]), {}, follow=True)
     assert "est déjà confirmée" in response.content.decode()
     assert Agreement.objects.filter(organization=organization).count() == 1
+
+
+def test_5_6_an_initial_application_for_a_covered_year_says_so_and_offers_no_agreement(
+    client, two_years, people
+):
+    organization, _decision, agreement = two_years
+    initial = decided(organization, 2019, people)
+    client.force_login(people[Role.MANAGER])
+    text = client.get(reverse("workspace:application", args=[initial.application_id])).content
+    page = text.decode()
+    assert f"déjà couvert par la convention {agreement.reference}" in page
+    assert "Préparer la convention" not in page

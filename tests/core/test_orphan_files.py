@@ -121,7 +121,7 @@ def test_files_named_only_by_history_or_by_a_job_are_kept(settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_rollback_of_the_outermost_transaction_removes_the_file_and_a_commit_keeps_it(
-    settings, monkeypatch
+    settings, monkeypatch, regions
 ):
     advisor = make_user()
     application = make_application(by=advisor)

@@ -37,6 +37,7 @@ MATRIX = [
     ("workspace:references", None, "get", STAFF),
     ("workspace:references", None, "post", {"manager", "administrator"}),
     ("workspace:prepare_agreement", "decision", "get", {"advisor", "manager", "administrator"}),
+    ("workspace:renew_year", "decision", "post", {"advisor", "manager", "administrator"}),
     ("workspace:agreement", "agreement", "get", STAFF),
     ("workspace:agreement", "agreement", "post", {"advisor", "manager", "administrator"}),
     ("workspace:agreement_pdf", "agreement", "get", STAFF),

@@ -33,11 +33,12 @@ def application(request, pk: int):
     organization = app.organization
     decision = Decision.objects.filter(application=app).first()
     agreement = Agreement.objects.filter(application=app).first()
-    renewal_year = (
-        agreement_actions.covering_year(app.organization_id, app.fiscal_year, app.stream)
-        if app.kind == Kind.RENEWAL
-        else None
-    )
+    # 5.6: the agreement year that covers this fiscal year (a renewal confirms it; another
+    # application for it cannot become a second agreement).
+    covering = agreement_actions.covering_year(app.organization_id, app.fiscal_year, app.stream)
+    if covering is not None and covering.agreement.application_id == app.pk:
+        covering = None  # the application's own agreement
+    renewal_year = covering if app.kind == Kind.RENEWAL else None
     marked = (
         JournalEntry.objects.for_subject(organization)
         .filter(action="organization.attachment_marked")
@@ -56,6 +57,7 @@ def application(request, pk: int):
             "decision": decision,
             "agreement": agreement,
             "renewal_year": renewal_year,
+            "covered_by": covering if app.kind != Kind.RENEWAL else None,
             "renew_form": RenewYearForm(),
             "funded_line": funded_line(app.pk),
             "requests": app.information_requests.select_related("requested_by"),
