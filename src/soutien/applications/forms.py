@@ -47,7 +47,17 @@ def money_field(label, *, required=False, help_text="") -> forms.DecimalField:
     )
 
 
-class SectionForm(forms.ModelForm):
+class SeenVersionMixin:
+    """The version of the application the page was read at: a save from a page read before
+    someone else's save is refused (StaleRecord)."""
+
+    def add_seen_version(self, application) -> None:
+        self.fields["seen_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=application.version
+        )
+
+
+class SectionForm(SeenVersionMixin, forms.ModelForm):
     """A section of the application: every field may be left empty in a draft."""
 
     class Meta:
@@ -84,7 +94,7 @@ def section_form_class(section) -> type[SectionForm]:
     return forms.modelform_factory(Application, form=SectionForm, fields=list(section.fields))
 
 
-class FinancesForm(forms.Form):
+class FinancesForm(SeenVersionMixin, forms.Form):
     estimated_operating_costs = money_field(
         _("Coûts estimés de fonctionnement de l'année visée"),
         help_text=_("Selon les prévisions budgétaires de l'année visée (6.1.4)."),

@@ -260,6 +260,7 @@ def section(request, pk: int, section: str):
         form = FinancesForm(data, initial=FinancesForm.initial_for(application))
     else:
         form = section_form_class(spec)(data, instance=application)
+    form.add_seen_version(application)
     status = 200
     if data is not None:
         autosave = _is_autosave(request)
@@ -272,8 +273,13 @@ def section(request, pk: int, section: str):
         if form.is_valid():
             try:
                 _save(request, application, spec, form, autosave=autosave)
-            except StaleRecord:
-                form.add_error(None, _("La demande a été modifiée entre-temps. Rechargez la page."))
+            except StaleRecord as error:
+                if autosave:
+                    return JsonResponse(
+                        {"saved": False, "stale": True, "message": " ".join(error.messages)},
+                        status=409,
+                    )
+                form.add_error(None, error.messages)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -317,6 +323,7 @@ def _save(request, application, spec, form, *, autosave: bool) -> None:
             by=request.user,
             at=now,
             autosave=autosave,
+            seen_version=form.cleaned_data.get("seen_version"),
         )
     else:
         values = {name: form.cleaned_data[name] for name in spec.fields}
@@ -328,6 +335,7 @@ def _save(request, application, spec, form, *, autosave: bool) -> None:
             by=request.user,
             at=now,
             autosave=autosave,
+            seen_version=form.cleaned_data.get("seen_version"),
         )
 
 
@@ -359,6 +367,8 @@ def _autosave_response(request, application: Application) -> JsonResponse:
             "message": _("Brouillon enregistré à %(hour)s h %(minute)02d.")
             % {"hour": local.hour, "minute": local.minute},
             "checklist": html,
+            # the page now stands on this version: its next save is not refused as stale
+            "version": application.version,
         }
     )
 
