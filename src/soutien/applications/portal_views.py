@@ -553,6 +553,8 @@ def answer_request(request, pk: int, request_pk: int):
                     info, by=request.user, at=clock.now(), answer=form.cleaned_data["answer"]
                 )
             except ValidationError as error:
+                # nothing was saved: the request is open again as it is in the database
+                info.refresh_from_db()
                 _add_errors(form, error)
             else:
                 messages.success(request, _("Votre réponse est transmise au Ministère."))
