@@ -171,7 +171,10 @@ class BoardMemberForm(VersionedPortalForm):
         super().__init__(*args, **kwargs)
         _yes_no(self)
         self.fields["status"].label = _("Statut au Canada")
-        self.fields["status"].choices = self.fields["status"].choices[1:]
+        # every status is offered, citizenship first; only an empty choice is left out
+        self.fields["status"].choices = [
+            (value, label) for value, label in self.fields["status"].choices if value != ""
+        ]
 
 
 class GroupingMemberForm(VersionedPortalForm):
