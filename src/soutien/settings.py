@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "soutien.core.middleware.AdminListErrorsMiddleware",
     # Last: turns a locked-out login attempt into the French lockout page.
     "axes.middleware.AxesMiddleware",
 ]
