@@ -25,7 +25,9 @@ def flashed(client) -> str:
 def test_5_2_deciding_a_dossier_twice_is_a_message_and_keeps_one_decision(people, client):
     _application, evaluation, _decision = granted_decision(people)
     client.force_login(people["manager"])
-    response = client.post(reverse("workspace:decide", args=[evaluation.pk]), {"outcome": "granted"})
+    response = client.post(
+        reverse("workspace:decide", args=[evaluation.pk]), {"outcome": "granted"}
+    )
     assert response.status_code == 302
     assert "a déjà été rendue" in flashed(client)
     assert Decision.objects.count() == 1

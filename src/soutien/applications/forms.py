@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from soutien.core.files import ACCEPTED_EXTENSIONS
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
+from soutien.organizations.forms import PhoneField
+
 from .actions import deadline_label
 from .models import Application, FundingSourceKind, Stream, SubmissionPeriod
 
@@ -85,7 +87,12 @@ class SectionForm(SeenVersionMixin, forms.ModelForm):
                     "Inscrivez une adresse courriel complète, par exemple nom@organisme.org."
                 )
             if name == "contact_phone":
-                field.widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+                self.fields[name] = PhoneField(
+                    label=field.label,
+                    required=False,
+                    max_length=field.max_length,
+                    help_text=field.help_text,
+                )
             if name == "contact_name":
                 field.widget.attrs["autocomplete"] = "name"
 
