@@ -26,7 +26,6 @@ from .forms import FinanceFilterForm, PrepareAgreementForm, SignAgreementForm
 from .models import Agreement, AgreementDocumentKind
 from .tasks import FINANCE_EXPORT, build_finance_export
 
-
 ALREADY_PREPARED = gettext_lazy(
     "La convention de cette demande est déjà préparée : ouvrez-la depuis le dossier."
 )

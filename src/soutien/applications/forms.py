@@ -10,9 +10,8 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core.files import ACCEPTED_EXTENSIONS
-from soutien.rules.documents import REQUIRED_DOCUMENTS
-
 from soutien.organizations.forms import PhoneField
+from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 from .actions import deadline_label
 from .models import Application, FundingSourceKind, Stream, SubmissionPeriod
