@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core.files import ACCEPTED_EXTENSIONS
+from soutien.core.forms import MoneyField
 from soutien.organizations.forms import PhoneField
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
@@ -28,8 +29,8 @@ SHORT_SOURCES = {
 NOT_NEGATIVE = _("Inscrivez un montant positif ou 0 : un montant ne peut pas être négatif.")
 
 
-def money_field(label, *, required=False, help_text="") -> forms.DecimalField:
-    return forms.DecimalField(
+def money_field(label, *, required=False, help_text="") -> MoneyField:
+    return MoneyField(
         label=label,
         required=required,
         max_digits=12,
@@ -38,13 +39,11 @@ def money_field(label, *, required=False, help_text="") -> forms.DecimalField:
         help_text=help_text,
         error_messages={
             "min_value": NOT_NEGATIVE,
-            "invalid": _("Inscrivez un montant en dollars, par exemple 125000 ou 125000,50."),
+            "invalid": _("Inscrivez un montant en dollars, par exemple 125 000 ou 125 000,50 $."),
             "max_decimal_places": _("Inscrivez au plus deux décimales (les cents)."),
             "max_digits": _("Ce montant est trop grand."),
             "max_whole_digits": _("Ce montant est trop grand."),
         },
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        localize=True,
     )
 
 
@@ -121,14 +120,12 @@ class FinancesForm(SeenVersionMixin, forms.Form):
     total_expenses = money_field(
         _("Dépenses totales"), help_text=_("Telles qu'inscrites aux états financiers (6.1.3).")
     )
-    unrestricted_net_assets = forms.DecimalField(
+    unrestricted_net_assets = MoneyField(
         label=_("Actif net non affecté"),
         required=False,
         max_digits=12,
         decimal_places=2,
-        localize=True,
         help_text=_("Tel qu'inscrit aux états financiers ; peut être négatif (6.1.3)."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "invalid": _("Inscrivez un montant en dollars, par exemple 40000 ou -2500."),
         },
