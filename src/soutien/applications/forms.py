@@ -317,11 +317,36 @@ class StartForm(forms.Form):
     def __init__(self, *args, organizations, periods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.fields["period"].queryset = periods
-        self.fields["period"].label_from_instance = lambda p: (
-            _("%(fiscal_year)s — dépôt au plus tard le %(deadline)s")
-            % {"fiscal_year": p.fiscal_year_label, "deadline": _deadline(p)}
+        # Volet 2 is for national groupings only (2.2): offered when one of them is one.
+        streams = {Stream.ORGANIZATION} | (
+            {Stream.NATIONAL_GROUPING}
+            if any(o.is_national_grouping for o in organizations)
+            else set()
         )
+        self.fields["stream"].choices = [c for c in Stream.choices if c[0] in streams]
+        self.fields["stream"].error_messages["invalid_choice"] = _(
+            "Seul un regroupement national peut présenter une demande au volet 2."
+        )
+        self.fields["period"].queryset = periods.filter(stream__in=streams)
+        # Two periods of one year differ by their stream: each option says which it is.
+        self.fields["period"].label_from_instance = lambda p: (
+            _("%(fiscal_year)s, volet %(stream)s — dépôt au plus tard le %(deadline)s")
+            % {"fiscal_year": p.fiscal_year_label, "stream": p.stream, "deadline": _deadline(p)}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        period, stream = cleaned.get("period"), cleaned.get("stream")
+        if period is not None and stream is not None and period.stream != stream:
+            self.add_error(
+                "period",
+                _(
+                    "Cette période de dépôt est celle du volet %(period_stream)s : choisissez "
+                    "celle du volet %(stream)s."
+                )
+                % {"period_stream": period.stream, "stream": stream},
+            )
+        return cleaned
 
 
 def _deadline(period: SubmissionPeriod) -> str:
