@@ -159,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "fr-ca"
+# Django's fr_CA time format prints « 16 04 36 »: the site's own formats say « 16 h 04 ».
+FORMAT_MODULE_PATH = ["soutien.core.formats"]
 LANGUAGES = [("fr-ca", "Français")]
 TIME_ZONE = "America/Montreal"
 USE_I18N = True

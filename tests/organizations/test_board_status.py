@@ -44,3 +44,24 @@ def test_3_a_citizen_entered_through_the_form_counts_as_a_qualified_board_member
     after = initial_answers(organization, on=date(2019, 7, 1))
     assert after["board_total"] == before["board_total"] + 1
     assert after["board_qualified"] == before["board_qualified"] + 1
+
+
+@pytest.mark.parametrize(
+    ("size", "sentence"),
+    [
+        (0, "0 membre siège au conseil."),
+        (1, "1 membre siège au conseil."),
+        (2, "2 membres siègent au conseil."),
+    ],
+)
+def test_the_profile_counts_the_board_with_french_plurals(client, size, sentence):
+    from tests.factories import make_board
+
+    organization = make_organization()
+    client.force_login(make_representative(organization))
+    if size:
+        make_board(organization, size=size)
+    page = html.unescape(
+        client.get(reverse("organization:profile", kwargs={"pk": organization.pk})).content.decode()
+    )
+    assert sentence in " ".join(page.split())

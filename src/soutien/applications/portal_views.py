@@ -416,10 +416,13 @@ def documents(request, pk: int):
                     _add_errors(form, error)
                 else:
                     count = len(uploads) + len(form.unchanged())
-                    messages.success(
-                        request,
-                        _("%(count)s document(s) enregistré(s).") % {"count": count},
+                    # French: 0 and 1 take the singular
+                    saved = (
+                        _("%(count)s document enregistré.")
+                        if count < 2
+                        else _("%(count)s documents enregistrés.")
                     )
+                    messages.success(request, saved % {"count": count})
                     return redirect("portal:documents", application.pk)
         status = 422
     latest = actions.latest_documents(application)
