@@ -72,7 +72,7 @@ def fill_application(page, tmp_path):
         path.write_bytes(pdf_bytes(kind))
         page.set_input_files(f"#id_{kind}", str(path))
     page.click("button:has-text('Déposer les documents choisis')")
-    page.wait_for_selector("text=9 document(s) enregistré(s).")
+    page.wait_for_selector("text=9 documents enregistrés.")
     check(page)
     page.click("nav >> text=Dépôt")
     check(page)
