@@ -146,6 +146,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "soutien.core.middleware.AdminListErrorsMiddleware",
     # Last: turns a locked-out login attempt into the French lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,6 +196,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "fr-ca"
+# Django's fr_CA time format prints « 16 04 36 »: the site's own formats say « 16 h 04 ».
+FORMAT_MODULE_PATH = ["soutien.core.formats"]
 LANGUAGES = [("fr-ca", "Français")]
 TIME_ZONE = "America/Montreal"
 USE_I18N = True

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
@@ -24,6 +26,10 @@ from .documents import agreement_pdf as render_agreement_pdf
 from .forms import FinanceFilterForm, PrepareAgreementForm, RenewYearForm, SignAgreementForm
 from .models import Agreement, AgreementDocumentKind
 from .tasks import FINANCE_EXPORT, build_finance_export
+
+ALREADY_PREPARED = gettext_lazy(
+    "La convention de cette demande est déjà préparée : ouvrez-la depuis le dossier."
+)
 
 
 def proposed_signatory(application) -> tuple[str, str]:
@@ -87,6 +93,8 @@ def prepare_agreement(request, pk: int):
         form = PrepareAgreementForm(request.POST, durations=durations)
         if form.is_valid():
             try:
+                if Agreement.objects.filter(application=application).exists():
+                    raise IntegrityError("agreement exists")
                 agreement = actions.prepare_agreement(
                     decision, **form.cleaned_data, by=request.user, at=clock.now()
                 )
@@ -94,6 +102,9 @@ def prepare_agreement(request, pk: int):
                 return redirect("workspace:agreement", pk=agreement.pk)
             except ValidationError as error:
                 add_action_errors(form, error)
+            except IntegrityError:
+                # a second preparation (another tab, a double click): one agreement (5.4)
+                form.add_error(None, ALREADY_PREPARED)
         status = 422
     else:
         name, title = proposed_signatory(application)

@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from soutien.accounts.models import User
 from soutien.core import clock
 from soutien.core.files import new_versions
-from soutien.core.models import JournalEntry
+from soutien.core.models import STALE_MESSAGE, JournalEntry, StaleRecord
 from soutien.core.workflow import transition
 from soutien.organizations.models import FinancialStatements, Organization
 from soutien.organizations.selfcheck import latest_answers
@@ -430,6 +430,15 @@ def _lock(application: Application) -> None:
     )
 
 
+def _check_seen(application: Application, seen_version: int | None) -> None:
+    """Refuse a save made from a page read before someone else's save (a lost update).
+
+    `seen_version` is the version the page was read at (None: a caller that read the row in
+    this transaction)."""
+    if seen_version is not None and seen_version != application.version:
+        raise StaleRecord(STALE_MESSAGE, code="stale")
+
+
 def _save_fields(application: Application, values: dict, *, by: User) -> None:
     for field, value in values.items():
         setattr(application, field, value)
@@ -460,6 +469,7 @@ def save_section(
     by: User,
     at: datetime,
     autosave: bool = False,
+    seen_version: int | None = None,
 ) -> Application:
     """Save a section's answers as they are (a draft may be incomplete).
 
@@ -467,6 +477,7 @@ def save_section(
     """
 
     _lock(application)
+    _check_seen(application, seen_version)
     check_editable(application, section)
     allowed = set(SECTIONS_BY_CODE[section].fields)
     unknown = set(values) - allowed
@@ -490,10 +501,12 @@ def save_finances(
     by: User,
     at: datetime,
     autosave: bool = False,
+    seen_version: int | None = None,
 ) -> Application:
     """The finances section: costs, other public funding by source (6.1.4), the figures of the
     last completed financial statements (6.1.3). Totals on the application follow the lines."""
     _lock(application)
+    _check_seen(application, seen_version)
     check_editable(application, "finances")
     existing = {line.source: line for line in application.funding_lines.all()}
     for source, (amount, details) in lines.items():

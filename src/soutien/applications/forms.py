@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core.files import ACCEPTED_EXTENSIONS
+from soutien.core.forms import MoneyField
+from soutien.organizations.forms import PhoneField
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 from .actions import deadline_label
@@ -33,8 +35,8 @@ SHORT_SOURCES = {
 NOT_NEGATIVE = _("Inscrivez un montant positif ou 0 : un montant ne peut pas être négatif.")
 
 
-def money_field(label, *, required=False, help_text="") -> forms.DecimalField:
-    return forms.DecimalField(
+def money_field(label, *, required=False, help_text="") -> MoneyField:
+    return MoneyField(
         label=label,
         required=required,
         max_digits=12,
@@ -43,17 +45,25 @@ def money_field(label, *, required=False, help_text="") -> forms.DecimalField:
         help_text=help_text,
         error_messages={
             "min_value": NOT_NEGATIVE,
-            "invalid": _("Inscrivez un montant en dollars, par exemple 125000 ou 125000,50."),
+            "invalid": _("Inscrivez un montant en dollars, par exemple 125 000 ou 125 000,50 $."),
             "max_decimal_places": _("Inscrivez au plus deux décimales (les cents)."),
             "max_digits": _("Ce montant est trop grand."),
             "max_whole_digits": _("Ce montant est trop grand."),
         },
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        localize=True,
     )
 
 
-class SectionForm(forms.ModelForm):
+class SeenVersionMixin:
+    """The version of the application the page was read at: a save from a page read before
+    someone else's save is refused (StaleRecord)."""
+
+    def add_seen_version(self, application) -> None:
+        self.fields["seen_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=application.version
+        )
+
+
+class SectionForm(SeenVersionMixin, forms.ModelForm):
     """A section of the application: every field may be left empty in a draft."""
 
     class Meta:
@@ -81,7 +91,12 @@ class SectionForm(forms.ModelForm):
                     "Inscrivez une adresse courriel complète, par exemple nom@organisme.org."
                 )
             if name == "contact_phone":
-                field.widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+                self.fields[name] = PhoneField(
+                    label=field.label,
+                    required=False,
+                    max_length=field.max_length,
+                    help_text=field.help_text,
+                )
             if name == "contact_name":
                 field.widget.attrs["autocomplete"] = "name"
 
@@ -90,7 +105,7 @@ def section_form_class(section) -> type[SectionForm]:
     return forms.modelform_factory(Application, form=SectionForm, fields=list(section.fields))
 
 
-class FinancesForm(forms.Form):
+class FinancesForm(SeenVersionMixin, forms.Form):
     estimated_operating_costs = money_field(
         _("Coûts estimés de fonctionnement de l'année visée"),
         help_text=_("Selon les prévisions budgétaires de l'année visée (6.1.4)."),
@@ -111,14 +126,12 @@ class FinancesForm(forms.Form):
     total_expenses = money_field(
         _("Dépenses totales"), help_text=_("Telles qu'inscrites aux états financiers (6.1.3).")
     )
-    unrestricted_net_assets = forms.DecimalField(
+    unrestricted_net_assets = MoneyField(
         label=_("Actif net non affecté"),
         required=False,
         max_digits=12,
         decimal_places=2,
-        localize=True,
         help_text=_("Tel qu'inscrit aux états financiers ; peut être négatif (6.1.3)."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "invalid": _("Inscrivez un montant en dollars, par exemple 40000 ou -2500."),
         },
@@ -310,11 +323,36 @@ class StartForm(forms.Form):
     def __init__(self, *args, organizations, periods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.fields["period"].queryset = periods
-        self.fields["period"].label_from_instance = lambda p: (
-            _("%(fiscal_year)s — dépôt au plus tard le %(deadline)s")
-            % {"fiscal_year": p.fiscal_year_label, "deadline": _deadline(p)}
+        # Volet 2 is for national groupings only (2.2): offered when one of them is one.
+        streams = {Stream.ORGANIZATION} | (
+            {Stream.NATIONAL_GROUPING}
+            if any(o.is_national_grouping for o in organizations)
+            else set()
         )
+        self.fields["stream"].choices = [c for c in Stream.choices if c[0] in streams]
+        self.fields["stream"].error_messages["invalid_choice"] = _(
+            "Seul un regroupement national peut présenter une demande au volet 2."
+        )
+        self.fields["period"].queryset = periods.filter(stream__in=streams)
+        # Two periods of one year differ by their stream: each option says which it is.
+        self.fields["period"].label_from_instance = lambda p: (
+            _("%(fiscal_year)s, volet %(stream)s — dépôt au plus tard le %(deadline)s")
+            % {"fiscal_year": p.fiscal_year_label, "stream": p.stream, "deadline": _deadline(p)}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        period, stream = cleaned.get("period"), cleaned.get("stream")
+        if period is not None and stream is not None and period.stream != stream:
+            self.add_error(
+                "period",
+                _(
+                    "Cette période de dépôt est celle du volet %(period_stream)s : choisissez "
+                    "celle du volet %(stream)s."
+                )
+                % {"period_stream": period.stream, "stream": stream},
+            )
+        return cleaned
 
 
 def _deadline(period: SubmissionPeriod) -> str:

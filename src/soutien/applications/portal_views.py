@@ -263,6 +263,7 @@ def section(request, pk: int, section: str):
         form = FinancesForm(data, initial=FinancesForm.initial_for(application))
     else:
         form = section_form_class(spec)(data, instance=application)
+    form.add_seen_version(application)
     status = 200
     if data is not None:
         autosave = _is_autosave(request)
@@ -275,8 +276,13 @@ def section(request, pk: int, section: str):
         if form.is_valid():
             try:
                 _save(request, application, spec, form, autosave=autosave)
-            except StaleRecord:
-                form.add_error(None, _("La demande a été modifiée entre-temps. Rechargez la page."))
+            except StaleRecord as error:
+                if autosave:
+                    return JsonResponse(
+                        {"saved": False, "stale": True, "message": " ".join(error.messages)},
+                        status=409,
+                    )
+                form.add_error(None, error.messages)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -320,6 +326,7 @@ def _save(request, application, spec, form, *, autosave: bool) -> None:
             by=request.user,
             at=now,
             autosave=autosave,
+            seen_version=form.cleaned_data.get("seen_version"),
         )
     else:
         values = {name: form.cleaned_data[name] for name in spec.fields}
@@ -331,6 +338,7 @@ def _save(request, application, spec, form, *, autosave: bool) -> None:
             by=request.user,
             at=now,
             autosave=autosave,
+            seen_version=form.cleaned_data.get("seen_version"),
         )
 
 
@@ -362,6 +370,8 @@ def _autosave_response(request, application: Application) -> JsonResponse:
             "message": _("Brouillon enregistré à %(hour)s h %(minute)02d.")
             % {"hour": local.hour, "minute": local.minute},
             "checklist": html,
+            # the page now stands on this version: its next save is not refused as stale
+            "version": application.version,
         }
     )
 
@@ -585,6 +595,8 @@ def answer_request(request, pk: int, request_pk: int):
                     info, by=request.user, at=clock.now(), answer=form.cleaned_data["answer"]
                 )
             except ValidationError as error:
+                # nothing was saved: the request is open again as it is in the database
+                info.refresh_from_db()
                 _add_errors(form, error)
             else:
                 messages.success(request, _("Votre réponse est transmise au Ministère."))

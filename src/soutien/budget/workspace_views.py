@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -159,6 +160,11 @@ def decide(request, pk: int):
             messages.success(request, _("La décision est rendue et l'organisme en est avisé."))
         except ValidationError as error:
             add_action_errors(form, error)
+        except IntegrityError:
+            # two decisions at the same moment: the database keeps one (5.2)
+            form.add_error(
+                None, _("La décision sur cette demande a déjà été rendue : elle ne change plus.")
+            )
     for message in error_messages(form):
         messages.error(request, message)
     return redirect("workspace:application", pk=evaluation.application_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -141,3 +143,46 @@ def error_messages(form: PortalFormMixin) -> list[str]:
         f"{item['label']} : {item['message']}" if item["label"] else str(item["message"])
         for item in form.error_summary
     ]
+
+
+_MONEY_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_MONEY = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def parse_money(text: str) -> Decimal | None:
+    """Dollars as people in Québec write them: « 412 350,75 $ », « 412350.75 », « 412 350 »
+    (ordinary, non-breaking or narrow spaces between thousands; a comma or a point before the
+    cents; the dollar sign before or after). None when it is not an amount."""
+    compact = _MONEY_SPACES.sub("", text).replace("\u2212", "-").strip("$")
+    if compact.startswith("-$"):
+        compact = "-" + compact[2:]
+    if "," in compact and "." in compact:
+        return None  # « 1.234,56 » or « 1,234.56 »: which one is meant cannot be told
+    compact = compact.replace(",", ".")
+    if not _MONEY.match(compact):
+        return None
+    try:
+        return Decimal(compact)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only plain numbers
+        return None
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in dollars, stored as a Decimal (see parse_money for what is accepted)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        amount = parse_money(str(value))
+        if amount is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return amount

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +240,13 @@ def decide_application(
             _("Une décision se prend sur une évaluation terminée."), code="not_completed"
         )
     application = evaluation.application
+    # One decision per application (5.2): a second one is refused, not a database error.
+    Application.objects.select_for_update().filter(pk=application.pk).exists()
+    if Decision.objects.filter(Q(application=application) | Q(evaluation=evaluation)).exists():
+        raise ValidationError(
+            _("La décision sur cette demande a déjà été rendue : elle ne change plus."),
+            code="already_decided",
+        )
     if outcome == Outcome.GRANTED:
         if evaluation.eligibility != Eligibility.ELIGIBLE or not evaluation.amount:
             raise ValidationError(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.models import User
 from soutien.applications.models import DocumentKind, RequestKind
-from soutien.core.forms import DateInput, WorkspaceForm
+from soutien.core.forms import DateInput, MoneyField, WorkspaceForm
 from soutien.rules.eligibility import CRITERIA_BY_STREAM, JUDGEABLE
 from soutien.rules.facts import Stream as RulesStream
 
@@ -176,15 +176,6 @@ class JudgmentsForm(WorkspaceForm):
         }
 
 
-class AmountField(forms.DecimalField):
-    """Dollars as people type them: « 5 000,50 », « 5000.50 »."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(value.split())  # spaces, non-breaking or not, between thousands
-        return super().to_python(value)
-
-
 class AdjustmentForm(WorkspaceForm):
     kind = forms.ChoiceField(
         label=_("Ajustement"),
@@ -196,12 +187,11 @@ class AdjustmentForm(WorkspaceForm):
             "invalid_choice": _("Les normes ne permettent pas l'ajustement « %(value)s »."),
         },
     )
-    amount = AmountField(
+    amount = MoneyField(
         label=_("Montant ($)"),
         min_value=Decimal("0"),
         max_digits=12,
         decimal_places=2,
-        localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "id": "adj-amount"}),
         error_messages={
             "required": _("Inscrivez le montant de l'ajustement."),

@@ -17,6 +17,7 @@ from soutien.accounts.access import Capability, can, workspace_view
 from soutien.applications.models import Application, DocumentKind, InformationRequest
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
+from soutien.core.redirects import safe_next
 from soutien.rules.documents import DOCUMENTS_BY_CODE
 from soutien.rules.eligibility import CRITERIA_BY_CODE
 
@@ -165,7 +166,8 @@ def assign(request, pk: int):
             add_action_errors(form, error)
     for message in error_messages(form):
         messages.error(request, message)
-    return redirect(form.cleaned_data.get("next") or "workspace:application", pk=app.pk)
+    target = form.cleaned_data.get("next") if form.is_valid() else request.POST.get("next")
+    return redirect(safe_next(request, target, "workspace:application", pk=app.pk))
 
 
 # --- Completeness (5.1) ----------------------------------------------------------------------

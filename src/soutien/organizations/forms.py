@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.forms import PasswordPairMixin, password_fields
 from soutien.accounts.models import User
+from soutien.core import clock
 from soutien.core.forms import (
     DateInput,
     PortalFormMixin,
@@ -29,6 +30,12 @@ from .models import (
     Region,
 )
 from .selfcheck import covered_fiscal_years
+from .validators import (
+    normalize_neq,
+    normalize_phone,
+    normalize_postal_code,
+    validate_not_future,
+)
 
 BOOLEAN_FIELDS_AS_QUESTIONS = {
     "head_office_in_quebec": _("Le siège de l'organisme est-il au Québec ?"),
@@ -52,6 +59,47 @@ def _yes_no(form: forms.ModelForm) -> None:
         if name in form.fields:
             old = form.fields[name]
             form.fields[name] = YesNoField(label=question, help_text=old.help_text)
+
+
+class NEQField(forms.CharField):
+    """« 1170 000 001 » is 1170000001: spaces go before the 10 digits are checked, and the
+    browser never cuts what was typed."""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "20", "inputmode": "numeric"}
+
+    def to_python(self, value):
+        return normalize_neq(super().to_python(value))
+
+
+class PostalCodeField(forms.CharField):
+    """A Canadian postal code, stored as « J1H 5Z9 » however it was typed."""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "12", "autocomplete": "postal-code"}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_postal_code(value) if value else value
+
+
+class PhoneField(forms.CharField):
+    """A North American phone number (an extension may follow), stored « 819 555-1234 »."""
+
+    widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_phone(value) if value else value
+
+
+def clean_past_date(form, name: str):
+    value = form.cleaned_data[name]
+    validate_not_future(value, today=clock.today())
+    return value
+
+
+IDENTITY_FIELD_CLASSES = {"neq": NEQField, "postal_code": PostalCodeField}
 
 
 # Who the organization is: asked at registration, edited in the profile's first section.
@@ -78,11 +126,14 @@ class IdentityForm(VersionedPortalForm):
             "fiscal_year_end_day",
         )
         widgets = {"incorporation_date": DateInput()}
+        field_classes = IDENTITY_FIELD_CLASSES
+
+    def clean_incorporation_date(self):
+        return clean_past_date(self, "incorporation_date")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _yes_no(self)
-        self.fields["neq"].widget.attrs["inputmode"] = "numeric"
         self.fields["fiscal_year_end_month"].widget = forms.Select(
             choices=[(m, _month_name(m)) for m in range(1, 13)]
         )
@@ -171,7 +222,10 @@ class BoardMemberForm(VersionedPortalForm):
         super().__init__(*args, **kwargs)
         _yes_no(self)
         self.fields["status"].label = _("Statut au Canada")
-        self.fields["status"].choices = self.fields["status"].choices[1:]
+        # every status is offered, citizenship first; only an empty choice is left out
+        self.fields["status"].choices = [
+            (value, label) for value, label in self.fields["status"].choices if value != ""
+        ]
 
 
 class GroupingMemberForm(VersionedPortalForm):
@@ -179,10 +233,10 @@ class GroupingMemberForm(VersionedPortalForm):
         model = GroupingMember
         fields = ("name", "neq", "region", "joined_on")
         widgets = {"joined_on": DateInput()}
+        field_classes = {"neq": NEQField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["neq"].widget.attrs["inputmode"] = "numeric"
         self.fields["region"].empty_label = _("Choisissez une région")
 
     def validate_unique(self):
@@ -235,6 +289,7 @@ class ConstitutionStep(SelfCheckForm):
         value = self.cleaned_data["incorporation_date"]
         if value.year < 1800:
             raise ValidationError(_("Indiquez une date de constitution après 1800."))
+        validate_not_future(value, today=clock.today())
         return value.isoformat()
 
 
@@ -431,12 +486,13 @@ class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
         fields = IDENTITY_FIELDS
         widgets = {"incorporation_date": DateInput()}
         labels = {"legal_name": _("Nom légal de l'organisme")}
+        field_classes = IDENTITY_FIELD_CLASSES
 
     field_order = (*PERSON, *Meta.fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["neq"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["neq"].widget.attrs["autocomplete"] = "off"
         self.fields["region"].empty_label = _("Choisissez une région")
         self.fields["legal_form"].choices = [
             ("", _("Choisissez une forme juridique")),
@@ -462,8 +518,11 @@ class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
             )
         return email
 
+    def clean_incorporation_date(self):
+        return clean_past_date(self, "incorporation_date")
+
     def clean_neq(self):
-        neq = self.cleaned_data["neq"].strip()
+        neq = self.cleaned_data["neq"]
         if Organization.objects.filter(neq=neq).exists():
             raise ValidationError(
                 _(

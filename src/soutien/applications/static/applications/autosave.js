@@ -19,6 +19,10 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       say(result.body.message || "");
+      if (result.ok && result.body.version) {
+        var seen = form.querySelector("input[name='seen_version']");
+        if (seen) { seen.value = result.body.version; }
+      }
       if (result.ok && result.body.checklist) {
         var aside = document.getElementById("liste-verification");
         if (aside) { aside.innerHTML = result.body.checklist; }

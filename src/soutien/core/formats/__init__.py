@@ -1,0 +1,1 @@
+"""Date and time formats of the site (settings.FORMAT_MODULE_PATH)."""
