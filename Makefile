@@ -48,6 +48,7 @@ $(UV):
 	var/uv/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
 run: export SOUTIEN_PROGRAM_DATE = $(PROGRAM_DATE)
+run: export SOUTIEN_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/soutien-mission migrate --noinput
 	$(BIN)/soutien-mission demo

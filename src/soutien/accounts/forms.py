@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.core.forms import PortalFormMixin
 from soutien.core.mail import send_templated
+from soutien.core.urls import absolute_url
 
 from .models import User
 
@@ -129,12 +130,17 @@ class ResetRequestForm(PortalFormMixin, PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Through the one email helper: recorded, then sent (and retried) by a worker."""
+        """Through the one email helper: recorded, then sent (and retried) by a worker.
+
+        The link is built on the configured site address, not on the request's Host."""
+        link = absolute_url(
+            "accounts:password_reset_confirm", uidb64=context["uid"], token=context["token"]
+        )
         send_templated(
             to=[to_email],
             subject_template=subject_template_name,
             body_template=email_template_name,
-            context=context,
+            context={**context, "link": link},
         )
 
 

@@ -382,7 +382,6 @@ def colleagues(request, pk: int):
                 email=form.cleaned_data["email"],
                 by=request.user,
                 at=clock.now(),
-                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             _add_errors(form, error)
