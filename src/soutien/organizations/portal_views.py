@@ -532,6 +532,7 @@ def selfcheck_results(request, pk: int):
             "organization": organization,
             "selfcheck": current,
             "findings": findings,
+            "groups": selfcheck.findings_by_status(findings),
             "counts": counts,
             "application_date": current.facts["application_date"],
             "clamped": current.facts["application_date"]
