@@ -51,6 +51,7 @@ run: export SOUTIEN_PROGRAM_DATE = $(PROGRAM_DATE)
 # Development asks for DEBUG (off otherwise), plain-HTTP cookies, and this host's port.
 run: export DJANGO_DEBUG = 1
 run: export SOUTIEN_ALLOWED_PORTS = $(PORT)
+run: export SOUTIEN_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/soutien-mission migrate --noinput
 	$(BIN)/soutien-mission demo

@@ -12,6 +12,7 @@ admin.site.index_title = "Gestion du programme"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("aide/", views.help_page, name="help"),
     path("admin/", admin.site.urls),
     path("compte/", include("soutien.portal.accounts_urls")),
     path("espace/organisme/", include("soutien.portal.organization_urls")),

@@ -21,6 +21,15 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "accounts:resend_confirmation",
+    "accounts:email_change_confirm",
+}
+# One's own account: a login is needed, and it shows only one's own data.
+OWN_ACCOUNT = {
+    "accounts:account",
+    "accounts:change_name",
+    "accounts:change_email",
+    "accounts:password_change",
 }
 
 
@@ -69,7 +78,7 @@ def test_no_page_of_the_accounts_or_the_organization_shows_another_organizations
             "Membre Secret du Regroupement",
         ],
         public=PUBLIC,
-        own={"organization:mine"},
+        own={"organization:mine", *OWN_ACCOUNT},
         skip={"accounts:logout"},
     )
     assert Organization.objects.get(pk=a.pk).version == before

@@ -70,7 +70,6 @@ def test_the_invitation_action_refuses_staff_and_non_members_whatever_calls_it(o
                 email="dehors@exemple.test",
                 by=person,
                 at=clock.now(),
-                base_url="http://testserver/",
             )
     assert not Invitation.objects.filter(organization=organization).exists()
 

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from soutien.core import clock
 from soutien.core.forms import PortalFormMixin
 from soutien.core.mail import send_templated
+from soutien.core.urls import absolute_url
 
+from . import actions
 from .models import User
 
 
@@ -129,12 +137,17 @@ class ResetRequestForm(PortalFormMixin, PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Through the one email helper: recorded, then sent (and retried) by a worker."""
+        """Through the one email helper: recorded, then sent (and retried) by a worker.
+
+        The link is built on the configured site address, not on the request's Host."""
+        link = absolute_url(
+            "accounts:password_reset_confirm", uidb64=context["uid"], token=context["token"]
+        )
         send_templated(
             to=[to_email],
             subject_template=subject_template_name,
             body_template=email_template_name,
-            context=context,
+            context={**context, "link": link},
         )
 
 
@@ -143,3 +156,82 @@ class ResetPasswordForm(PortalFormMixin, SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = _("Nouveau mot de passe")
         self.fields["new_password2"].label = _("Confirmez le nouveau mot de passe")
+
+
+class NameForm(PortalFormMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("Nom complet"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Saisissez votre nom complet.")},
+    )
+
+
+class EmailChangeForm(PortalFormMixin, forms.Form):
+    """A new address, and the current password: whoever finds a session open cannot take the
+    account by changing its address."""
+
+    email = forms.EmailField(
+        label=_("Nouvelle adresse courriel"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Saisissez la nouvelle adresse courriel."),
+            "invalid": _("Saisissez une adresse courriel valide, par exemple nom@exemple.org."),
+        },
+    )
+    current_password = forms.CharField(
+        label=_("Mot de passe actuel"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Saisissez votre mot de passe actuel.")},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _("Le mot de passe actuel est incorrect. Saisissez-le de nouveau."),
+                code="password_incorrect",
+            )
+        return password
+
+
+class ChangePasswordForm(PortalFormMixin, PasswordChangeForm):
+    """Django's form in French; saving goes through `accounts.actions.change_password`."""
+
+    error_messages = {
+        "password_incorrect": _("Le mot de passe actuel est incorrect. Saisissez-le de nouveau."),
+        "password_mismatch": _(
+            "Les deux mots de passe ne sont pas identiques : saisissez-les de nouveau."
+        ),
+    }
+
+    # Declared here, not relabelled in __init__: the mixin has already bound the fields then.
+    old_password = forms.CharField(
+        label=_("Mot de passe actuel"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1, new_password2 = password_fields()
+    new_password1.label = _("Nouveau mot de passe")
+    new_password2.label = _("Confirmez le nouveau mot de passe")
+
+    def save(self, commit=True):
+        return actions.change_password(
+            self.user, password=self.cleaned_data["new_password1"], at=clock.now()
+        )
+
+
+class ResendConfirmationForm(PortalFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse courriel de l'inscription"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Saisissez l'adresse courriel de l'inscription."),
+            "invalid": _("Saisissez une adresse courriel valide, par exemple nom@exemple.org."),
+        },
+    )

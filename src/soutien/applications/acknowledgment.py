@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from soutien.core import clock, mail, pdf
 from soutien.core.models import JournalEntry
+from soutien.core.urls import absolute
 
 from .models import Application, ApplicationDocument, DocumentKind, InformationRequest
 
@@ -65,12 +65,6 @@ def render_pdf(ack: Acknowledgment) -> bytes:
     return pdf.render_pdf("applications/acknowledgment_pdf.html", {"ack": ack})
 
 
-def _absolute(path: str) -> str:
-    """Links in emails: SOUTIEN_SITE_URL (settings.SITE_URL) + path."""
-    base = settings.SITE_URL
-    return base.rstrip("/") + path
-
-
 def _recipients(application: Application) -> list[str]:
     """The organization's active members and the application's contact person."""
     return [*application.organization.member_emails(), application.contact_email]
@@ -85,8 +79,8 @@ def send_acknowledgment(application_pk: int, *, at: datetime) -> None:
         "applications/email/acknowledgment.txt",
         {
             "ack": ack,
-            "url": _absolute(reverse("portal:acknowledgment", args=[application.pk])),
-            "pdf_url": _absolute(reverse("portal:acknowledgment_pdf", args=[application.pk])),
+            "url": absolute(reverse("portal:acknowledgment", args=[application.pk])),
+            "pdf_url": absolute(reverse("portal:acknowledgment_pdf", args=[application.pk])),
         },
     )
     subject = _("Accusé de réception — demande %(reference)s") % {
@@ -103,7 +97,7 @@ def send_request_notice(request_pk: int) -> None:
         "applications/email/request.txt",
         {
             "request": request,
-            "url": _absolute(
+            "url": absolute(
                 reverse("portal:answer_request", args=[request.application_id, request.pk])
             ),
             "now": clock.now(),

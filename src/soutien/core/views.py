@@ -17,6 +17,11 @@ def home(request):
     return render(request, "core/home.html", {"norms": all_norms(), "today": clock.today()})
 
 
+def help_page(request):
+    """How to get help: the account pages, the advisor, the norms' clauses, accessibility."""
+    return render(request, "core/help.html", {"norms": all_norms()})
+
+
 def download(request, *, model, pk: int):
     """Serve a stored document to someone who may see it; anyone else gets a 404."""
     document = get_object_or_404(model.objects.for_user(request.user), pk=pk)

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.access import Capability, require
@@ -18,6 +17,7 @@ from soutien.accounts.tokens import BadLink, confirmation_token, make_token, rea
 from soutien.core import clock
 from soutien.core.mail import send_templated
 from soutien.core.models import JournalEntry
+from soutien.core.urls import absolute_url
 from soutien.rules import evaluate
 from soutien.rules.amount import AmountError
 from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
@@ -122,10 +122,6 @@ def link_representative(
 # --- The organizations' portal (issue 4) ---------------------------------------------
 
 
-def _absolute(base_url: str, name: str, **kwargs) -> str:
-    return base_url.rstrip("/") + reverse(name, kwargs=kwargs)
-
-
 @transaction.atomic
 def register_representative(
     *,
@@ -134,7 +130,6 @@ def register_representative(
     full_name: str,
     organization_data: Mapping[str, Any],
     at: datetime,
-    base_url: str,
 ) -> User:
     """A representative registers their organization online.
 
@@ -160,7 +155,7 @@ def register_representative(
         context={
             "user": user,
             "organization": organization,
-            "link": _absolute(base_url, "accounts:confirm", token=confirmation_token(user)),
+            "link": absolute_url("accounts:confirm", token=confirmation_token(user)),
             "days": settings.ACCOUNT_CONFIRMATION_MAX_AGE // 86400,
         },
     )
@@ -179,7 +174,7 @@ def confirm_email(user: User, *, at: datetime) -> User:
 
 @transaction.atomic
 def invite_colleague(
-    organization: Organization, *, email: str, by: User, at: datetime, base_url: str
+    organization: Organization, *, email: str, by: User, at: datetime
 ) -> Invitation:
     """A member invites a colleague of the same organization; the link is sent by email.
 
@@ -207,7 +202,7 @@ def invite_colleague(
             "invitation": invitation,
             "organization": organization,
             "by": by,
-            "link": _absolute(base_url, "accounts:invitation", token=token),
+            "link": absolute_url("accounts:invitation", token=token),
             "days": settings.INVITATION_MAX_AGE // 86400,
         },
     )

@@ -382,7 +382,6 @@ def colleagues(request, pk: int):
                 email=form.cleaned_data["email"],
                 by=request.user,
                 at=clock.now(),
-                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -533,6 +532,7 @@ def selfcheck_results(request, pk: int):
             "organization": organization,
             "selfcheck": current,
             "findings": findings,
+            "groups": selfcheck.findings_by_status(findings),
             "counts": counts,
             "application_date": current.facts["application_date"],
             "clamped": current.facts["application_date"]

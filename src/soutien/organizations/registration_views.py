@@ -25,10 +25,6 @@ from .forms import RegistrationForm
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
@@ -42,7 +38,6 @@ def register(request):
                 full_name=form.cleaned_data["full_name"],
                 organization_data=form.organization_data(),
                 at=clock.now(),
-                base_url=_base_url(request),
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -208,6 +208,45 @@ STATUS_LABELS = {
     "unmet": _("Non satisfait"),
     "to_verify": _("À vérifier"),
 }
+# The results page names each criterion briefly in its summary; the full text comes once,
+# below, in the criterion's own block.
+SHORT_NAMES = {
+    "main_mission": _("Mission principale"),
+    "commitments_respected": _("Engagements respectés"),
+    "contributes_to_participation": _("Contribution à la pleine participation"),
+    "stable_continuous_action": _("Stabilité et continuité d'action"),
+    "non_profit_legally_constituted": _("Organisme à but non lucratif constitué"),
+    "charter_objects_compatible": _("Objets de la charte"),
+    "community_rooted": _("Enracinement dans la communauté"),
+    "associative_democratic_life": _("Vie associative et démocratique"),
+    "free_to_determine_mission": _("Autonomie de la mission"),
+    "community_initiative": _("Initiative de la communauté"),
+    "own_social_mission": _("Mission sociale propre"),
+    "citizen_practices": _("Pratiques citoyennes"),
+    "board_independent": _("Conseil indépendant du réseau public"),
+    "annual_general_meeting": _("Assemblée générale annuelle"),
+    "french_language_charter": _("Charte de la langue française"),
+    "head_office_in_quebec": _("Siège au Québec"),
+    "board_democratically_elected": _("Conseil élu démocratiquement"),
+    "board_majority_qualified": _("Composition du conseil"),
+    "legal_existence_two_years": _("Existence légale de deux ans"),
+    "regular_activities_two_years": _("Activités régulières depuis deux ans"),
+    "certification_commitment": _("Engagement de certification"),
+    "not_excluded_category": _("Catégorie admissible"),
+    "no_unsettled_debt": _("Aucune dette envers le Ministère"),
+    "not_otherwise_excluded": _("Aucun autre motif d'exclusion"),
+    "stream1_services": _("Services du volet 1"),
+    "stream2_member_regions": _("Membres de la majorité des régions"),
+    "stream2_national_representation": _("Représentation nationale"),
+    "stream2_gathers_most_organizations": _("Regroupement de la plupart des organismes"),
+}
+# The order of the groups on the results page: what excludes, what remains to verify, what is met.
+STATUS_ORDER = ("unmet", "to_verify", "met")
+GROUP_TITLES = {
+    "unmet": _("Ce qui exclut l'organisme"),
+    "to_verify": _("Ce qui reste à vérifier"),
+    "met": _("Ce qui est satisfait"),
+}
 
 
 def findings_for_display(selfcheck: EligibilitySelfCheck) -> list[dict[str, Any]]:
@@ -225,9 +264,12 @@ def findings_for_display(selfcheck: EligibilitySelfCheck) -> list[dict[str, Any]
                 "code": criterion.code,
                 "clause": finding["clause"],
                 "title": criterion.title,
+                "name": SHORT_NAMES[criterion.code],
                 "status": finding["status"],
                 "status_label": STATUS_LABELS[finding["status"]],
-                "message": finding["message"],
+                # A message that only repeats the criterion (« À juger : <criterion> ») is not
+                # printed a second time.
+                "message": "" if criterion.title in finding["message"] else finding["message"],
                 "quote": QUOTES[criterion.code],
                 "category_quote": category_quote,
                 "kind": criterion.kind.value,
@@ -238,6 +280,16 @@ def findings_for_display(selfcheck: EligibilitySelfCheck) -> list[dict[str, Any]
             }
         )
     return rows
+
+
+def findings_by_status(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings in groups, in STATUS_ORDER, each group with its title; empty ones left out."""
+    groups = []
+    for status in STATUS_ORDER:
+        rows = [finding for finding in findings if finding["status"] == status]
+        if rows:
+            groups.append({"status": status, "title": GROUP_TITLES[status], "findings": rows})
+    return groups
 
 
 def latest(organization: Organization) -> EligibilitySelfCheck | None:

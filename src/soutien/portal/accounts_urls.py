@@ -9,6 +9,16 @@ from soutien.organizations import registration_views
 app_name = "accounts"
 
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("nom/", views.change_name, name="change_name"),
+    path("courriel/", views.change_email, name="change_email"),
+    path("courriel/<str:token>/", views.confirm_email_change, name="email_change_confirm"),
+    path("changer-mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "confirmation/renvoyer/",
+        views.resend_confirmation,
+        name="resend_confirmation",
+    ),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", registration_views.register, name="register"),
