@@ -439,6 +439,7 @@ class _Builder:
             )
 
         agreements_2018 = {}
+        self.paths: dict = {}
         for fy_start in (2018, 2019):
             fiscal_year = FiscalYear(fy_start)
             deadline = _aware(date(fy_start, 2, 28), 16, 0)
@@ -452,6 +453,8 @@ class _Builder:
                 renewal = fy_start == 2019 and previous is not None and previous.duration_years == 2
                 if fy_start == 2018 and not organization.attached_to_ministry and index % 3:
                     continue  # many new organizations apply only in 2019
+                if renewal and organization.pk == others[0].pk:
+                    continue  # the demo representative's renewal is left to make (5.6)
                 last = statements[(organization.pk, fy_start - 1)]
                 costs = (last.total_expenses * Decimal("1.05")).quantize(Decimal("1"))
                 application = applications.create_application(
@@ -469,6 +472,8 @@ class _Builder:
                     by=representative if organization.pk == others[0].pk else advisor,
                     at=_aware(date(fy_start, 1, 10)),
                 )
+                self.answer(application, by=representative if organization.pk == others[0].pk
+                            else advisor)  # fmt: skip
                 target = self.target_state(fy_start, index)
                 decision = self.advance(application, target, users, fy_start)
                 if decision is None or decision.outcome != Outcome.GRANTED:
@@ -481,6 +486,14 @@ class _Builder:
                 if fy_start == 2018:
                     agreements_2018[organization.pk] = agreement
         self.accountability(agreements_2018, statements, finance, advisor)
+        # The demo representative can walk every path: its first organization's renewal to
+        # make (5.6), another's draft, a third's request to answer (5.1).
+        for organization in (self.paths.get("draft"), self.paths.get("request")):
+            if organization is not None and organization.pk != others[0].pk:
+                organizations.link_representative(
+                    representative, organization, title="Coordination", by=advisor,
+                    at=_aware(date(2019, 9, 1)),
+                )  # fmt: skip
         self.submission_periods()
 
     def submission_periods(self) -> None:
@@ -513,6 +526,41 @@ class _Builder:
             cycle = [State.ACCEPTED] * 24 + cycle[5:11]
         return cycle[index % len(cycle)]
 
+    def answer(self, application, *, by) -> None:
+        """Every answer of the application's sections, as a coordinator would give them: a
+        dossier past « brouillon » is complete, and a correction can be answered at once."""
+        organization = application.organization
+        when = _aware(date(application.fiscal_year, 1, 20))
+        refugees = organization.refugees_received_per_year or 0
+        answers = {
+            "identification": {
+                "contact_name": self.person(),
+                "contact_title": "Coordination",
+                "contact_email": f"coordination{organization.pk}@demo.soutien.example",
+                "contact_phone": f"819 555-{1000 + organization.pk:04d}",
+            },
+            "mission": {
+                "mission": organization.mission
+                or "Accueillir les personnes immigrantes et les accompagner, en français, dans "
+                "leur participation à la vie collective.",
+                "services": organization.services
+                or "Accueil et installation, francisation, accompagnement vers l'emploi.",
+                "territory_served": organization.region.name,
+            },
+            "refugees": {
+                "refugees_received_last_year": refugees,
+                "refugees_expected": refugees,
+            },
+        }
+        if application.kind == Kind.RENEWAL:
+            answers["renewal"] = {
+                "changes_summary": "Aucun changement aux règlements ni au conseil ; la "
+                "programmation suit le plan d'action de l'an dernier.",
+                "eligibility_confirmed": True,
+            }
+        for section, values in answers.items():
+            applications.save_section(application, section=section, values=values, by=by, at=when)
+
     def advance(self, application, target: str, users: dict, fy_start: int):
         advisor, manager = users[Role.ADVISOR], users[Role.MANAGER]
         representative = users[Role.REPRESENTATIVE]
@@ -520,6 +568,8 @@ class _Builder:
         submitter = representative if linked.exists() else advisor
         day = date(fy_start, 2, 1) + timedelta(days=application.pk % 20)
         if target == State.DRAFT:
+            if fy_start == 2019:
+                self.paths.setdefault("draft", application.organization)
             return None
         if target == State.WITHDRAWN:
             applications.withdraw_application(
@@ -537,10 +587,16 @@ class _Builder:
         if target == State.SUBMITTED:
             return None
         if target == State.INCOMPLETE:
+            asked, due = _aware(day + timedelta(days=20)), None
+            if fy_start == 2019 and self.paths.get("request") is None:
+                # One request still open on the program date, for the demo representative.
+                asked, due = _aware(date(2019, 10, 1)), _aware(date(2019, 10, 31), 16, 0)
+                self.paths["request"] = application.organization
             applications.request_correction(
                 application,
                 by=advisor,
-                at=_aware(day + timedelta(days=20)),
+                at=asked,
+                due_at=due,
                 reason=(
                     "Documents manquants : prévisions budgétaires, plan d'action, liste du conseil."
                 ),

@@ -7,11 +7,15 @@ from django.core.management import call_command
 from soutien import demo
 from soutien.accounts.models import Role, User
 from soutien.agreements.models import Agreement, Installment, InstallmentState
-from soutien.applications.models import Application, State, SubmissionPeriod
+from soutien.agreements.portal_views import renewals_offered
+from soutien.applications.models import Application, InformationRequest, State, SubmissionPeriod
+from soutien.applications.portal_views import dashboard_context
+from soutien.applications.sections import checklist, missing
 from soutien.budget.models import LedgerEntry, LedgerKind
 from soutien.core import clock
 from soutien.core.models import JournalEntry
 from soutien.organizations.models import Organization
+from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 
 @pytest.mark.django_db
@@ -47,10 +51,24 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts(settings)
     assert Installment.objects.filter(state="paid").exists()
     assert JournalEntry.objects.filter(action="agreement.terminated").count() == 1
     representative = User.objects.get(role=Role.REPRESENTATIVE)
-    assert Organization.objects.for_user(representative).count() == 1
+    # Every path a visitor may try as the representative: a draft, a request to answer before
+    # its deadline, a renewal to make (issue 10).
+    assert Organization.objects.for_user(representative).count() == 3
+    mine = Application.objects.for_user(representative)
+    assert mine.filter(state=State.DRAFT, fiscal_year=2019).exists()
+    now = clock.now()
+    assert InformationRequest.objects.for_user(representative).open().filter(due_at__gt=now)
+    context = dashboard_context(representative, now=now)
+    assert renewals_offered(representative, taken=context.pop("taken"))
+    # A dossier past « brouillon » answers every section; only the documents of an incomplete
+    # (or withdrawn) one may be missing.
+    for application in Application.objects.exclude(state=State.DRAFT):
+        lacking = {item.code for item in missing(checklist(application))}
+        if application.state in (State.INCOMPLETE, State.WITHDRAWN):
+            lacking -= {document.code for document in REQUIRED_DOCUMENTS}
+        assert not lacking, (application, lacking)
     # A visitor can register and apply on the program date, for 2019-2020 (funded by the
     # norms 2018-2020); the demo's notices were never sent.
-    now = clock.now()
     open_periods = SubmissionPeriod.objects.filter(opens_at__lte=now, deadline_at__gt=now)
     assert set(open_periods.values_list("stream", flat=True)) == {1, 2}
     assert set(open_periods.values_list("fiscal_year", flat=True)) == {2019}
