@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core.fiscal import choices as fiscal_year_choices
 from soutien.core.forms import DateInput, WorkspaceForm
+
+
+def over_credits_field(year) -> forms.CharField:
+    """The reason a person gives to commit beyond the available credits (6.2; decision 007)."""
+    return forms.CharField(
+        label=_("Motif d'un engagement au-delà des crédits disponibles"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=format_lazy(
+            _(
+                "À remplir seulement si les crédits disponibles de l'exercice ne couvrent pas "
+                "le montant de {year} (6.2)."
+            ),
+            year=year,
+        ),
+    )
 
 
 class PrepareAgreementForm(WorkspaceForm):
@@ -67,16 +85,7 @@ class SignAgreementForm(WorkspaceForm):
             "invalid": _("La date de signature n'est pas une date valide (AAAA-MM-JJ)."),
         },
     )
-    over_credits_reason = forms.CharField(
-        label=_("Motif d'un engagement au-delà des crédits disponibles"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "À remplir seulement si les crédits disponibles de l'exercice ne couvrent pas le "
-            "montant de la première année (6.2)."
-        ),
-    )
+    over_credits_reason = over_credits_field(_("la première année"))
 
 
 class FinanceFilterForm(WorkspaceForm):
@@ -116,13 +125,4 @@ class FinanceFilterForm(WorkspaceForm):
 class RenewYearForm(forms.Form):
     """A granted renewal (5.6) confirms the year of the agreement that covers it."""
 
-    over_credits_reason = forms.CharField(
-        label=_("Motif d'un engagement au-delà des crédits disponibles"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "À remplir seulement si les crédits disponibles de l'exercice ne couvrent pas le "
-            "montant de l'année reconduite (6.2)."
-        ),
-    )
+    over_credits_reason = over_credits_field(_("l'année reconduite"))
