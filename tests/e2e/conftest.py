@@ -49,6 +49,7 @@ def _regions(transactional_db):
 def page(browser, live_server, settings):
     # The live server listens on a port of its own: the Host's port check allows it.
     settings.SOUTIEN_ALLOWED_PORTS = [live_server.url.rsplit(":", 1)[1]]
+    settings.SITE_URL = live_server.url  # emailed links lead to this server
     context = browser.new_context(base_url=live_server.url, locale="fr-CA")
     page = context.new_page()
     yield page
