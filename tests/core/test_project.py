@@ -1,5 +1,6 @@
 """The project's foundation: the one command, the settings, the home page."""
 
+import os
 import subprocess
 import sys
 
@@ -59,3 +60,23 @@ def test_the_home_page_is_in_french_and_names_the_norms_in_force(client):
     assert '<html lang="fr-CA">' in html
     assert "Descriptif 2018-2020" in html
     assert "30 juin 2020" in html
+
+
+def test_database_connections_persist_and_are_checked_before_reuse_by_default():
+    """Issue 11: a new connection per request cost more than a simple page; a connection kept
+    open is checked before a request reuses it. `DATABASE_CONN_MAX_AGE=0` turns it off."""
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'soutien.settings';"
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_CONN_MAX_AGE"}
+    default = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert default.stdout.split() == ["600", "True"]
+    off = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**env, "DATABASE_CONN_MAX_AGE": "0"},
+    )  # fmt: skip
+    assert off.stdout.split() == ["0", "True"]
