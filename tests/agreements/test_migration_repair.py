@@ -16,7 +16,7 @@ from tests.factories import at, make_application
 
 pytestmark = pytest.mark.django_db
 
-migration = import_module("soutien.agreements.migrations.0005_repair_duplicate_years")
+migration = import_module("tests.unsquashed_migrations.agreements.0005_repair_duplicate_years")
 
 
 def duplicate_the_renewal_as_a_second_agreement(organization):

@@ -457,7 +457,7 @@ def test_1_the_migration_carries_existing_records_into_the_ledger_as_the_actions
 
     from django.apps import apps
 
-    migration = import_module("soutien.accountability.migrations.0004_ledger_from_records")
+    migration = import_module("tests.unsquashed_migrations.accountability.0004_ledger_from_records")
     people = staff()
     _env, _evaluation, agreement = funded_and_signed(people)
     first = Installment.objects.filter(agreement_year__agreement=agreement).first()

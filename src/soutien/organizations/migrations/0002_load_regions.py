@@ -24,13 +24,16 @@ REGIONS = (
 )
 
 
-def load(apps, schema_editor):
-    Region = apps.get_model("organizations", "Region")
-    for code, name in REGIONS:
-        Region.objects.update_or_create(code=code, defaults={"name": name})
-
-
 class Migration(migrations.Migration):
     dependencies = [("organizations", "0001_initial")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    # SQL, not RunPython: no model to render (decision 012); the table starts empty.
+    operations = [
+        migrations.RunSQL(
+            [
+                ("INSERT INTO organizations_region (code, name) VALUES (%s, %s);", [code, name])
+                for code, name in REGIONS
+            ],
+            [("DELETE FROM organizations_region WHERE code = %s;", [code]) for code, _ in REGIONS],
+        )
+    ]
