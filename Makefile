@@ -113,6 +113,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/rules_bench.py
 	$(BIN)/python bench/http_bench.py
 	$(BIN)/python bench/workspace_bench.py
+	$(BIN)/python bench/startup_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

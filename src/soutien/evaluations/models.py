@@ -244,7 +244,7 @@ class Decision(Record):
     def immutable_reason(self):
         # 5.2: the letter the organization received is this row; only the date it was
         # communicated is written later, once (decide_within_budget). Same rule as the trigger
-        # of accountability 0005.
+        # of accountability 0002.
         taken = getattr(self, "_taken", None)
         if taken is None:
             taken = Decision._base_manager.filter(pk=self.pk).values(*TAKEN_FIELDS).first()
