@@ -133,8 +133,11 @@ def update_region_reference(
 
 def candidates_for(fiscal_year: int, stream: int):
     """Evaluations completed, eligible, with a positive amount, of applications awaiting their
-    decision: [(evaluation, Candidate, reference_is_demo)]."""
-    evaluations = (
+    decision: [(evaluation id, application id, Candidate, reference_is_demo)].
+
+    Only the columns the order of 5.2 reads are loaded (one query, no model instances): at
+    20 000 dossiers, building instances cost more than the allocation itself."""
+    rows = (
         Evaluation.objects.filter(
             state=EvaluationState.COMPLETED,
             eligibility=Eligibility.ELIGIBLE,
@@ -146,33 +149,31 @@ def candidates_for(fiscal_year: int, stream: int):
         # A dossier is on at most one line of an approved run, and funded at most once.
         .exclude(application__allocation_lines__run__state=RunState.APPROVED)
         .exclude(application__ledger_entries__kind=LedgerKind.COMMITMENT)
-        .select_related("application", "application__organization")
         .order_by("application__submitted_at", "application_id")
-    )
-    references = {r.region_id: r for r in RegionReference.objects.all()}
-    found = []
-    for evaluation in evaluations:
-        application = evaluation.application
-        territory, demo = None, False
-        if (
-            application.territory_attached_organizations is not None
-            and application.territory_immigrant_population is not None
-        ):
-            territory = Territory(
-                application.territory_attached_organizations,
-                application.territory_immigrant_population,
-            )
-        else:
-            reference = references.get(application.organization.region_id)
-            if reference is not None:
-                territory = Territory(
-                    reference.attached_organizations, reference.immigrant_population
-                )
-                demo = reference.is_demo
-        tier = application.priority or evaluation.result["priority"]["tier"]
-        found.append(
-            (evaluation, Candidate(evaluation.pk, int(tier), evaluation.amount, territory), demo)
+        .values_list(
+            "pk",
+            "application_id",
+            "amount",
+            "application__priority",
+            "application__territory_attached_organizations",
+            "application__territory_immigrant_population",
+            "application__organization__region_id",
+            "result__priority__tier",
         )
+    )
+    references = {
+        r.region_id: (Territory(r.attached_organizations, r.immigrant_population), r.is_demo)
+        for r in RegionReference.objects.all()
+    }
+    found = []
+    for key, application_id, amount, priority, attached, population, region, tier in rows:
+        if attached is not None and population is not None:
+            territory, demo = Territory(attached, population), False
+        else:
+            territory, demo = references.get(region, (None, False))
+        # The priority stored on the application, else the one the rules gave.
+        tier = priority or tier
+        found.append((key, application_id, Candidate(key, int(tier), amount, territory), demo))
     return found
 
 
@@ -186,7 +187,9 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
     # and the agreements' confirmed years are committed in the ledger, and not offered again.
     money = ledger.balance(fiscal_year=envelope.fiscal_year, stream=envelope.stream)
     found = candidates_for(envelope.fiscal_year, envelope.stream)
-    result = allocate([candidate for _e, candidate, _d in found], max(money.available, Decimal(0)))
+    result = allocate(
+        [candidate for _e, _a, candidate, _d in found], max(money.available, Decimal(0))
+    )
     run = AllocationRun(
         envelope=envelope,
         fiscal_year=envelope.fiscal_year,
@@ -202,17 +205,17 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
         created_on=at,
     )
     run.save_as(by)
-    by_key = {evaluation.pk: (evaluation, demo) for evaluation, _c, demo in found}
+    by_key = {key: (application_id, demo) for key, application_id, _c, demo in found}
     lines = []
     for line in result.lines:
-        evaluation, demo = by_key[line.candidate.key]
+        application_id, demo = by_key[line.candidate.key]
         territory = line.candidate.territory
         lines.append(
             AllocationLine(
                 run=run,
                 position=line.position,
-                application_id=evaluation.application_id,
-                evaluation=evaluation,
+                application_id=application_id,
+                evaluation_id=line.candidate.key,
                 tier=line.candidate.tier,
                 amount=line.candidate.amount,
                 funded=line.funded,
