@@ -14,6 +14,7 @@ from soutien.accounts.access import Capability, require, require_other_person
 from soutien.accounts.models import User
 from soutien.applications.models import State as ApplicationState
 from soutien.core import clock
+from soutien.core.bulk import insert_rows
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.evaluations.actions import decide_application
@@ -177,6 +178,20 @@ def candidates_for(fiscal_year: int, stream: int):
     return found
 
 
+LINE_FIELDS = (
+    "run",
+    "position",
+    "application",
+    "evaluation",
+    "tier",
+    "amount",
+    "funded",
+    "attached_organizations",
+    "immigrant_population",
+    "reference_is_demo",
+)
+
+
 @transaction.atomic
 def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> AllocationRun:
     """Propose the allocation of an envelope among the dossiers evaluated eligible (5.2)."""
@@ -211,20 +226,22 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
         application_id, demo = by_key[line.candidate.key]
         territory = line.candidate.territory
         lines.append(
-            AllocationLine(
-                run=run,
-                position=line.position,
-                application_id=application_id,
-                evaluation_id=line.candidate.key,
-                tier=line.candidate.tier,
-                amount=line.candidate.amount,
-                funded=line.funded,
-                attached_organizations=territory.attached_organizations if territory else None,
-                immigrant_population=territory.immigrant_population if territory else None,
-                reference_is_demo=demo,
+            (
+                run.pk,
+                line.position,
+                application_id,
+                line.candidate.key,
+                line.candidate.tier,
+                line.candidate.amount,
+                line.funded,
+                territory.attached_organizations if territory else None,
+                territory.immigrant_population if territory else None,
+                demo,
             )
         )
-    AllocationLine.objects.bulk_create(lines, batch_size=500)
+    # The lines, as the order of 5.2 gave them, written without model instances (20 000
+    # dossiers: bulk_create's instances were most of the run; decision 013).
+    insert_rows(AllocationLine, LINE_FIELDS, lines)
     JournalEntry.write(
         run,
         "allocation_run.prepared",
@@ -238,7 +255,7 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
             "funded": run.funded,
             "shortfall": run.shortfall,
             "dossiers": len(lines),
-            "funded_dossiers": sum(1 for line in lines if line.funded),
+            "funded_dossiers": sum(1 for line in result.lines if line.funded),
         },
     )
     return run
