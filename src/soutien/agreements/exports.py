@@ -10,8 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from soutien.budget import ledger
 from soutien.budget.models import LedgerEntry, LedgerKind
 from soutien.core import fiscal
 from soutien.core.spreadsheet import safe_row
@@ -21,6 +24,7 @@ from soutien.rules import FiscalYear
 from .models import Installment, InstallmentState
 
 ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 HEADERS = ("Organisme", "NEQ", "Convention", "Exercice financier", "Mois", "Montant")
 
 
@@ -51,9 +55,8 @@ def _collect(qs, to_row: Callable[..., Row], progress: Progress | None) -> list[
     return rows
 
 
-def installment_rows(
-    user, fiscal_year: int | None = None, progress: Progress | None = None
-) -> list[Row]:
+def installments(user, fiscal_year: int | None = None):
+    """The planned installments (not cancelled), in the order of their due month."""
     qs = (
         Installment.objects.for_user(user)
         .exclude(state=InstallmentState.CANCELLED)
@@ -62,23 +65,27 @@ def installment_rows(
     )
     if fiscal_year:
         qs = qs.filter(agreement_year__fiscal_year=fiscal_year)
-    return _collect(
-        qs,
-        lambda i: Row(
-            i.agreement_year.agreement.organization.legal_name,
-            i.agreement_year.agreement.organization.neq,
-            i.agreement_year.agreement.reference,
-            FiscalYear(i.agreement_year.fiscal_year).label,
-            f"{i.due_year}-{i.due_month:02d}",
-            i.amount,
-        ),
-        progress,
+    return qs
+
+
+def installment_row(i: Installment) -> Row:
+    return Row(
+        i.agreement_year.agreement.organization.legal_name,
+        i.agreement_year.agreement.organization.neq,
+        i.agreement_year.agreement.reference,
+        FiscalYear(i.agreement_year.fiscal_year).label,
+        f"{i.due_year}-{i.due_month:02d}",
+        i.amount,
     )
 
 
-def decision_rows(
+def installment_rows(
     user, fiscal_year: int | None = None, progress: Progress | None = None
 ) -> list[Row]:
+    return _collect(installments(user, fiscal_year), installment_row, progress)
+
+
+def decisions(user, fiscal_year: int | None = None):
     qs = (
         Decision.objects.for_user(user)
         .select_related("application", "application__organization", "application__agreement")
@@ -86,50 +93,85 @@ def decision_rows(
     )
     if fiscal_year:
         qs = qs.filter(application__fiscal_year=fiscal_year)
+    return qs
 
-    def to_row(d: Decision) -> Row:
-        agreement = getattr(d.application, "agreement", None)
-        return Row(
-            d.application.organization.legal_name,
-            d.application.organization.neq,
-            agreement.reference if agreement else "",
-            fiscal.label(d.application.fiscal_year),
-            d.decided_at.strftime("%Y-%m"),
-            d.amount,
-        )
 
-    return _collect(qs, to_row, progress)
+def decision_row(d: Decision) -> Row:
+    agreement = getattr(d.application, "agreement", None)
+    return Row(
+        d.application.organization.legal_name,
+        d.application.organization.neq,
+        agreement.reference if agreement else "",
+        fiscal.label(d.application.fiscal_year),
+        d.decided_at.strftime("%Y-%m"),
+        d.amount,
+    )
+
+
+def decision_rows(
+    user, fiscal_year: int | None = None, progress: Progress | None = None
+) -> list[Row]:
+    return _collect(decisions(user, fiscal_year), decision_row, progress)
+
+
+def payments(user, fiscal_year: int | None = None):
+    """The payments as the ledger records them (6.2): what was paid, to whom, when; each with
+    the reference of the agreement of the installment it pays (one subquery, not one a row)."""
+    reference = Installment.objects.filter(pk=OuterRef("source_id")).values(
+        "agreement_year__agreement__reference"
+    )[:1]
+    qs = (
+        LedgerEntry.objects.for_user(user)
+        .filter(kind=LedgerKind.PAYMENT)
+        .select_related("organization")
+        .annotate(agreement_reference=Subquery(reference))
+        .order_by("on", "pk")
+    )
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    return qs
+
+
+def payment_row(e: LedgerEntry) -> Row:
+    return Row(
+        e.organization.legal_name,
+        e.organization.neq,
+        e.agreement_reference or "",
+        fiscal.label(e.fiscal_year),
+        f"{e.on.year}-{e.on.month:02d}",
+        e.amount,
+    )
 
 
 def payment_rows(
     user, fiscal_year: int | None = None, progress: Progress | None = None
 ) -> list[Row]:
-    """The payments as the ledger records them (6.2): what was paid, to whom, when."""
-    qs = (
-        LedgerEntry.objects.for_user(user)
-        .filter(kind=LedgerKind.PAYMENT)
-        .select_related("organization")
-        .order_by("on", "pk")
-    )
-    if fiscal_year:
-        qs = qs.filter(fiscal_year=fiscal_year)
-    references = dict(
-        Installment.objects.filter(pk__in=qs.values("source_id")).values_list(
-            "pk", "agreement_year__agreement__reference"
-        )
-    )
-    return _collect(
-        qs,
-        lambda e: Row(
-            e.organization.legal_name,
-            e.organization.neq,
-            references.get(e.source_id, ""),
-            fiscal.label(e.fiscal_year),
-            f"{e.on.year}-{e.on.month:02d}",
-            e.amount,
-        ),
-        progress,
-    )
+    return _collect(payments(user, fiscal_year), payment_row, progress)
+
+
+def _amounts(qs) -> Decimal:
+    return qs.order_by().aggregate(total=Coalesce(Sum("amount"), ZERO, output_field=MONEY))["total"]
+
+
+def _paid(qs) -> Decimal:
+    return ledger.total(qs, "paid")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the finance page lists for a kind: the rows' queryset, one row of it, and the
+    total of the whole selection, computed in SQL (the payments' from the ledger)."""
+
+    queryset: Callable[..., QuerySet]
+    row: Callable[..., Row]
+    total: Callable[[QuerySet], Decimal]
+
+
+LISTINGS = {
+    "installments": Listing(installments, installment_row, _amounts),
+    "payments": Listing(payments, payment_row, _paid),
+    "decisions": Listing(decisions, decision_row, _amounts),
+}
 
 
 # What finance can extract: kind → (title, rows); the file formats.

@@ -18,6 +18,7 @@ from soutien.core import clock
 from soutien.core.forms import add_action_errors
 from soutien.core.jobs import REFRESH_SECONDS, start_job
 from soutien.core.models import BackgroundJob, JobState
+from soutien.core.pagination import paginate
 from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear
 
@@ -208,18 +209,20 @@ def _finance_filters(request) -> FinanceFilterForm:
     return form
 
 
-def _rows(form: FinanceFilterForm, user):
-    """The rows the valid filters select; none when a filter is wrong (shown on the page)."""
-    kind = form.cleaned_data.get("kind") or "installments"
-    title, rows_for = KINDS[kind]
-    rows = rows_for(user, form.cleaned_data.get("fiscal_year")) if not form.errors else []
-    return kind, title, rows
-
-
 @workspace_view(Capability.EXPORT)
 def finance(request):
+    """One page of the selected rows; the total is over the whole selection, in SQL, as the
+    extraction's (decision 013)."""
     form = _finance_filters(request)
-    kind, title, rows = _rows(form, request.user)
+    kind = form.cleaned_data.get("kind") or "installments"
+    title, _rows_for = KINDS[kind]
+    listing = exports.LISTINGS[kind]
+    selection = (
+        listing.queryset(request.user, form.cleaned_data.get("fiscal_year"))
+        if not form.errors
+        else listing.queryset(request.user).none()
+    )
+    page = paginate(request, selection)
     return render(
         request,
         "workspace/finance.html",
@@ -227,8 +230,9 @@ def finance(request):
             "form": form,
             "kind": kind,
             "title": title,
-            "rows": rows,
-            "total": exports.total(rows),
+            "page": page,
+            "rows": [listing.row(item) for item in page.object_list],
+            "total": listing.total(selection) if not form.errors else exports.ZERO,
             "money": sorted(ledger.balances().items()),
             "fiscal_year": "" if form.errors else (form.cleaned_data.get("fiscal_year") or ""),
             "export_formats": [

@@ -89,6 +89,12 @@ def balance(**filters) -> Balance:
     return Balance(**LedgerEntry.objects.filter(**filters).aggregate(**_sums()))
 
 
+def total(entries: models.QuerySet, name: str) -> Decimal:
+    """The balance `name` moved by `entries`, a selection of the ledger (a list's filters),
+    in one aggregate query."""
+    return entries.order_by().aggregate(total=_sums()[name])["total"]
+
+
 def balances(
     group_by: Iterable[str] = ("fiscal_year", "stream"), **filters
 ) -> dict[tuple, Balance]:

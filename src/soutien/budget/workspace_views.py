@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, models
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +16,7 @@ from django.views.decorators.http import require_POST
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
+from soutien.core.pagination import paginate
 from soutien.evaluations.models import Evaluation
 from soutien.organizations.models import Region
 
@@ -76,21 +81,30 @@ def allocation(request, pk: int):
             except ValidationError as error:
                 add_action_errors(form, error)
         run = get_object_or_404(AllocationRun.objects.for_user(request.user).for_lists(), pk=pk)
-    lines = run.lines.select_related(
-        "application", "application__organization", "application__organization__region"
+    lines = run.lines.select_related("application__organization").only(
+        "position",
+        "application_id",
+        "application__organization__legal_name",
+        "tier",
+        "attached_organizations",
+        "immigrant_population",
+        "reference_is_demo",
+        "amount",
+        "funded",
     )
-    funded = [line for line in lines if line.funded]
-    unfunded = [line for line in lines if not line.funded]
+    unfunded = lines.filter(funded=False)
     return render(
         request,
         "workspace/allocation.html",
         {
             "run": run,
             "form": form,
-            "funded_lines": funded,
-            "unfunded_lines": unfunded,
-            "unfunded_total": sum((line.amount for line in unfunded), run.funded * 0),
-            "any_demo": any(line.reference_is_demo for line in lines),
+            "funded_lines": paginate(request, lines.filter(funded=True), param="funded_page"),
+            "unfunded_lines": paginate(request, unfunded, param="unfunded_page"),
+            "unfunded_total": unfunded.order_by().aggregate(
+                total=Coalesce(Sum("amount"), Decimal(0), output_field=models.DecimalField())
+            )["total"],
+            "any_demo": lines.filter(reference_is_demo=True).exists(),
             "can_approve": can(request.user, Capability.APPROVE_ALLOCATION),
         },
         status=422 if form.errors else 200,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from soutien.accounts.access import Capability, can, workspace_view
 from soutien.applications.models import Application, DocumentKind, InformationRequest
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
+from soutien.core.pagination import paginate
 from soutien.core.redirects import safe_next
 from soutien.rules.documents import DOCUMENTS_BY_CODE
 from soutien.rules.eligibility import CRITERIA_BY_CODE
@@ -40,8 +40,6 @@ from .models import (
     Evaluation,
 )
 from .models import State as EvaluationState
-
-PAGE_SIZE = 50
 
 # The facts a criterion decided from the facts reads, to show them beside its finding.
 FACTS_BY_CRITERION = {
@@ -97,9 +95,7 @@ def dashboard_queryset(user):
 def dashboard(request):
     filters = DashboardFilter(request.GET, queryset=dashboard_queryset(request.user))
     valid = filters.is_valid()
-    page = Paginator(filters.qs if valid else filters.qs.none(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, filters.qs if valid else filters.qs.none())
     today = clock.today()
     late_requests = (
         InformationRequest.objects.for_user(request.user)
@@ -113,15 +109,12 @@ def dashboard(request):
         .select_related("application", "application__organization")
         .order_by("completed_at")[:20]
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "workspace/dashboard.html",
         {
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
             "late_requests": late_requests,
             "pending_decisions": pending_decisions,
             "today": today,
