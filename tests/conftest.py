@@ -340,6 +340,8 @@ def pytest_sessionfinish(session):
     if not settings.configured or not session.config.pluginmanager.hasplugin("django"):
         return
     from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
 
     if connection.vendor == "postgresql":
-        PostgreSQLCopies(connection).drop_templates()
+        with session.config.stash[blocking_manager_key].unblock():
+            PostgreSQLCopies(connection).drop_templates()
