@@ -95,14 +95,22 @@ pdf-deps:
 $(AXE):
 	npm install --prefix var/npm --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
+# Parallel workers (pytest-xdist), one per core; TEST_WORKERS=0 runs the suite in one process
+# (docs/decisions/014-fast-suite.md).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
+
 test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/soutien-mission makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
-# Runs when PostgreSQL answers; SOUTIEN_REQUIRE_POSTGRES=1 (set by .ci/run) makes it mandatory.
+# Runs when PostgreSQL answers; SOUTIEN_REQUIRE_POSTGRES=1 (set by .ci/run) makes it mandatory
+# and whole. Outside CI it runs the tests that use the database: the others do not depend on
+# the engine and just ran on SQLite.
 test-postgres: $(VENV)/.installed-dev
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest; \
+		if [ "$$SOUTIEN_REQUIRE_POSTGRES" = 1 ]; then part=; else part=--database-only; fi; \
+		DATABASE_URL="$(PG_URL)" $(PYTEST) $$part; \
 	elif [ "$$SOUTIEN_REQUIRE_POSTGRES" = 1 ]; then \
 		echo "PostgreSQL injoignable à $(PG_URL)"; exit 1; \
 	else \

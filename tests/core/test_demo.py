@@ -18,12 +18,9 @@ from soutien.organizations.models import Organization
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
 
-@pytest.mark.django_db
-def test_demo_builds_a_believable_program_once_and_prints_the_accounts(settings):
-    settings.SOUTIEN_PROGRAM_DATE = demo.PROGRAM_DATE  # as `make run` does
-    output = StringIO()
-    call_command("demo", stdout=output)
-    text = output.getvalue()
+def test_demo_builds_a_believable_program_once_and_prints_the_accounts(demo_database):
+    # The run's demo database, built by `demo` on its program date as `make run` does.
+    text = demo_database.output
     for role in Role:
         assert User.objects.get(role=role).email in text
     assert "demo-soutien-2019" in text
@@ -72,7 +69,7 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts(settings)
     open_periods = SubmissionPeriod.objects.filter(opens_at__lte=now, deadline_at__gt=now)
     assert set(open_periods.values_list("stream", flat=True)) == {1, 2}
     assert set(open_periods.values_list("fiscal_year", flat=True)) == {2019}
-    assert mail.outbox == []
+    assert demo_database.emails == [] and mail.outbox == []
     # The ledger agrees with the records, and no organization is committed twice for a year.
     checked = StringIO()
     call_command("ledger", "check", stdout=checked)
@@ -94,10 +91,7 @@ def _installment_states(year: int, month: int) -> set[str]:
     return set(rows.values_list("state", flat=True))
 
 
-@pytest.mark.django_db
-def test_the_demo_makes_sense_on_its_program_date_and_nothing_happens_after_it(settings):
-    settings.SOUTIEN_PROGRAM_DATE = demo.PROGRAM_DATE
-    demo.load(write=lambda _line: None)
+def test_the_demo_makes_sense_on_its_program_date_and_nothing_happens_after_it(demo_database):
     days = {clock.localdate_of(at) for at in JournalEntry.objects.values_list("at", flat=True)}
     assert max(days) <= demo.PROGRAM_DATE
     # Installments of 6.2: November 2018 and March 2019 paid, November 2019 still to come.

@@ -22,10 +22,31 @@ from tests.accounts.test_portal_accounts import registration
 pytestmark = pytest.mark.django_db
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def held_port() -> socket.socket:
+    """A local port bound and not listening: a connection to it is refused, and no other
+    process (another worker's live server or SMTP server, in a parallel run) takes it while
+    the socket is open."""
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    return held
+
+
+@pytest.fixture
+def refused_port():
+    with held_port() as held:
+        yield held.getsockname()[1]
+
+
+class HeldPortController(Controller):
+    """aiosmtpd's server on a held port, released when the server starts."""
+
+    def __init__(self, handler, held: socket.socket):
+        super().__init__(handler, hostname="127.0.0.1", port=held.getsockname()[1])
+        self.held = held
+
+    def start(self):
+        self.held.close()
+        super().start()
 
 
 class Inbox:
@@ -63,14 +84,16 @@ def run_worker() -> int:
 @pytest.fixture
 def smtp(settings):
     """Django's SMTP backend pointed at a local port where no server listens yet."""
-    port = free_port()
+    held = held_port()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    settings.EMAIL_HOST, settings.EMAIL_TIMEOUT = "127.0.0.1", 5
+    settings.EMAIL_PORT = held.getsockname()[1]
     settings.EMAIL_USE_TLS = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = HeldPortController(inbox, held)
     yield controller, inbox
+    held.close()
     if getattr(controller, "_thread", None) is not None:
         controller.stop()
 
@@ -116,12 +139,12 @@ def test_registration_succeeds_with_the_smtp_server_down_and_the_retry_delivers_
 
 
 def test_with_tasks_run_at_once_an_outage_still_leaves_the_action_saved(
-    client, django_capture_on_commit_callbacks, settings
+    client, django_capture_on_commit_callbacks, settings, refused_port
 ):
     """Same guarantee with the immediate backend (the tests' default): the send fails inside
     the commit hook, the action is kept, and `retry_due` sends it later."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", refused_port
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:register"), registration())
     assert response.status_code == 302
@@ -135,9 +158,9 @@ def test_with_tasks_run_at_once_an_outage_still_leaves_the_action_saved(
     assert email.state == EmailState.SENT and len(mail.outbox) == 1
 
 
-def test_an_email_gives_up_after_the_last_backoff_and_keeps_its_error(settings):
+def test_an_email_gives_up_after_the_last_backoff_and_keeps_its_error(settings, refused_port):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", refused_port
     email = outbox.send_email(to=["a@exemple.org"], subject="Objet", body="Bonjour")
     now = timezone.now()
     for _attempt in range(len(outbox.BACKOFF) + 1):
@@ -165,11 +188,11 @@ def test_no_recipient_records_nothing():
     assert not OutgoingEmail.objects.exists()
 
 
-def test_retry_emails_command_requeues_the_due_emails(settings, capsys):
+def test_retry_emails_command_requeues_the_due_emails(settings, capsys, refused_port):
     from django.core.management import call_command
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", refused_port
     email = outbox.send_email(to=["a@exemple.org"], subject="Objet", body="Bonjour")
     outbox.deliver(email.pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

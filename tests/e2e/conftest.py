@@ -56,6 +56,35 @@ def page(browser, live_server, settings):
     context.close()
 
 
+@pytest.fixture
+def sign_in(page, live_server):
+    """Signs the browser in as a user, as the login page would: the session is made on the
+    server and its cookie put in the browser's storage state (Playwright's reuse of a
+    logged-in state). The login page itself is proven by the journeys that go through it."""
+    from django.conf import settings
+    from django.test import Client
+
+    def sign(user) -> None:
+        client = Client()
+        client.force_login(user)
+        morsel = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [
+                {
+                    "name": morsel.key,
+                    "value": morsel.value,
+                    "url": live_server.url,
+                    "httpOnly": bool(morsel["httponly"]),
+                    "secure": bool(morsel["secure"]),
+                    "sameSite": morsel["samesite"] or "Lax",
+                }
+            ]
+        )
+
+    return sign
+
+
 def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")):
     """WCAG violations axe-core finds on the page as it is now."""
     # Evaluated by the browser's debugger, not as a page script: the CSP forbids inline ones.

@@ -6,7 +6,6 @@ finds no WCAG violation on any page."""
 import io
 
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from soutien import demo
@@ -65,11 +64,9 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_a_newcomer_takes_a_demo_dossier_from_submitted_to_an_active_agreement(
-    page, tmp_path, settings
+    demo_database, page, tmp_path
 ):
-    settings.SOUTIEN_PROGRAM_DATE = demo.PROGRAM_DATE  # as `make run` does
-    call_command("demo", stdout=io.StringIO())
-
+    # The run's demo database (loaded by `demo`), on its program date as `make run` does.
     # The advisor finds a submitted 2019-2020 dossier on the dashboard.
     log_in(page, "conseillere")
     assert page.url.endswith("/ministere/")

@@ -16,12 +16,9 @@ from .conftest import axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in(page, user):
-    page.goto("/compte/connexion/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+def log_in(page, sign_in, user):
+    sign_in(user)
+    page.goto("/")  # where the login page leads: the portal's dashboard
 
 
 def submit(page, button: str) -> None:
@@ -86,10 +83,10 @@ def fill_application(page, tmp_path):
 
 
 def test_a_representative_submits_a_complete_application_one_minute_before_the_deadline(
-    page, tmp_path
+    page, sign_in, tmp_path
 ):
     _organization, rep, _period = prepare(timedelta(minutes=1, seconds=50))
-    log_in(page, rep)
+    log_in(page, sign_in, rep)
     check(page)
     fill_application(page, tmp_path)
     declare(page)
@@ -103,9 +100,9 @@ def test_a_representative_submits_a_complete_application_one_minute_before_the_d
     check(page)
 
 
-def test_the_submission_one_minute_after_the_deadline_is_refused(page, tmp_path):
+def test_the_submission_one_minute_after_the_deadline_is_refused(page, sign_in, tmp_path):
     _organization, rep, _period = prepare(timedelta(minutes=10))
-    log_in(page, rep)
+    log_in(page, sign_in, rep)
     fill_application(page, tmp_path)
     Application.objects.update(deadline_at=timezone.now() - timedelta(minutes=1))
     declare(page)
@@ -115,9 +112,9 @@ def test_the_submission_one_minute_after_the_deadline_is_refused(page, tmp_path)
     check(page)
 
 
-def test_the_recap_and_the_declaration_come_before_the_submission(page, tmp_path):
+def test_the_recap_and_the_declaration_come_before_the_submission(page, sign_in, tmp_path):
     _organization, rep, _period = prepare(timedelta(days=5))
-    log_in(page, rep)
+    log_in(page, sign_in, rep)
     fill_application(page, tmp_path)
     main = page.inner_text("main")
     assert "Vérifiez votre demande" in main
@@ -147,12 +144,12 @@ def test_the_recap_and_the_declaration_come_before_the_submission(page, tmp_path
     check(page)
 
 
-def test_autosave_keeps_a_draft_without_pressing_save(page):
+def test_autosave_keeps_a_draft_without_pressing_save(page, sign_in):
     organization, rep, _period = prepare(timedelta(days=5))
     from tests.applications.portal_helpers import new_application
 
     application = new_application(organization, by=rep)
-    log_in(page, rep)
+    log_in(page, sign_in, rep)
     page.goto(f"/espace/demandes/{application.pk}/sections/mission/")
     page.fill("#id_territory_served", "Ville de Sherbrooke")
     page.locator("#id_territory_served").blur()

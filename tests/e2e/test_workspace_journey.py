@@ -25,14 +25,6 @@ from .conftest import axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def login(page, email):
-    page.context.clear_cookies()
-    page.goto("/compte/connexion/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit] >> text=Se connecter")
-
-
 def accessible(page):
     assert axe_violations(page) == [], page.url
 
@@ -47,7 +39,9 @@ def regions():
         Region.objects.update_or_create(code=code, defaults={"name": name})
 
 
-def test_advisor_and_manager_take_a_dossier_to_an_active_agreement(page, tmp_path, regions):
+def test_advisor_and_manager_take_a_dossier_to_an_active_agreement(
+    page, sign_in, tmp_path, regions
+):
     advisor = make_user(Role.ADVISOR)
     manager = make_user(Role.MANAGER)
     organization = make_organization(legal_name="Carrefour fictif de l'Estrie")
@@ -60,7 +54,8 @@ def test_advisor_and_manager_take_a_dossier_to_an_active_agreement(page, tmp_pat
     )
 
     # The advisor reviews completeness (5.1) and asks for a correction.
-    login(page, advisor.email)
+    sign_in(advisor)
+    page.goto("/")  # where the login page leads: the dashboard
     accessible(page)
     page.click(f"text={organization.legal_name}")
     accessible(page)
@@ -102,7 +97,7 @@ def test_advisor_and_manager_take_a_dossier_to_an_active_agreement(page, tmp_pat
     assert "terminée" in page.locator("[role=status]").inner_text()
 
     # The manager runs the allocation, approves it, decides and prepares the agreement.
-    login(page, manager.email)
+    sign_in(manager)
     page.goto("/ministere/budget/")
     accessible(page)
     page.click("text=Répartir 2019-2020, volet 1")
