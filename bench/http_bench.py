@@ -268,6 +268,7 @@ def grow(factor: int) -> int:
                 ends_on=date(2020, 3, 31),
                 signatory_name="Présidence",
                 state="active",
+                signed_on=date(2019, 5, 1),
             )
             for a in accepted
         ),
