@@ -613,8 +613,17 @@ def assess(criterion: Criterion, dossier: Dossier, values: YearValues) -> Findin
 
 
 def assess_all(dossier: Dossier, values: YearValues) -> tuple[Finding, ...]:
-    if dossier.judgments:
-        return tuple([assess(c, dossier, values) for c in CRITERIA_BY_STREAM[dossier.stream]])
+    judgments = dossier.judgments
+    if judgments:
+        plan = _PLAN[dossier.stream]
+        return tuple(
+            [
+                pending
+                if decide is None and c.code not in judgments
+                else assess(c, dossier, values)
+                for c, decide, pending in plan
+            ]
+        )
     # No judgment yet (most dossiers): only the facts criteria need deciding.
     return tuple(
         [

@@ -107,6 +107,11 @@ class YearValues:
     def parameter(self, name: str) -> Parameter:
         return self.norms.parameters[name]
 
+    def __hash__(self) -> int:
+        # Equal values share their version and fiscal year; hashing those alone keeps the
+        # caches keyed on a YearValues cheap (the generated hash reads every field).
+        return hash((self.norms.version, self.fiscal_year.start_year))
+
 
 @dataclass(frozen=True, slots=True)
 class Norms:
