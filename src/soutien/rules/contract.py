@@ -54,6 +54,7 @@ def _validate(data: Any) -> Any:
         _compiled.append(fastjsonschema.compile(SCHEMA))
     return _compiled[0](data)
 
+
 _FISCAL_YEAR_SHAPE = re.compile(SCHEMA["properties"]["fiscal_year"]["pattern"])
 MONEY_LIMIT = 10**12  # a trillion dollars: beyond any real figure
 
