@@ -112,13 +112,13 @@ def evaluation_to_compact(evaluation: Evaluation) -> dict[str, Any]:
         "id": dossier.id,
         "norms": evaluation.norms.norms.version,
         "fiscal_year": dossier.fiscal_year.label,
-        "eligibility": evaluation.eligibility.value,
+        "eligibility": evaluation.eligibility,  # a StrEnum: orjson writes its value
         "criteria": _criteria(dossier.stream, evaluation.findings),
         "priority": int(tier),
         "amount": amount.amount,
         "cap_applied": amount.cap_applied,
         "surplus_flag": amount.surplus_flag,
-        "financial_report_type": evaluation.financial_report_type.value,
+        "financial_report_type": evaluation.financial_report_type,
         "quebec_government_funding": evaluation.quebec_funding,
         "installments": [[part.label, part.amount] for part in evaluation.installments],
     }

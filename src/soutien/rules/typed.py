@@ -8,6 +8,7 @@ field. `tests/rules/test_streaming.py` proves both paths agree (decision 011).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -33,7 +34,7 @@ from .facts import (
     Territory,
 )
 from .fiscal import FiscalYear, InvalidFiscalYear
-from .money import CENT
+from .money import ZERO
 
 
 class _Member(Struct, gc=False):
@@ -99,8 +100,6 @@ class _Dossier(Struct, gc=False):
     territory: _Territory | UnsetType | None = UNSET
 
 
-# Floats become Decimal from their own digits (the hook receives the number's text).
-_DECODER = msgspec.json.Decoder(_Dossier, float_hook=Decimal)
 _STREAMS = {1: Stream.ORGANIZATION, 2: Stream.NATIONAL_GROUPING}
 _COLON = ord(":")
 _FISCAL_YEARS: dict[str, FiscalYear] = {}
@@ -144,19 +143,34 @@ def read_dossier(raw: bytes | memoryview) -> Dossier | None:
         return None
 
 
-def _money(value: Any, name: str, minimum: bool = True) -> Decimal:
-    """As `contract._money`, in fewer steps; anything it would refuse is `_Shape` here."""
+class _NotPlain:
+    """A JSON number the typed reader leaves to the reference path (an exponent, more than two
+    decimals, more than twelve digits before the point)."""
+
+
+_NOT_PLAIN = _NotPlain()
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,12}(?:\.[0-9]{1,2})?").fullmatch
+
+
+def _number(text: str) -> Decimal | _NotPlain:
+    # msgspec hands over the number's own text: it becomes a Decimal digit for digit.
+    return Decimal(text) if _PLAIN_NUMBER(text) else _NOT_PLAIN
+
+
+_DECODER = msgspec.json.Decoder(_Dossier, float_hook=_number)
+
+
+def _money(value: Any, minimum: bool = True) -> Decimal:
+    """As `contract._money`, in fewer steps; anything it would refuse is `_Shape` here.
+
+    A Decimal here has at most two decimals and twelve digits before the point (`_number`).
+    """
     kind = type(value)
     if kind is int:
         if (minimum and value < 0) or not -MONEY_LIMIT < value < MONEY_LIMIT:
             raise _Shape
         return Decimal(value)
-    if kind is not Decimal or not value.is_finite() or (minimum and value < 0):
-        raise _Shape
-    if not -MONEY_LIMIT < value < MONEY_LIMIT:
-        raise _Shape
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int) or (exponent < -2 and value != value.quantize(CENT)):
+    if kind is not Decimal or (minimum and value < ZERO):
         raise _Shape
     return cast(Decimal, value)
 
@@ -184,16 +198,16 @@ def _build(d: _Dossier) -> Dossier:
         raise _Shape
     fin = d.finances
     finances = Finances(
-        _money(fin.estimated_operating_costs, "finances.estimated_operating_costs"),
-        _money(fin.other_public_funding, "finances.other_public_funding"),
-        _money(fin.quebec_government_funding_other, "finances.quebec_government_funding_other"),
-        _money(fin.unrestricted_net_assets, "finances.unrestricted_net_assets", minimum=False),
-        _money(fin.total_expenses, "finances.total_expenses"),
+        _money(fin.estimated_operating_costs),
+        _money(fin.other_public_funding),
+        _money(fin.quebec_government_funding_other),
+        _money(fin.unrestricted_net_assets, minimum=False),
+        _money(fin.total_expenses),
     )
     stream2_amount = None
     set_amount = d.stream2_amount
     if set_amount is not UNSET and set_amount is not None:
-        set_amount = _money(set_amount, "stream2_amount")
+        set_amount = _money(set_amount)
     else:
         set_amount = None
     if stream is Stream.NATIONAL_GROUPING:
@@ -206,7 +220,7 @@ def _build(d: _Dossier) -> Dossier:
     if revision is UNSET or revision is None:
         revision = None
     else:
-        amount = _money(revision.amount, "surplus_revision.amount")
+        amount = _money(revision.amount)
         if not amount or not revision.justification:
             raise _Shape
         revision = Adjustment(amount, revision.justification)
@@ -237,7 +251,7 @@ def _organization(org: _Organization, stream: Stream) -> Organization:
     if debt is True or debt is False:
         has_debt, debt_amount = debt, None
     else:
-        debt_amount = _money(debt, "organization.debt_to_ministry")
+        debt_amount = _money(debt)
         has_debt = debt_amount > 0
     regions: Any = org.member_regions
     if regions is UNSET or regions is None:
@@ -269,9 +283,7 @@ def _organization(org: _Organization, stream: Stream) -> Organization:
         org.transferred_from_other_ministry,
         None if category is UNSET else category,
         debt_amount,
-        None
-        if historic is UNSET or historic is None
-        else _money(historic, "organization.historic_funding"),
+        None if historic is UNSET or historic is None else _money(historic),
         regions,
     )
 
