@@ -265,3 +265,25 @@ def test_the_typed_streaming_path_gives_the_reference_results(data):
         assert compact["criteria"] == {f["criterion"]: f["status"] for f in full["findings"]}
         assert compact["amount"] == full["amount"]
         assert compact["eligibility"] == full["eligibility"]
+
+
+def test_a_block_may_end_anywhere_even_inside_a_character():
+    # Reads of 1 to 13 bytes cut every text, number (« 110865. », « - »), literal and
+    # two-byte « é » somewhere.
+    documents = [
+        dossier_json(
+            STREAM2,
+            {"finances": {"unrestricted_net_assets": Decimal("-1250.55")}},
+            {"finances": {"other_public_funding": Decimal("110865.25")}},
+            id=f"É-{n}",
+            stream2_justification="Fixé d'après l'historique — vérifié.",
+            judgments={"main_mission": {"met": True, "justification": "Vérifié été."}},
+        )
+        for n in range(3)
+    ]
+    data = dumps(documents)
+    for size in range(1, 14):
+        source = TrickleSource(data, size=size)
+        first, _ = first_byte(source)
+        read = [json.loads(item.raw) for item in array_items(source, first)]
+        assert read == json.loads(data), size

@@ -17,6 +17,7 @@ MAX_DOSSIER = 1 << 26  # no real dossier comes near 64 MiB of JSON
 _SKIP = msgspec.json.Decoder(msgspec.Raw)
 _WHITESPACE = b" \t\r\n"
 _TRAILING = "trailing characters (byte "
+_AT_BYTE = "(byte "
 
 
 class Item(NamedTuple):
@@ -129,9 +130,11 @@ def array_items(source: BinaryIO, first: bytes) -> Iterator[Item]:
                 index = message.rfind(_TRAILING)
                 if index >= 0:
                     end = buf.pos + int(message[index + len(_TRAILING) : -1]) - 1
-                # Only a value cut short by the end of what is read is worth reading on for
-                # (msgspec also says so of a lone surrogate: hence the limit).
-                elif not message.endswith("truncated") or len(buf.data) - buf.pos > MAX_DOSSIER:
+                # Only a value cut short by the end of what is read is worth reading on for:
+                # msgspec says "truncated", or names a byte at the cut (half a UTF-8
+                # character, half a literal). It also says "truncated" of a lone surrogate:
+                # hence the limit.
+                elif not _near_end(message, buf) or len(buf.data) - buf.pos > MAX_DOSSIER:
                     end = -2
                     break
                 else:
@@ -158,6 +161,13 @@ def array_items(source: BinaryIO, first: bytes) -> Iterator[Item]:
             return
         line, column = buf.where(buf.pos)
         raise Unreadable(number + 1, line, column, b"[" + buf.data[buf.pos :])
+
+
+def _near_end(message: str, buf: _Buffer) -> bool:
+    at = message.rfind(_AT_BYTE)
+    if at < 0:
+        return True  # "Input data was truncated"
+    return buf.pos + int(message[at + len(_AT_BYTE) : -1]) >= len(buf.data) - 8
 
 
 def _expect_end(buf: _Buffer, number: int) -> None:
