@@ -287,3 +287,15 @@ def test_a_block_may_end_anywhere_even_inside_a_character():
         first, _ = first_byte(source)
         read = [json.loads(item.raw) for item in array_items(source, first)]
         assert read == json.loads(data), size
+
+
+def test_the_django_management_command_passes_the_new_options(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "lot.jsonl"
+    path.write_bytes(jsonl(batch_of(2)))
+    call_command("evaluate", str(path), "--jsonl", "--compact")
+    via_django = capsys.readouterr().out
+    cli.main([str(path), "--jsonl", "--compact"])
+    assert via_django == capsys.readouterr().out
+    assert via_django.splitlines()[0].startswith('{"header":')
