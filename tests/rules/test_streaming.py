@@ -299,3 +299,17 @@ def test_the_django_management_command_passes_the_new_options(tmp_path, capsys):
     cli.main([str(path), "--jsonl", "--compact"])
     assert via_django == capsys.readouterr().out
     assert via_django.splitlines()[0].startswith('{"header":')
+
+
+def test_a_dossier_in_error_reads_the_same_in_the_compact_form():
+    missing_board = dossier_json(id="B")
+    del missing_board["organization"]["board"]
+    documents = [
+        dossier_json(id="S", stream=3),
+        missing_board,
+        dossier_json(id="N", application_date="2020-07-01"),
+        5,
+    ]
+    had_errors, output = run(dumps(documents), compact=True)
+    assert had_errors
+    assert json.loads(output)["results"] == reference(documents)

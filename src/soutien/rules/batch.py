@@ -25,7 +25,7 @@ from .cli import (
     _reject_constant,
     read_json,
 )
-from .contract import evaluate_one, evaluation_to_json
+from .contract import DossierError, evaluate_one, evaluation_to_json, parse_dossier
 from .eligibility import CRITERIA, Finding
 from .evaluation import Evaluation, evaluate
 from .facts import Stream
@@ -157,12 +157,12 @@ def result_of(item: Item, *, compact: bool, jsonl: bool = False) -> dict[str, An
             return {"id": None, "error": _line_error(item, error)}
         if not compact:
             return evaluate_one(data)
-        from .contract import DossierError, parse_dossier
-
         try:
             dossier = parse_dossier(data)
         except DossierError as error:
             return {"id": _id_of(data), "error": error.message}
+        except Exception as error:  # a defect: as evaluate_one
+            return _internal(_id_of(data), error)
     try:
         evaluation = evaluate(dossier)
         return evaluation_to_compact(evaluation) if compact else evaluation_to_json(evaluation)
