@@ -1,4 +1,6 @@
-"""`soutien-mission evaluate FILE.json`: pure Python, no Django, so it starts fast.
+"""`soutien-mission evaluate FILE.json [--jsonl] [--compact]`: pure Python, no Django.
+
+The batch streams (`batch.run_batch`): a JSON array or JSON Lines, one dossier at a time.
 
 Exit status: 0 all evaluated; 1 at least one dossier in error (the others are evaluated);
 2 the input cannot be read as JSON; 3 the results cannot be written (closed or full output,
@@ -16,11 +18,6 @@ import re
 import sys
 from decimal import Decimal
 from typing import Any, BinaryIO, NoReturn
-
-import orjson
-
-from .contract import evaluate_one
-from .jsonio import exact_number
 
 EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE, EXIT_UNWRITABLE = 0, 1, 2, 3
 
@@ -124,63 +121,6 @@ def read_documents(text: str) -> list[Any]:
     _refuse_bom(text)
     data = read_json(text)
     return data if isinstance(data, list) else [data]
-
-
-UNWRITABLE_RESULT = (
-    "Le résultat de ce dossier ne peut pas être écrit en JSON (un nombre ou un texte hors "
-    "des limites du format) ; vérifiez ses valeurs."
-)
-WRITE_CHUNK = 1 << 20  # write about a mebibyte at a time, not one small write per dossier
-
-
-def write_results(documents: list[Any], out: BinaryIO, *, pretty: bool = False) -> bool:
-    """Evaluate each dossier and write its result as it comes: a JSON array on `out`.
-
-    Streaming keeps memory flat whatever the batch size. Returns whether any dossier
-    could not be evaluated.
-    """
-    option = orjson.OPT_INDENT_2 if pretty else 0
-    separator = b",\n" if pretty else b","
-    had_errors = False
-    pending = [b"[\n" if pretty else b"["]
-    size = 0
-    for index, document in enumerate(documents):
-        result = evaluate_one(document)
-        had_errors = had_errors or "error" in result
-        if index:
-            pending.append(separator)
-        try:
-            chunk = orjson.dumps(result, default=exact_number, option=option)
-        except TypeError:  # e.g. an integer beyond 64 bits echoed back: never half a document
-            had_errors = True
-            chunk = orjson.dumps({"id": None, "error": UNWRITABLE_RESULT}, option=option)
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= WRITE_CHUNK:
-            out.write(b"".join(pending))
-            pending.clear()
-            size = 0
-    pending.append(b"\n]\n" if pretty else b"]\n")
-    out.write(b"".join(pending))
-    return had_errors
-
-
-def evaluate_text(text: str, out: BinaryIO, *, pretty: bool = False) -> bool:
-    """The command's whole path: read the JSON, evaluate, write. Returns had_errors.
-
-    Raises ValueError (json.JSONDecodeError among them) or RecursionError, before writing
-    anything, when the text is not JSON; a dossier that cannot be evaluated is an error
-    entry in the output, never an exception.
-    """
-    # A batch allocates many short-lived, acyclic objects and then the process ends:
-    # the cycle collector would only scan them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return write_results(read_documents(text), out, pretty=pretty)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _open_input(path: str) -> BinaryIO:
