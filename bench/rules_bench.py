@@ -12,6 +12,7 @@ Options: --count, --memory-count (0 skips the million), --seed.
 from __future__ import annotations
 
 import argparse
+import compileall
 import gc
 import io
 import json
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import orjson
 
+import soutien
 from soutien.rules.batch import result_of, run_batch
 from soutien.rules.cli import read_json
 from soutien.rules.contract import evaluate_one
@@ -37,6 +39,9 @@ from soutien.rules.stream import Item
 
 RESULTS = Path(__file__).with_name("results") / "rules.json"
 COMMAND = [sys.executable, "-m", "soutien", "evaluate"]
+# The command's runs see what an installed package has: compiled modules, written once here.
+PACKAGE = Path(soutien.__file__).parent  # the one the command's runs import too
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 REGIONS = [f"{n:02d}" for n in range(1, 18)]
 CATEGORIES = [None] * 40 + ["union", "other_ministry_mission", "religious_association"]
@@ -120,6 +125,7 @@ def command(args: list[str], *, stdin=None, feed=None) -> tuple[int, float, floa
         stdin=subprocess.PIPE if feed else stdin,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=CHILD_ENV,
     )
     peak = [0.0]
     done = threading.Event()
@@ -209,6 +215,13 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, children too
 
+    # Without this the child compiles every module on each run (PYTHONDONTWRITEBYTECODE in
+    # some shells): a cost installed users do not pay.
+    compileall.compile_dir(PACKAGE, quiet=1)
+    print(
+        f"Modules précompilés ({PACKAGE}) ; PYTHONDONTWRITEBYTECODE retiré "
+        "de l'environnement des exécutions de la commande."
+    )
     figures = []
     with tempfile.TemporaryDirectory() as folder:
         text = synthetic_json(args.count, args.seed)
@@ -341,6 +354,7 @@ def main() -> None:
         json.dumps(
             {
                 "machine": {"cpus": os.cpu_count(), "load_1min": os.getloadavg()[0]},
+                "command_runs": "modules précompilés, sans PYTHONDONTWRITEBYTECODE",
                 "count": args.count,
                 "seed": args.seed,
                 "figures": figures,
