@@ -7,7 +7,6 @@ Each TOML file names the descriptif's text, kept word for word beside it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -185,6 +184,8 @@ def _check_scale(values: YearValues) -> None:
 
 
 def load_norms(path: Path) -> Norms:
+    import tomllib  # on first use: its import compiles regexes, a start-up cost
+
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     try:
