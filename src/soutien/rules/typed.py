@@ -37,10 +37,20 @@ from .fiscal import FiscalYear, InvalidFiscalYear
 from .money import ZERO
 
 
-class _Member(Struct, gc=False):
+class _Member(Struct, gc=False, frozen=True):  # frozen: hashable, a key of _BOARD_MEMBERS
     domiciled_in_quebec: bool
     status: BoardStatus
     volunteer: bool
+
+
+# msgspec has checked each member's types: it is one of these, built once.
+_BOARD_MEMBERS = {
+    _Member(domiciled, status, volunteer): BoardMember(domiciled, status, volunteer)
+    for domiciled in (False, True)
+    for status in BoardStatus
+    for volunteer in (False, True)
+}
+_BOARD_MEMBER = _BOARD_MEMBERS.__getitem__
 
 
 class _Organization(Struct, gc=False):
@@ -276,7 +286,7 @@ def _organization(org: _Organization, stream: Stream) -> Organization:
         has_debt,
         org.repayment_agreement,
         org.commitments_respected_last_3_years,
-        tuple([BoardMember(m.domiciled_in_quebec, m.status, m.volunteer) for m in org.board]),
+        tuple(map(_BOARD_MEMBER, org.board)),
         org.refugee_reception,
         org.refugees_received_per_year,
         org.attached_to_ministry,
