@@ -1,11 +1,22 @@
 """Eligibility: clauses 2, 3 (footnote 1), 4, Volet 1 §1.3, Volet 2 §2.3."""
 
+import dataclasses
+
 import pytest
 
-from soutien.rules.eligibility import CRITERIA, CRITERIA_BY_STREAM, Eligibility, Kind, Status
-from soutien.rules.facts import Stream
+from soutien.rules.eligibility import (
+    _QUALIFIES_BY_MEMBER,
+    CRITERIA,
+    CRITERIA_BY_CODE,
+    CRITERIA_BY_STREAM,
+    Eligibility,
+    Kind,
+    Status,
+    _board_majority,
+)
+from soutien.rules.facts import BoardMember, BoardStatus, Stream
 
-from .factories import STREAM2, all_judgments, evaluated, finding, org
+from .factories import STREAM2, all_judgments, dossier, evaluated, finding, org
 
 CITIZEN = {"domiciled_in_quebec": True, "status": "citizen", "volunteer": True}
 RESIDENT = {"domiciled_in_quebec": True, "status": "permanent_resident", "volunteer": True}
@@ -88,6 +99,20 @@ def test_3_note_1_names_what_a_federal_npo_lacks():
 def test_3_board_majority_domiciled_citizen_or_resident_and_volunteer(board, status):
     result = finding(evaluated(org(board=board)), "board_majority_qualified")
     assert result.status is status
+
+
+def test_3_board_majority_lookup_counts_every_member_as_the_property_does():
+    members = list(_QUALIFIES_BY_MEMBER)
+    assert len(members) == 2 * len(BoardStatus) * 2
+    assert sum(_QUALIFIES_BY_MEMBER.values()) == 2  # domiciled, volunteer: two statuses
+    assert all(_QUALIFIES_BY_MEMBER[m] == bool(m.qualifies) for m in members)
+    # Built outside the contract (an int, a plain string): not in the table, same count.
+    outside = (BoardMember(2, "citizen", True), BoardMember(True, "permanent_resident", 1))
+    board = (*outside, BoardMember(False, BoardStatus.CITIZEN, True))
+    base = dossier()
+    changed = dataclasses.replace(base, organization=base.organization._replace(board=board))
+    result = _board_majority(CRITERIA_BY_CODE["board_majority_qualified"], changed, None)
+    assert result.message.startswith("2 membre(s) sur 3")
 
 
 def test_3_board_majority_message_counts_the_members():

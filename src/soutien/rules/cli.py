@@ -1,4 +1,6 @@
-"""`soutien-mission evaluate FILE.json`: pure Python, no Django, so it starts fast.
+"""`soutien-mission evaluate FILE.json [--jsonl] [--compact]`: pure Python, no Django.
+
+The batch streams (`batch.run_batch`): a JSON array or JSON Lines, one dossier at a time.
 
 Exit status: 0 all evaluated; 1 at least one dossier in error (the others are evaluated);
 2 the input cannot be read as JSON; 3 the results cannot be written (closed or full output,
@@ -16,11 +18,6 @@ import re
 import sys
 from decimal import Decimal
 from typing import Any, BinaryIO, NoReturn
-
-import orjson
-
-from .contract import evaluate_one
-from .jsonio import exact_number
 
 EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE, EXIT_UNWRITABLE = 0, 1, 2, 3
 
@@ -53,7 +50,7 @@ class InputError(ValueError):
 
 class _FrenchParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # argparse's own messages are English
-        self.exit(EXIT_UNREADABLE, f"Usage : {self.prog} FICHIER.json [--pretty]\n")
+        self.exit(EXIT_UNREADABLE, USAGE.format(prog=self.prog))
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -93,90 +90,50 @@ def _has_lone_surrogate(data: Any) -> bool:
     return False
 
 
-def read_documents(text: str) -> list[Any]:
-    if text.startswith("\ufeff"):
-        raise InputError(
-            "il commence par une marque d'ordre des octets (BOM) ; enregistrez-le en UTF-8 sans BOM"
-        )
+def read_json(text: str) -> Any:
+    """One JSON document as the contract reads it: exact numbers, no duplicate key, no NaN."""
     data = json.loads(
         text,
         parse_float=Decimal,
         parse_constant=_reject_constant,
         object_pairs_hook=_refuse_duplicate_keys,
     )
+    _refuse_lone_surrogates(text, data)
+    return data
+
+
+def _refuse_lone_surrogates(text: str, data: Any) -> None:
     if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
         raise InputError(
             "une chaîne contient un caractère Unicode invalide (demi-codet isolé, "
             "par exemple \\ud800)"
         )
+
+
+def _refuse_bom(text: str | bytes) -> None:
+    if text[:1] == "\ufeff" or text[:3] == b"\xef\xbb\xbf":
+        raise InputError(
+            "il commence par une marque d'ordre des octets (BOM) ; enregistrez-le en UTF-8 sans BOM"
+        )
+
+
+def read_documents(text: str) -> list[Any]:
+    _refuse_bom(text)
+    data = read_json(text)
     return data if isinstance(data, list) else [data]
 
 
-UNWRITABLE_RESULT = (
-    "Le résultat de ce dossier ne peut pas être écrit en JSON (un nombre ou un texte hors "
-    "des limites du format) ; vérifiez ses valeurs."
-)
-WRITE_CHUNK = 1 << 20  # write about a mebibyte at a time, not one small write per dossier
-
-
-def write_results(documents: list[Any], out: BinaryIO, *, pretty: bool = False) -> bool:
-    """Evaluate each dossier and write its result as it comes: a JSON array on `out`.
-
-    Streaming keeps memory flat whatever the batch size. Returns whether any dossier
-    could not be evaluated.
-    """
-    option = orjson.OPT_INDENT_2 if pretty else 0
-    separator = b",\n" if pretty else b","
-    had_errors = False
-    pending = [b"[\n" if pretty else b"["]
-    size = 0
-    for index, document in enumerate(documents):
-        result = evaluate_one(document)
-        had_errors = had_errors or "error" in result
-        if index:
-            pending.append(separator)
-        try:
-            chunk = orjson.dumps(result, default=exact_number, option=option)
-        except TypeError:  # e.g. an integer beyond 64 bits echoed back: never half a document
-            had_errors = True
-            chunk = orjson.dumps({"id": None, "error": UNWRITABLE_RESULT}, option=option)
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= WRITE_CHUNK:
-            out.write(b"".join(pending))
-            pending.clear()
-            size = 0
-    pending.append(b"\n]\n" if pretty else b"]\n")
-    out.write(b"".join(pending))
-    return had_errors
-
-
-def evaluate_text(text: str, out: BinaryIO, *, pretty: bool = False) -> bool:
-    """The command's whole path: read the JSON, evaluate, write. Returns had_errors.
-
-    Raises ValueError (json.JSONDecodeError among them) or RecursionError, before writing
-    anything, when the text is not JSON; a dossier that cannot be evaluated is an error
-    entry in the output, never an exception.
-    """
-    # A batch allocates many short-lived, acyclic objects and then the process ends:
-    # the cycle collector would only scan them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return write_results(read_documents(text), out, pretty=pretty)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _read_input(path: str) -> str:
-    """The input's text; raises OSError, UnicodeDecodeError or EOFError (stdin closed)."""
+def _open_input(path: str) -> BinaryIO:
+    """The input as bytes; raises OSError or EOFError (stdin closed)."""
     if path == "-":
         if sys.stdin is None:  # started with standard input closed (`<&-`)
             raise EOFError
-        return sys.stdin.buffer.read().decode("utf-8")
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
+        return sys.stdin.buffer
+    handle = open(path, "rb")
+    if os.path.isdir(path):
+        handle.close()
+        raise IsADirectoryError(errno.EISDIR, path)
+    return handle
 
 
 def _silence_stdout() -> None:
@@ -188,44 +145,81 @@ def _silence_stdout() -> None:
         pass
 
 
+USAGE = "Usage : {prog} FICHIER.json [--jsonl] [--compact] [--pretty]\n"
+
+
 def main(argv: list[str] | None = None, prog: str = "soutien-mission evaluate") -> int:
     parser = _FrenchParser(prog=prog, add_help=False)
     parser.add_argument("file")
     parser.add_argument("--pretty", action="store_true")
+    parser.add_argument("--jsonl", action="store_true")  # JSON Lines in and out
+    parser.add_argument("--compact", action="store_true")  # codes and statuses, texts once
     args = parser.parse_args(argv)
     name = "entrée standard" if args.file == "-" else f"fichier « {args.file} »"
     try:
-        text = _read_input(args.file)
+        source = _open_input(args.file)
     except EOFError:
         _error("Impossible de lire l'entrée standard : elle est fermée.")
         return EXIT_UNREADABLE
     except OSError as error:
         _error(f"Impossible de lire le {name} : {os_reason(error)}.")
         return EXIT_UNREADABLE
-    except UnicodeDecodeError:
-        _error(f"Le {name} n'est pas encodé en UTF-8.")
-        return EXIT_UNREADABLE
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         _error("Impossible d'écrire les résultats : la sortie standard est fermée.")
         return EXIT_UNWRITABLE
+    from .batch import BatchInputError, run_batch  # after the cheap refusals: start-up
+
+    # A batch allocates many short-lived, acyclic objects and then the process ends:
+    # the cycle collector would only scan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         sys.stdout.flush()
-        had_errors = evaluate_text(text, sys.stdout.buffer, pretty=args.pretty)
+        had_errors = run_batch(
+            source, sys.stdout.buffer, jsonl=args.jsonl, compact=args.compact, pretty=args.pretty
+        )
         sys.stdout.buffer.flush()
+    except BatchInputError as error:
+        _flush_quietly()
+        if error.syntax:
+            _error(f"Le {name} n'est pas du JSON valide ({error.where}).")
+        else:
+            _error(f"Le {name} n'est pas accepté : {error.message} ({error.where}).")
+        return EXIT_UNREADABLE
     except InputError as error:
         _error(f"Le {name} n'est pas accepté : {error.message}.")
+        return EXIT_UNREADABLE
+    except UnicodeDecodeError:
+        _flush_quietly()
+        _error(f"Le {name} n'est pas encodé en UTF-8.")
         return EXIT_UNREADABLE
     except json.JSONDecodeError as error:
         _error(f"Le {name} n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno}).")
         return EXIT_UNREADABLE
     except (ValueError, RecursionError):
+        _flush_quietly()
         _error(f"Le {name} n'est pas du JSON valide.")
         return EXIT_UNREADABLE
     except OSError as error:
+        if error.errno in (errno.EISDIR,):  # reading a directory given as standard input
+            _error(f"Impossible de lire le {name} : {os_reason(error)}.")
+            return EXIT_UNREADABLE
         _silence_stdout()
         _error(f"Impossible d'écrire les résultats : {os_reason(error)}.")
         return EXIT_UNWRITABLE
+    finally:
+        if collecting:
+            gc.enable()
+        if source is not getattr(sys.stdin, "buffer", None):
+            source.close()
     return EXIT_DOSSIER_ERROR if had_errors else EXIT_OK
+
+
+def _flush_quietly() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _error(message: str) -> None:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import fastjsonschema
+from typing import TYPE_CHECKING, Any
 
 from .amount import AmountError
 from .eligibility import CRITERIA_BY_CODE, JUDGEABLE
@@ -39,9 +37,24 @@ from .money import CENT, ZERO
 from .norms import NoNormsInForce
 from .priority import Tier, attachment_rank_key
 
+if TYPE_CHECKING:
+    import fastjsonschema
+
 SCHEMA_PATH = Path(__file__).with_name("schema") / "dossier.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-_validate = fastjsonschema.compile(SCHEMA)
+_compiled: list[Callable[[Any], Any]] = []
+
+
+def _validate(data: Any) -> Any:
+    """The published schema's check, compiled on first use: only a refused dossier needs it
+    (compiling costs more than the whole start-up of the command)."""
+    if not _compiled:
+        import fastjsonschema
+
+        _compiled.append(fastjsonschema.compile(SCHEMA))
+    return _compiled[0](data)
+
+
 _FISCAL_YEAR_SHAPE = re.compile(SCHEMA["properties"]["fiscal_year"]["pattern"])
 MONEY_LIMIT = 10**12  # a trillion dollars: beyond any real figure
 
@@ -187,6 +200,8 @@ def parse_dossier(data: Any) -> Dossier:
     except (_Shape, KeyError, TypeError, AttributeError, ValueError) as error:
         if isinstance(error, DossierError):
             raise
+    import fastjsonschema  # loaded with the schema, on the first refusal
+
     try:
         _validate(data)
     except fastjsonschema.JsonSchemaValueException as error:

@@ -16,6 +16,8 @@ from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
 
 from .facts import (
+    BoardMember,
+    BoardStatus,
     Dossier,
     ExcludedCategory,
     LegalForm,
@@ -172,9 +174,28 @@ def _head_office(c: Criterion, d: Dossier, v: YearValues) -> Finding:
 _QUALIFIES = attrgetter("qualifies")  # facts.BoardMember.qualifies, at C speed
 
 
+# Each board member the contract allows (2 x 3 statuses x 2) and whether it counts: a lookup
+# at C speed instead of the property for each member. A member of other values (built outside
+# the contract) is not found and counted by the property itself.
+_QUALIFIES_BY_MEMBER = {
+    m: m.qualifies
+    for m in (
+        BoardMember(domiciled, status, volunteer)
+        for domiciled in (False, True)
+        for status in BoardStatus
+        for volunteer in (False, True)
+    )
+}
+_QUALIFIES_LOOKUP = _QUALIFIES_BY_MEMBER.__getitem__
+
+
 def _board_majority(c: Criterion, d: Dossier, v: YearValues) -> Finding:
     board = d.organization.board
-    return _board_finding(c, sum(map(_QUALIFIES, board)), len(board))
+    try:
+        qualified = sum(map(_QUALIFIES_LOOKUP, board))
+    except (KeyError, TypeError):
+        qualified = sum(map(_QUALIFIES, board))
+    return _board_finding(c, qualified, len(board))
 
 
 @cache
@@ -613,8 +634,17 @@ def assess(criterion: Criterion, dossier: Dossier, values: YearValues) -> Findin
 
 
 def assess_all(dossier: Dossier, values: YearValues) -> tuple[Finding, ...]:
-    if dossier.judgments:
-        return tuple([assess(c, dossier, values) for c in CRITERIA_BY_STREAM[dossier.stream]])
+    judgments = dossier.judgments
+    if judgments:
+        plan = _PLAN[dossier.stream]
+        return tuple(
+            [
+                pending
+                if decide is None and c.code not in judgments
+                else assess(c, dossier, values)
+                for c, decide, pending in plan
+            ]
+        )
     # No judgment yet (most dossiers): only the facts criteria need deciding.
     return tuple(
         [

@@ -7,7 +7,6 @@ Each TOML file names the descriptif's text, kept word for word beside it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -107,6 +106,11 @@ class YearValues:
     def parameter(self, name: str) -> Parameter:
         return self.norms.parameters[name]
 
+    def __hash__(self) -> int:
+        # Equal values share their version and fiscal year; hashing those alone keeps the
+        # caches keyed on a YearValues cheap (the generated hash reads every field).
+        return hash((self.norms.version, self.fiscal_year.start_year))
+
 
 @dataclass(frozen=True, slots=True)
 class Norms:
@@ -180,6 +184,8 @@ def _check_scale(values: YearValues) -> None:
 
 
 def load_norms(path: Path) -> Norms:
+    import tomllib  # on first use: its import compiles regexes, a start-up cost
+
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     try:

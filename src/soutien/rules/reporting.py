@@ -50,6 +50,7 @@ class Installment(NamedTuple):
         return _month_label(self.year, self.month)
 
 
+@lru_cache(maxsize=8192)  # most amounts are a floor or a set amount: they recur
 def installments(
     amount: Decimal, fiscal_year: FiscalYear, values: YearValues
 ) -> tuple[Installment, ...]:

@@ -31,6 +31,12 @@ def french_month_label(label: str) -> str:
 
 def french_money(amount: Decimal) -> str:
     """« 34 891 $ », « 17 654,50 $ » (narrow no-break space between thousands)."""
+    exponent = amount.as_tuple().exponent
+    if amount > 0 and isinstance(exponent, int) and exponent >= -2:
+        # Whole cents: integer formatting gives the same text, several times faster.
+        dollars, cents = divmod(int(amount * 100), 100)
+        text = f"{dollars:,}".replace(",", "\u202f")
+        return (f"{text},{cents:02d}" if cents else text) + "\u00a0$"
     text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
     if text.endswith(",00"):
         text = text[:-3]

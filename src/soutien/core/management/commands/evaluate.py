@@ -9,11 +9,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Fichier JSON : un dossier ou un tableau de dossiers.")
         parser.add_argument("--pretty", action="store_true", help="JSON indenté.")
+        parser.add_argument(
+            "--jsonl", action="store_true", help="JSON Lines : un dossier, un résultat par ligne."
+        )
+        parser.add_argument(
+            "--compact",
+            action="store_true",
+            help="Forme compacte : critères par code et statut, textes une fois dans l'en-tête.",
+        )
 
     def handle(self, *args, **options):
         argv = [options["file"]]
-        if options["pretty"]:
-            argv.append("--pretty")
+        argv += [f"--{name}" for name in ("pretty", "jsonl", "compact") if options[name]]
         status = evaluate(argv)
         if status:
             raise CommandError(returncode=status)

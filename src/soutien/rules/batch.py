@@ -1,0 +1,312 @@
+"""The streaming batch: read one dossier, evaluate it, write its result, then read the next.
+
+Memory stays flat whatever the input's size. Each dossier goes through the typed reader
+(`typed.read_dossier`); one it cannot take goes through the reference path
+(`cli.read_json` then `contract.evaluate_one`), which says in French what is wrong.
+Results are written about a mebibyte at a time. See docs/decisions/011-streaming-batch.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any, BinaryIO
+
+import orjson
+
+from .amount import AmountError
+from .cli import (
+    InputError,
+    _refuse_bom,
+    _refuse_duplicate_keys,
+    _refuse_lone_surrogates,
+    _reject_constant,
+    read_json,
+)
+from .contract import DossierError, evaluate_one, evaluation_to_json, parse_dossier
+from .eligibility import CRITERIA, Finding
+from .evaluation import Evaluation, evaluate
+from .facts import Stream
+from .jsonio import exact_number
+from .norms import NoNormsInForce
+from .priority import TIER_LABELS, attachment_rank_key
+from .reporting import FinancialReportType
+from .stream import Item, Unreadable, array_items, first_byte, line_items
+from .typed import read_dossier
+
+WRITE_CHUNK = 1 << 20
+UNWRITABLE_RESULT = (
+    "Le résultat de ce dossier ne peut pas être écrit en JSON (un nombre ou un texte hors "
+    "des limites du format) ; vérifiez ses valeurs."
+)
+COMPACT_FORMAT = "soutien-mission/compact/1"
+
+
+class BatchInputError(InputError):
+    """The input stops being acceptable at a dossier; `where` is its French position."""
+
+    def __init__(self, message: str, where: str, *, syntax: bool = False) -> None:
+        super().__init__(message)
+        self.where = where
+        self.syntax = syntax
+
+
+def _where(number: int, line: int, column: int) -> str:
+    return f"dossier n° {number}, ligne {line}, colonne {column}"
+
+
+def _internal(identifier: Any, error: Exception) -> dict[str, Any]:
+    return {
+        "id": identifier,
+        "error": "Erreur interne pendant l'évaluation de ce dossier ; signalez-la avec le "
+        f"dossier ({type(error).__name__}).",
+    }
+
+
+# --- The compact form: codes and statuses; the texts once, in the header ----------------
+
+
+def compact_header() -> dict[str, Any]:
+    """The texts the compact results refer to by code, written once before them."""
+    return {
+        "format": COMPACT_FORMAT,
+        "criteria": {
+            c.code: {
+                "clause": c.clause,
+                "kind": c.kind.value,
+                "title": c.title,
+                "streams": sorted(int(s) for s in c.streams),
+            }
+            for c in CRITERIA
+        },
+        "priority_tiers": {str(int(tier)): label for tier, label in TIER_LABELS.items()},
+        "financial_report_types": {kind.value: kind.label for kind in FinancialReportType},
+    }
+
+
+_CRITERIA_FRAGMENTS: dict[tuple[Any, ...], orjson.Fragment] = {}
+_STATUS = itemgetter(1)
+
+
+def _criteria(stream: Stream, findings: tuple[Finding, ...]) -> orjson.Fragment:
+    # The stream fixes the criteria and their order (eligibility.CRITERIA_BY_STREAM), so
+    # the statuses determine the text: a few hundred combinations in a campaign.
+    key = (stream, *map(_STATUS, findings))
+    fragment = _CRITERIA_FRAGMENTS.get(key)
+    if fragment is None:
+        fragment = orjson.Fragment(
+            orjson.dumps({f.criterion.code: f.status.value for f in findings})
+        )
+        if len(_CRITERIA_FRAGMENTS) < 65536:
+            _CRITERIA_FRAGMENTS[key] = fragment
+    return fragment
+
+
+def evaluation_to_compact(evaluation: Evaluation) -> dict[str, Any]:
+    """The compact result: the full result's facts without its texts (see the header)."""
+    dossier, amount = evaluation.dossier, evaluation.amount
+    tier = evaluation.priority.tier
+    result: dict[str, Any] = {
+        "id": dossier.id,
+        "norms": evaluation.norms.norms.version,
+        "fiscal_year": dossier.fiscal_year.label,
+        "eligibility": evaluation.eligibility,  # a StrEnum: orjson writes its value
+        "criteria": _criteria(dossier.stream, evaluation.findings),
+        "priority": int(tier),
+        "amount": amount.amount,
+        "cap_applied": amount.cap_applied,
+        "surplus_flag": amount.surplus_flag,
+        "financial_report_type": evaluation.financial_report_type,
+        "quebec_government_funding": evaluation.quebec_funding,
+        "installments": [[part.label, part.amount] for part in evaluation.installments],
+    }
+    if tier == 4 and dossier.territory is not None:
+        result["ranking_key"] = list(attachment_rank_key(dossier.territory))
+    return result
+
+
+# --- One dossier ----------------------------------------------------------------------
+
+
+def _slow_value(item: Item, *, jsonl: bool) -> Any:
+    """The dossier read by the reference path; InputError says why it cannot be read."""
+    text = item.raw.decode("utf-8")  # UnicodeDecodeError: the input is not UTF-8
+    if not jsonl:
+        return read_json(text)
+    decoder = json.JSONDecoder(
+        parse_float=Decimal,
+        parse_constant=_reject_constant,
+        object_pairs_hook=_refuse_duplicate_keys,
+    )
+    value = decoder.decode(text)
+    _refuse_lone_surrogates(text, value)
+    return value
+
+
+def result_of(item: Item, *, compact: bool, jsonl: bool = False) -> dict[str, Any]:
+    """The result of one dossier of the batch, full or compact."""
+    dossier = read_dossier(item.raw)
+    if dossier is None:
+        try:
+            data = _slow_value(item, jsonl=jsonl)
+        except (ValueError, RecursionError) as error:
+            if not jsonl:
+                raise
+            return {"id": None, "error": _line_error(item, error)}
+        if not compact:
+            return evaluate_one(data)
+        try:
+            dossier = parse_dossier(data)
+        except DossierError as error:
+            return {"id": _id_of(data), "error": error.message}
+        except Exception as error:  # a defect: as evaluate_one
+            return _internal(_id_of(data), error)
+    try:
+        evaluation = evaluate(dossier)
+        return evaluation_to_compact(evaluation) if compact else evaluation_to_json(evaluation)
+    except (NoNormsInForce, AmountError) as error:
+        return {"id": dossier.id, "error": error.message}
+    except Exception as error:  # a defect must not cost the other dossiers their results
+        return _internal(dossier.id, error)
+
+
+def _id_of(data: Any) -> Any:
+    if isinstance(data, dict):
+        value = data.get("id")
+        return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+    return None
+
+
+def _line_error(item: Item, error: Exception) -> str:
+    if isinstance(error, InputError):
+        return f"La ligne {item.line} n'est pas acceptée : {error.message}."
+    if isinstance(error, UnicodeDecodeError):
+        return f"La ligne {item.line} n'est pas encodée en UTF-8."
+    if isinstance(error, json.JSONDecodeError) and error.lineno == 1:
+        return f"La ligne {item.line} n'est pas du JSON valide (colonne {error.colno})."
+    return f"La ligne {item.line} n'est pas du JSON valide."
+
+
+# --- The batch ------------------------------------------------------------------------
+
+
+def _diagnose(error: Unreadable) -> BatchInputError:
+    """Why the array stops being JSON, from Python's own reader, with the position."""
+    where = _where(error.number, error.line, error.column)
+    try:
+        text = error.raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return BatchInputError("il n'est pas encodé en UTF-8", where)
+    decoder = json.JSONDecoder(
+        parse_float=Decimal,
+        parse_constant=_reject_constant,
+        object_pairs_hook=_refuse_duplicate_keys,
+    )
+    try:
+        value, _ = decoder.raw_decode(text)
+        _refuse_lone_surrogates(text, value)
+    except InputError as refused:
+        return BatchInputError(refused.message, where)
+    except json.JSONDecodeError as bad:
+        line = error.line + bad.lineno - 1
+        column = bad.colno + (error.column - 1 if bad.lineno == 1 else 0)
+        return BatchInputError("", _where(error.number, line, column), syntax=True)
+    except (ValueError, RecursionError):
+        pass
+    return BatchInputError("", where, syntax=True)
+
+
+def _items(source: BinaryIO, *, jsonl: bool) -> tuple[Iterator[Item], bool]:
+    """The dossiers of the input, and whether it is one JSON value rather than a batch."""
+    first, byte = first_byte(source)
+    _refuse_bom(first)
+    if jsonl:
+        return line_items(source, first), False
+    if byte == ord("["):
+        return array_items(source, first), False
+    whole = first + source.read()  # one value (a dossier alone): read whole, as before
+    text = whole.decode("utf-8")
+    if not text.strip():
+        read_json(text)  # raises the reference path's error
+    return iter([Item(1, whole, 1, 1)]), True
+
+
+def run_batch(
+    source: BinaryIO,
+    out: BinaryIO,
+    *,
+    jsonl: bool = False,
+    compact: bool = False,
+    pretty: bool = False,
+) -> bool:
+    """Evaluate each dossier of `source` and write its result on `out`. Returns had_errors.
+
+    An input that stops being readable raises InputError (BatchInputError with its position);
+    if results were already written, the output is first closed so that it stays JSON.
+    """
+    items, single = _items(source, jsonl=jsonl)
+    option = orjson.OPT_INDENT_2 if pretty and not jsonl else 0
+    if jsonl:
+        opening, separator, closing = b"", b"\n", b"\n"
+    elif pretty:
+        opening, separator, closing = b"[\n", b",\n", b"\n]\n"
+    else:
+        opening, separator, closing = b"[", b",", b"]\n"
+    if compact:
+        header = orjson.dumps({"header": compact_header()} if jsonl else compact_header())
+        if jsonl:
+            opening = header + b"\n"
+        else:
+            opening = header[:-1] + b',"results":' + opening
+            closing = closing.rstrip(b"\n") + b"}\n"
+    pending = [opening]
+    size = len(opening)
+    written = False
+    had_errors = False
+    count = 0
+    item = None
+    try:
+        for item in items:
+            result = result_of(item, compact=compact, jsonl=jsonl)
+            had_errors = had_errors or "error" in result
+            try:
+                chunk = orjson.dumps(result, default=exact_number, option=option)
+            except TypeError:  # e.g. an integer beyond 64 bits echoed back
+                had_errors = True
+                chunk = orjson.dumps({"id": None, "error": UNWRITABLE_RESULT}, option=option)
+            if count:
+                pending.append(separator)
+            count += 1
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= WRITE_CHUNK:
+                out.write(b"".join(pending))
+                pending.clear()
+                size = 0
+                written = True
+    except Unreadable as error:
+        _close(out, pending, closing, written, count)
+        raise _diagnose(error) from None
+    except InputError as error:
+        _close(out, pending, closing, written, count)
+        if single or item is None or isinstance(error, BatchInputError):
+            raise
+        raise BatchInputError(error.message, _where(item.number, *item.position())) from None
+    except (ValueError, RecursionError):
+        _close(out, pending, closing, written, count)
+        raise
+    if jsonl and not count:
+        closing = b""
+    pending.append(closing)
+    out.write(b"".join(pending))
+    return had_errors
+
+
+def _close(out: BinaryIO, pending: list[bytes], closing: bytes, written: bool, count: int) -> None:
+    # Nothing written yet: the input is refused as a whole, as for a campaign-sized file.
+    # Otherwise what was written stays, and the array is closed so that it stays JSON.
+    if written:
+        pending.append(closing if count else b"")
+        out.write(b"".join(pending))
