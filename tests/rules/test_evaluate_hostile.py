@@ -139,6 +139,19 @@ def test_closed_stdin():
     assert_french_refusal(completed, cli.EXIT_UNREADABLE, "entrée standard", "fermée")
 
 
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"[{", "L'entrée standard n'est pas du JSON valide"),
+        (b"\xff\xfe", "L'entrée standard n'est pas encodée en UTF-8"),
+    ],
+)
+def test_stdin_refusals_name_the_source_with_its_article(stdin, message):
+    completed = run("-", stdin=stdin)
+    assert_french_refusal(completed, cli.EXIT_UNREADABLE, message)
+    assert "Le entrée" not in completed.stderr.decode()
+
+
 def test_stdin_still_reads_a_batch():
     completed = run("-", stdin=dumps([dossier_json()]))
     assert completed.returncode == 0, completed.stderr

@@ -155,14 +155,19 @@ def main(argv: list[str] | None = None, prog: str = "soutien-mission evaluate") 
     parser.add_argument("--jsonl", action="store_true")  # JSON Lines in and out
     parser.add_argument("--compact", action="store_true")  # codes and statuses, texts once
     args = parser.parse_args(argv)
-    name = "entrée standard" if args.file == "-" else f"fichier « {args.file} »"
+    # The source with its article and its agreement: « l'entrée standard … acceptée ».
+    if args.file == "-":
+        name, subject, e = "l'entrée standard", "L'entrée standard", "e"
+    else:
+        name, e = f"le fichier « {args.file} »", ""
+        subject = f"Le fichier « {args.file} »"
     try:
         source = _open_input(args.file)
     except EOFError:
         _error("Impossible de lire l'entrée standard : elle est fermée.")
         return EXIT_UNREADABLE
     except OSError as error:
-        _error(f"Impossible de lire le {name} : {os_reason(error)}.")
+        _error(f"Impossible de lire {name} : {os_reason(error)}.")
         return EXIT_UNREADABLE
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         _error("Impossible d'écrire les résultats : la sortie standard est fermée.")
@@ -182,27 +187,27 @@ def main(argv: list[str] | None = None, prog: str = "soutien-mission evaluate") 
     except BatchInputError as error:
         _flush_quietly()
         if error.syntax:
-            _error(f"Le {name} n'est pas du JSON valide ({error.where}).")
+            _error(f"{subject} n'est pas du JSON valide ({error.where}).")
         else:
-            _error(f"Le {name} n'est pas accepté : {error.message} ({error.where}).")
+            _error(f"{subject} n'est pas accepté{e} : {error.message} ({error.where}).")
         return EXIT_UNREADABLE
     except InputError as error:
-        _error(f"Le {name} n'est pas accepté : {error.message}.")
+        _error(f"{subject} n'est pas accepté{e} : {error.message}.")
         return EXIT_UNREADABLE
     except UnicodeDecodeError:
         _flush_quietly()
-        _error(f"Le {name} n'est pas encodé en UTF-8.")
+        _error(f"{subject} n'est pas encodé{e} en UTF-8.")
         return EXIT_UNREADABLE
     except json.JSONDecodeError as error:
-        _error(f"Le {name} n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno}).")
+        _error(f"{subject} n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno}).")
         return EXIT_UNREADABLE
     except (ValueError, RecursionError):
         _flush_quietly()
-        _error(f"Le {name} n'est pas du JSON valide.")
+        _error(f"{subject} n'est pas du JSON valide.")
         return EXIT_UNREADABLE
     except OSError as error:
         if error.errno in (errno.EISDIR,):  # reading a directory given as standard input
-            _error(f"Impossible de lire le {name} : {os_reason(error)}.")
+            _error(f"Impossible de lire {name} : {os_reason(error)}.")
             return EXIT_UNREADABLE
         _silence_stdout()
         _error(f"Impossible d'écrire les résultats : {os_reason(error)}.")
