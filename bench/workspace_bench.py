@@ -145,6 +145,9 @@ def main() -> int:
         by=manager,
         at=now,
     )
+    budget_actions.approve_envelope(
+        envelope, approved_on=now.date(), reference="Banc d'essai", by=manager, at=now
+    )
     results, built = [], 0
     for size in sizes:
         started = time.perf_counter()

@@ -451,7 +451,13 @@ class _Builder:
                     by=manager,
                     at=_aware(date(fy_start, 3, 1)),
                 )
-                budget.approve_envelope(envelope, by=manager, at=_aware(date(fy_start, 4, 2)))
+                budget.approve_envelope(
+                    envelope,
+                    approved_on=date(fy_start, 3, 28),
+                    reference=f"Crédits votés {FiscalYear(fy_start).label} (fictif)",
+                    by=manager,
+                    at=_aware(date(fy_start, 4, 2)),
+                )
 
         # Reference figures of 5.2 per region: invented, and marked as such on every page.
         for position, (code, _name) in enumerate(REGIONS):

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "soutien.evaluations",
     "soutien.budget",
     "soutien.agreements",
+    "soutien.payments",
     "soutien.accountability",
     # ... and the two faces, which import the stages.
     "soutien.portal",

@@ -18,6 +18,7 @@ from soutien.budget import actions as budget
 from soutien.core.models import JournalEntry
 from soutien.evaluations import actions as evaluations
 from soutien.organizations import actions as organizations
+from soutien.payments import actions as payments
 from tests.factories import at, make_organization, make_representative, make_user
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,7 @@ EXPECTED = {
     "attach": {"manager", "administrator"},
     "envelope": {"manager", "administrator"},
     "pay": {"finance", "administrator"},
+    "reschedule": {"manager", "administrator"},
     "measures": {"manager", "administrator"},
     "accountability": {"advisor", "manager", "administrator"},
     "claims": {"finance", "manager", "administrator"},
@@ -85,6 +87,13 @@ ACTIONS = {
     accountability.record_repayment: Capability.CLAIMS,
     organizations.mark_attached: Capability.ATTACH,
     organizations.withdraw_attachment: Capability.ATTACH,
+    organizations.set_supplier_identification: Capability.PAY,
+    payments.prepare_run: Capability.PAY,
+    payments.approve_run: Capability.PAY,
+    payments.cancel_run: Capability.PAY,
+    payments.record_results: Capability.PAY,
+    payments.import_return: Capability.PAY,
+    payments.reschedule_installment: Capability.RESCHEDULE,
 }
 
 # Public functions of those modules that take `by` but are not staff decisions: steps run
@@ -93,7 +102,7 @@ NOT_STAFF_ACTIONS = {
     "schedule_installments",  # inside sign_agreement and confirm_year
     "commit_funded_lines",  # inside approve_allocation
 }
-STAFF_MODULES = (evaluations, budget, agreements, accountability)
+STAFF_MODULES = (evaluations, budget, agreements, payments, accountability)
 
 
 def user_of(role: str):

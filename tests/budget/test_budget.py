@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,9 @@ def test_envelope_shows_what_agreements_commit():
     _advisor, _agreement = signed()  # within the 2019-2020 envelope its helper opens
     manager = make_user("manager")
     envelope = BudgetEnvelope.objects.get(fiscal_year=2019, stream=1)
-    actions.approve_envelope(envelope, by=manager, at=at(2019, 4, 2))
+    actions.approve_envelope(
+        envelope, approved_on=date(2019, 3, 28), reference="C-2019", by=manager, at=at(2019, 4, 2)
+    )
     (row,) = BudgetEnvelope.objects.filter(pk=envelope.pk).with_balances()
     assert row.balance.committed == Decimal("27652")
     assert row.state == "approved"

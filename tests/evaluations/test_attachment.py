@@ -31,6 +31,13 @@ def agreement_of_2018(people, organization, *, sign=True):
         by=people["manager"],
         at=at(2018, 3, 10),
     )
+    budget_actions.approve_envelope(
+        envelope,
+        approved_on=date(2018, 3, 10),
+        reference="C-2018",
+        by=people["manager"],
+        at=at(2018, 3, 10),
+    )
     run = budget_actions.run_allocation(envelope, by=people["manager"], at=at(2018, 3, 15))
     budget_actions.approve_allocation(run, by=people["manager"], at=at(2018, 3, 16))
     decision = budget_actions.decide_within_budget(

@@ -12,6 +12,7 @@ MIGRATION_MODULES = {
         "evaluations",
         "budget",
         "agreements",
+        "payments",
         "accountability",
     )
 }

@@ -63,14 +63,24 @@ def evaluated_dossier(advisor, organization=None, *, complete=True, **fields):
     return application, evaluation
 
 
-def envelope(manager, amount, *, stream=1, fiscal_year=2019):
-    return budget_actions.open_envelope(
+def envelope(manager, amount, *, stream=1, fiscal_year=2019, approved=True):
+    """An envelope, its credits approved (6.2) unless `approved` is false."""
+    opened = budget_actions.open_envelope(
         fiscal_year=FiscalYear(fiscal_year),
         stream=stream,
         amount=Decimal(amount),
         by=manager,
         at=at(2019, 3, 10),
     )
+    if approved:
+        budget_actions.approve_envelope(
+            opened,
+            approved_on=date(2019, 3, 10),
+            reference=f"Crédits votés {FiscalYear(fiscal_year).label}",
+            by=manager,
+            at=at(2019, 3, 10),
+        )
+    return opened
 
 
 def granted_decision(people, organization=None):

@@ -177,6 +177,13 @@ def test_allocation_page_paginates_its_lines_with_the_unfunded_total_of_all(clie
         by=manager,
         at=timezone.make_aware(datetime(2019, 3, 1)),
     )
+    budget.approve_envelope(
+        envelope,
+        approved_on=datetime(2019, 3, 1).date(),
+        reference="C-2019",
+        by=manager,
+        at=timezone.make_aware(datetime(2019, 3, 1)),
+    )
     run = budget.run_allocation(envelope, by=manager, at=timezone.make_aware(datetime(2019, 3, 2)))
     lines = list(AllocationLine.objects.filter(run=run).order_by("position"))
     assert len(lines) == ROWS and [line.position for line in lines] == list(range(1, ROWS + 1))
@@ -209,6 +216,13 @@ def test_allocation_run_queries_do_not_grow_with_the_dossiers():
         fiscal_year=FiscalYear(2019),
         stream=1,
         amount=Decimal("5000"),
+        by=manager,
+        at=timezone.make_aware(datetime(2019, 3, 1)),
+    )
+    budget.approve_envelope(
+        envelope,
+        approved_on=datetime(2019, 3, 1).date(),
+        reference="C-2019",
         by=manager,
         at=timezone.make_aware(datetime(2019, 3, 1)),
     )

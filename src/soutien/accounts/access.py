@@ -38,6 +38,7 @@ class Capability(StrEnum):
     ATTACH = "attach"
     ENVELOPE = "envelope"
     PAY = "pay"
+    RESCHEDULE = "reschedule"
     MEASURES = "measures"
     ACCOUNTABILITY = "accountability"
     CLAIMS = "claims"
@@ -64,6 +65,7 @@ GRANTS: dict[Capability, frozenset[str]] = {
     Capability.ATTACH: frozenset({MANAGER, ADMINISTRATOR}),
     Capability.ENVELOPE: frozenset({MANAGER, ADMINISTRATOR}),
     Capability.PAY: frozenset({FINANCE, ADMINISTRATOR}),
+    Capability.RESCHEDULE: frozenset({MANAGER, ADMINISTRATOR}),
     Capability.MEASURES: frozenset({MANAGER, ADMINISTRATOR}),
     Capability.ACCOUNTABILITY: frozenset({ADVISOR, MANAGER, ADMINISTRATOR}),
     Capability.CLAIMS: frozenset({FINANCE, MANAGER, ADMINISTRATOR}),
@@ -111,6 +113,10 @@ REASONS: dict[Capability, Any] = {
         "budgétaire d'un exercice (6.2)."
     ),
     Capability.PAY: _("Seules les finances versent l'aide financière (6.2)."),
+    Capability.RESCHEDULE: _(
+        "Seule la ou le gestionnaire du programme fixe d'autres modalités de versement quand "
+        "la situation l'exige (6.2)."
+    ),
     Capability.MEASURES: _(
         "Seule la ou le gestionnaire du programme révise, suspend, rétablit ou résilie une "
         "convention (5.5)."

@@ -461,15 +461,30 @@ def schedule_installments(year: AgreementYear, *, by: User, at: datetime) -> lis
 
 @transaction.atomic
 def pay_installment(
-    installment: Installment, *, paid_on: date, by: User, at: datetime
+    installment: Installment,
+    *,
+    paid_on: date,
+    by: User,
+    at: datetime,
+    payment_number: str = "",
 ) -> Installment:
+    """Record what the ministry's financial system paid (6.2), in the ledger once: the
+    installment's own transition and the ledger's unique payment per installment refuse a
+    second time. Payment runs (`soutien.payments`) call it for each paid line."""
     require(by, Capability.PAY)
     agreement = installment.agreement_year.agreement
     if agreement.state != State.ACTIVE:
         raise ValidationError(
             _("Aucun versement sur une convention qui n'est pas en vigueur."), code="not_active"
         )
-    transition(installment, "pay", by=by, at=at, changes={"paid_on": paid_on})
+    transition(
+        installment,
+        "pay",
+        by=by,
+        at=at,
+        changes={"paid_on": paid_on, "payment_number": payment_number[:30]},
+        data={"payment_number": payment_number[:30]} if payment_number else None,
+    )
     year = installment.agreement_year
     ledger.write(
         LedgerKind.PAYMENT,

@@ -439,6 +439,9 @@ class Installment(Record):
         editable=False,
     )
     paid_on = models.DateField(_("versé le"), null=True, blank=True, editable=False)
+    payment_number = models.CharField(
+        _("numéro de paiement"), max_length=30, blank=True, editable=False
+    )
     retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
 
     objects = InstallmentQuerySet.as_manager()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -71,10 +71,33 @@ def open_envelope(
 
 
 @transaction.atomic
-def approve_envelope(envelope: BudgetEnvelope, *, by: User, at: datetime) -> BudgetEnvelope:
-    """The credits are approved by the National Assembly (6.2)."""
+def approve_envelope(
+    envelope: BudgetEnvelope, *, approved_on: date, reference: str, by: User, at: datetime
+) -> BudgetEnvelope:
+    """The credits are approved by the Assemblée nationale (6.2): the manager records the date
+    and the reference of the approval. Only then are they allocated and paid."""
     require(by, Capability.ENVELOPE)
-    transition(envelope, "approve", by=by, at=at)
+    reference = (reference or "").strip()
+    errors = {}
+    if not reference:
+        errors["reference"] = _(
+            "Inscrivez la référence de l'approbation des crédits (par exemple le numéro des "
+            "crédits votés) : elle est requise."
+        )
+    if approved_on is None:
+        errors["approved_on"] = _("Inscrivez la date de l'approbation des crédits.")
+    elif approved_on > clock.localdate_of(at):
+        errors["approved_on"] = _("La date de l'approbation des crédits ne peut pas être future.")
+    if errors:
+        raise ValidationError(errors, code="credits_approval_incomplete")
+    transition(
+        envelope,
+        "approve",
+        by=by,
+        at=at,
+        changes={"credits_approved_on": approved_on, "credits_reference": reference[:100]},
+        data={"approved_on": approved_on.isoformat(), "reference": reference[:100]},
+    )
     return envelope
 
 
@@ -198,6 +221,16 @@ def run_allocation(envelope: BudgetEnvelope, *, by: User, at: datetime) -> Alloc
     require(by, Capability.ALLOCATE)
     if envelope.state == EnvelopeState.CLOSED:
         raise ValidationError(_("Cette enveloppe est fermée."), code="closed")
+    if envelope.state != EnvelopeState.APPROVED:
+        # 6.2: the aid depends on the credits approved by the Assemblée nationale.
+        raise ValidationError(
+            _(
+                "Les crédits %(fiscal_year)s, volet %(stream)s, ne sont pas approuvés (6.2) : "
+                "inscrivez leur approbation avant de répartir l'enveloppe."
+            )
+            % {"fiscal_year": FiscalYear(envelope.fiscal_year).label, "stream": envelope.stream},
+            code="credits_not_approved",
+        )
     # Successive runs fund the dossiers evaluated since: what earlier approved runs funded
     # and the agreements' confirmed years are committed in the ledger, and not offered again.
     money = ledger.balance(fiscal_year=envelope.fiscal_year, stream=envelope.stream)

@@ -57,6 +57,14 @@ class BudgetEnvelope(Record):
         _("état"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False
     )
     notes = models.TextField(_("notes"), blank=True)
+    # 6.2: payments depend on the credits approved by the Assemblée nationale; the manager
+    # records when and under which reference they were.
+    credits_approved_on = models.DateField(
+        _("crédits approuvés le"), null=True, blank=True, editable=False
+    )
+    credits_reference = models.CharField(
+        _("référence de l'approbation des crédits"), max_length=100, blank=True, editable=False
+    )
     retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
 
     objects = EnvelopeQuerySet.as_manager()
@@ -81,7 +89,19 @@ class BudgetEnvelope(Record):
                 violation_error_message=_("L'enveloppe ne peut pas être négative."),
             ),
             fiscal.fiscal_year_check("fiscal_year", "budget_envelope_fiscal_year_range"),
+            models.CheckConstraint(
+                condition=Q(state=State.DRAFT)
+                | (Q(credits_approved_on__isnull=False) & ~Q(credits_reference="")),
+                name="budget_envelope_approved_has_date_and_reference",
+                violation_error_message=_(
+                    "Des crédits approuvés portent la date et la référence de leur approbation."
+                ),
+            ),
         ]
+
+    @property
+    def credits_approved(self) -> bool:
+        return self.state == State.APPROVED
 
     def __str__(self):
         return _("Enveloppe %(fiscal_year)s, volet %(stream)s") % {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -556,3 +557,64 @@ def complete_selfcheck(
         data={"eligibility": result["eligibility"], "norms": result["norms"]},
     )
     return selfcheck
+
+
+@transaction.atomic
+def set_supplier_identification(
+    organization: Organization,
+    *,
+    supplier_number: str,
+    bank_reference: str,
+    reason: str,
+    by: User,
+    at: datetime,
+) -> Organization:
+    """How the ministry's financial system knows the organization as a supplier (6.2): set by
+    finance staff, with a reason, journaled; payment lines freeze it when approved."""
+    require(by, Capability.PAY)
+    supplier_number = (supplier_number or "").strip()
+    bank_reference = (bank_reference or "").strip()
+    reason = (reason or "").strip()
+    errors = {}
+    if not supplier_number:
+        errors["supplier_number"] = _("Inscrivez le numéro de fournisseur de l'organisme.")
+    elif not SUPPLIER_NUMBER.fullmatch(supplier_number):
+        errors["supplier_number"] = _(
+            "Le numéro de fournisseur compte de 1 à 20 lettres majuscules, chiffres ou tirets."
+        )
+    if not bank_reference:
+        errors["bank_reference"] = _(
+            "Inscrivez la référence des coordonnées bancaires que le système financier connaît."
+        )
+    elif not BANK_REFERENCE.fullmatch(bank_reference):
+        errors["bank_reference"] = _(
+            "La référence des coordonnées bancaires compte de 1 à 40 lettres, chiffres, tirets "
+            "ou barres obliques (jamais le numéro de compte lui-même)."
+        )
+    if not reason:
+        errors["reason"] = _("Indiquez le motif de la modification.")
+    if errors:
+        raise ValidationError(errors, code="supplier_invalid")
+    before = {
+        "supplier_number": organization.supplier_number,
+        "bank_reference": organization.bank_reference,
+    }
+    organization.supplier_number = supplier_number
+    organization.bank_reference = bank_reference
+    organization.save_as(by)
+    JournalEntry.write(
+        organization,
+        "organization.supplier_set",
+        by=by,
+        at=at,
+        reason=reason,
+        data={
+            "from": before,
+            "to": {"supplier_number": supplier_number, "bank_reference": bank_reference},
+        },
+    )
+    return organization
+
+
+SUPPLIER_NUMBER = re.compile(r"[A-Z0-9-]{1,20}")
+BANK_REFERENCE = re.compile(r"[A-Za-z0-9/-]{1,40}")

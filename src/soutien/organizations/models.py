@@ -122,6 +122,14 @@ class Organization(Record):
     legal_form = models.CharField(
         _("forme juridique"), max_length=30, choices=LegalFormChoices.choices
     )
+    # How the ministry's financial system knows the organization as a supplier (6.2): kept
+    # by staff, frozen on each payment line.
+    supplier_number = models.CharField(
+        _("numéro de fournisseur"), max_length=20, blank=True, editable=False
+    )
+    bank_reference = models.CharField(
+        _("référence des coordonnées bancaires"), max_length=40, blank=True, editable=False
+    )
     incorporation_date = models.DateField(_("date de constitution"))
     street_address = models.CharField(_("adresse du siège"), max_length=200)
     city = models.CharField(_("municipalité"), max_length=100)
