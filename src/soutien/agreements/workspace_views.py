@@ -170,6 +170,7 @@ def agreement(request, pk: int):
                 kind=AgreementDocumentKind.SIGNED_AGREEMENT
             ).order_by("-number"),
             "can_sign": can(request.user, Capability.AGREEMENT) and agreement.state == "draft",
+            "can_reschedule": can(request.user, Capability.RESCHEDULE),
         },
         status=status,
     )

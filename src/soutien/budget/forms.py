@@ -106,3 +106,20 @@ class DecideForm(WorkspaceForm):
         },
     )
     note = forms.CharField(label=_("Motifs additionnels"), required=False, widget=forms.Textarea)
+
+
+class CreditsApprovalForm(WorkspaceForm):
+    approved_on = forms.DateField(
+        label=_("Crédits approuvés le"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Inscrivez la date de l'approbation des crédits."),
+            "invalid": _("Inscrivez la date au format AAAA-MM-JJ."),
+        },
+    )
+    reference = forms.CharField(
+        label=_("Référence de l'approbation"),
+        max_length=100,
+        help_text=_("Par exemple le numéro des crédits votés par l'Assemblée nationale."),
+        error_messages={"required": _("Inscrivez la référence de l'approbation des crédits.")},
+    )

@@ -21,7 +21,7 @@ from soutien.evaluations.models import Evaluation
 from soutien.organizations.models import Region
 
 from . import actions
-from .forms import AllocationForm, DecideForm, RegionReferenceForm
+from .forms import AllocationForm, CreditsApprovalForm, DecideForm, RegionReferenceForm
 from .models import AllocationRun, BudgetEnvelope, RegionReference
 
 
@@ -39,7 +39,42 @@ def budget(request):
             "envelopes": BudgetEnvelope.objects.for_user(request.user).with_balances(),
             "runs": AllocationRun.objects.for_user(request.user).for_lists()[:50],
             "can_allocate": can(request.user, Capability.ALLOCATE),
+            "can_approve_credits": can(request.user, Capability.ENVELOPE),
         },
+    )
+
+
+@workspace_view(Capability.ENVELOPE)
+def approve_credits(request, pk: int):
+    """The manager records the approval of the credits by the Assemblée nationale (6.2)."""
+    envelope = get_object_or_404(BudgetEnvelope.objects.for_user(request.user), pk=pk)
+    form = CreditsApprovalForm(initial={"approved_on": clock.today()})
+    status = 200
+    if request.method == "POST":
+        form = CreditsApprovalForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.approve_envelope(
+                    envelope,
+                    approved_on=form.cleaned_data["approved_on"],
+                    reference=form.cleaned_data["reference"],
+                    by=request.user,
+                    at=clock.now(),
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+                envelope.refresh_from_db()
+            else:
+                messages.success(
+                    request, _("Les crédits sont approuvés : ils peuvent être répartis et versés.")
+                )
+                return redirect("workspace:budget")
+        status = 422
+    return render(
+        request,
+        "workspace/approve_credits.html",
+        {"envelope": envelope, "form": form},
+        status=status,
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import path
 from soutien.agreements import workspace_views as agreements
 from soutien.budget import workspace_views as budget
 from soutien.evaluations import workspace_views as views
+from soutien.payments import workspace_views as payments
 
 from . import views as workspace
 
@@ -36,6 +37,20 @@ urlpatterns = [
     path("decisions/<int:pk>/reconduction/", agreements.renew_year, name="renew_year"),
     path("conventions/<int:pk>/", agreements.agreement, name="agreement"),
     path("conventions/<int:pk>/convention.pdf", agreements.agreement_pdf, name="agreement_pdf"),
+    path("budget/enveloppes/<int:pk>/credits/", budget.approve_credits, name="approve_credits"),
+    path("versements/", payments.runs, name="payment_runs"),
+    path("versements/lots/<int:pk>/", payments.run, name="payment_run"),
+    path("versements/lots/<int:pk>/approuver/", payments.approve, name="approve_payment_run"),
+    path("versements/lots/<int:pk>/annuler/", payments.cancel, name="cancel_payment_run"),
+    path("versements/lots/<int:pk>/retour/", payments.import_return, name="payment_return"),
+    path("versements/lots/<int:pk>/resultat/", payments.record_line, name="payment_line"),
+    path(
+        "versements/lots/<int:pk>/fichiers/<str:fmt>",
+        payments.download,
+        name="payment_file",
+    ),
+    path("versements/<int:pk>/report/", payments.reschedule, name="reschedule"),
+    path("organismes/<int:pk>/fournisseur/", payments.supplier, name="supplier"),
     path("finances/", agreements.finance, name="finance"),
     path("finances/extraction.<str:fmt>", agreements.export, name="export"),
     path("finances/extractions/<int:pk>/", agreements.export_job, name="export_job"),
