@@ -81,6 +81,8 @@ ACCOUNTS = (
     DemoAccount(f"conseillere@{DOMAIN}", "Claire Conseillère", Role.ADVISOR),
     DemoAccount(f"gestionnaire@{DOMAIN}", "Gilles Gestionnaire", Role.MANAGER),
     DemoAccount(f"finances@{DOMAIN}", "Fanny Finances", Role.FINANCE),
+    # A second finance officer: a payment run is approved by another person (6.2).
+    DemoAccount(f"finances2@{DOMAIN}", "Francis Finances", Role.FINANCE),
     DemoAccount(f"admin@{DOMAIN}", "Alex Administration", Role.ADMINISTRATOR),
 )
 
@@ -236,7 +238,7 @@ class _Builder:
                 password=hashed,
             )
             user.save()
-            users[account.role] = user
+            users.setdefault(account.role, user)
         self.users = users
         return users
 
@@ -309,6 +311,10 @@ class _Builder:
                     excluded_category="religious_association" if index % 41 == 17 else "",
                     fiscal_year_end_month=3 if index % 4 else 6,
                     fiscal_year_end_day=31 if index % 4 else 30,
+                    # Fictitious supplier identification; a few are left for finance to
+                    # enter, so November's run shows why they are not paid (6.2).
+                    supplier_number="" if index % 29 == 5 else f"F{index + 1:06d}",
+                    bank_reference="" if index % 29 == 5 else f"RB-{index + 1:06d}",
                 )
             )
         # A brand-new organization: less than two years of legal existence (clause 3).
@@ -711,7 +717,15 @@ class _Builder:
         ):
             due = date(installment.due_year, installment.due_month, 15)
             if due < PROGRAM_DATE:
-                agreements.pay_installment(installment, paid_on=due, by=finance, at=_aware(due))
+                # The program's history before its date: paid as the financial system
+                # recorded them; from November 2019 the demo pays through payment runs.
+                agreements.pay_installment(
+                    installment,
+                    paid_on=due,
+                    payment_number=f"HIST-{installment.pk:05d}",
+                    by=finance,
+                    at=_aware(due),
+                )
 
     def accountability(self, agreements_2018: dict, statements: dict, finance, advisor) -> None:
         for position, agreement in enumerate(agreements_2018.values()):

@@ -135,7 +135,7 @@ def status(facts: InstallmentFacts, month: tuple[int, int]) -> Status:
             Standing.HELD,
             "Identification de fournisseur à inscrire par le Ministère (numéro de fournisseur "
             "et référence bancaire)",
-            "6.2",
+            "",  # the ministry's own requirement, not a clause of the norms
         )
     return Status(Standing.PAYABLE, "Payable", "6.2")
 
