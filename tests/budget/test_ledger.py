@@ -262,7 +262,7 @@ def test_1_budget_and_finance_pages_read_their_figures_from_the_ledger(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_2_two_approvals_at_the_same_moment_fund_the_dossiers_once():
+def test_2_two_approvals_at_the_same_moment_fund_the_dossiers_once(regions):
     people = staff()
     manager = people["manager"]
     env = envelope(manager, Decimal("500000"))

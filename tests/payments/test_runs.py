@@ -264,7 +264,7 @@ def test_6_2_a_line_already_paid_is_refused_in_a_second_return():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_6_2_two_officers_recording_the_same_result_at_once_pay_once():
+def test_6_2_two_officers_recording_the_same_result_at_once_pay_once(regions):
     people, _env, _agreements = paying_program()
     run = approved_run(people)
     outcomes: list = []

@@ -19,7 +19,8 @@ from soutien.agreements.models import (
     YearState,
 )
 from soutien.budget import ledger
-from soutien.budget.models import AllocationLine, BudgetEnvelope, RunState
+from soutien.budget.models import AllocationLine, BudgetEnvelope, LedgerEntry, LedgerKind, RunState
+from soutien.payments.models import LineState, PaymentLine
 
 from .models import Claim
 
@@ -114,4 +115,28 @@ def check() -> list[Difference]:
                 differences.append(
                     Difference(key, field, year_books[key][field], year_records[key][field])
                 )
+    differences.extend(payment_lines())
+    return differences
+
+
+def payment_lines() -> list[Difference]:
+    """Each paid line of a payment run (6.2) is its installment's one ledger payment, for the
+    same amount; a line not paid has none."""
+    installment_type = ledger.ContentType.objects.get_for_model(Installment)
+    paid = dict(
+        LedgerEntry.objects.filter(kind=LedgerKind.PAYMENT, source_type=installment_type)
+        .order_by()
+        .values_list("source_id", "amount")
+    )
+    differences = []
+    rows = PaymentLine.objects.filter(state__in=[LineState.PAID]).values_list(
+        "run__reference", "position", "installment_id", "amount"
+    )
+    for reference, position, installment_id, amount in rows:
+        if paid.get(installment_id) != amount:
+            differences.append(
+                Difference(
+                    ("lot", reference, position), "paid", paid.get(installment_id, ZERO), amount
+                )
+            )
     return differences
