@@ -344,3 +344,27 @@ def test_6_2_funds_limit_the_run_and_the_rest_says_why():
     ((_facts, status),) = chosen.excluded
     assert status.text.startswith("Fonds insuffisants : crédits 2019-2020, volet 1")
     assert total_committed > 0
+
+
+def test_6_2_the_organization_is_told_by_email_when_it_is_paid_and_not_when_it_fails():
+    from soutien.core.models import OutgoingEmail
+    from tests.factories import make_representative
+
+    people, _env, (first, second) = paying_program(count=2)
+    make_representative(first.organization, email="paye@test.example")
+    make_representative(second.organization, email="rejete@test.example")
+    run = approved_run(people)
+    by_org = {line.organization_id: line for line in run.lines.all()}
+    paid, failed = by_org[first.organization_id], by_org[second.organization_id]
+    actions.record_results(
+        run,
+        [
+            actions.LineResult(paid.position, True, "P-77", date(2019, 11, 15)),
+            actions.LineResult(failed.position, False, reason="Compte fermé"),
+        ],
+        by=people["finance"],
+        at=at(2019, 11, 16),
+    )
+    (email,) = OutgoingEmail.objects.filter(subject__startswith="Versement de l'aide financière")
+    assert email.recipients == ["paye@test.example"]
+    assert "versé le 15 novembre 2019" in email.body and "P-77" in email.body
