@@ -40,12 +40,13 @@ def paying_program(count=1, credits=Decimal("500000"), *, identify=True, approve
         if env is None:
             env, _evaluation, agreement = funded_and_signed(people, credits, organization)
         else:
-            agreement = _another(people, organization)
+            agreement = signed_agreement(people, organization)
         agreements.append(agreement)
     return people, env, agreements
 
 
-def _another(people, organization):
+def signed_agreement(people, organization):
+    """A one-year 2019-2020 agreement signed, decided without an allocation run."""
     from datetime import date
 
     from soutien.agreements import actions as agreement_actions

@@ -8,8 +8,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from soutien.accounts.models import Role
+from soutien.agreements.models import Installment
 from soutien.budget.models import AllocationRun
-from tests.factories import make_representative
+from soutien.payments import actions as payments
+from tests.factories import at, make_organization, make_representative, make_user
+from tests.payments.helpers import identified, signed_agreement
 from tests.workspace.helpers import granted_decision, one_year_agreement, staff
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +49,20 @@ MATRIX = [
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "post", {"finance", "manager", "administrator"}),
+    ("workspace:approve_credits", "envelope", "get", {"manager", "administrator"}),
+    ("workspace:approve_credits", "envelope", "post", {"manager", "administrator"}),
+    ("workspace:payment_runs", None, "get", {"finance", "administrator"}),
+    ("workspace:payment_runs", None, "post", {"finance", "administrator"}),
+    ("workspace:payment_run", "payment_run", "get", {"finance", "administrator"}),
+    ("workspace:approve_payment_run", "payment_run", "post", {"finance", "administrator"}),
+    ("workspace:cancel_payment_run", "payment_run", "post", {"finance", "administrator"}),
+    ("workspace:payment_return", "payment_run", "post", {"finance", "administrator"}),
+    ("workspace:payment_line", "payment_run", "post", {"finance", "administrator"}),
+    ("workspace:payment_file", "payment_file", "get", {"finance", "administrator"}),
+    ("workspace:reschedule", "installment", "get", {"manager", "administrator"}),
+    ("workspace:reschedule", "installment", "post", {"manager", "administrator"}),
+    ("workspace:supplier", "organization", "get", STAFF),
+    ("workspace:supplier", "organization", "post", {"finance", "administrator"}),
 ]
 # Pages of one person's background job: tests/workspace/test_background_exports.py.
 PERSONAL = {"workspace:export_job", "workspace:export_file"}
@@ -57,6 +75,14 @@ def world():
     people["representative"] = application.organization.memberships.get().user
     agreement = one_year_agreement(decision, people)
     run = AllocationRun.objects.get()
+    # An approved payment run of November 2019 (6.2), by two other finance officers.
+    organization = make_organization()
+    identified(organization, people["finance"])
+    signed = signed_agreement(people, organization)
+    preparer = make_user(Role.FINANCE)
+    payment_run = payments.prepare_run(year=2019, month=11, by=preparer, at=at(2019, 10, 20))
+    payments.approve_run(payment_run, by=people["finance"], at=at(2019, 10, 21))
+    march = Installment.objects.get(agreement_year__agreement=signed, due_month=3)
     objects = {
         "application": application.pk,
         "evaluation": evaluation.pk,
@@ -66,6 +92,10 @@ def world():
         "agreement": agreement.pk,
         "csv": "csv",
         "xlsx": "xlsx",
+        "payment_run": payment_run.pk,
+        "payment_file": [payment_run.pk, "lot-csv"],
+        "installment": march.pk,
+        "organization": application.organization_id,
     }
     return people, objects
 
@@ -73,7 +103,8 @@ def world():
 @pytest.mark.parametrize(("name", "obj", "method", "allowed"), MATRIX)
 def test_every_workspace_url_for_every_role(client, world, name, obj, method, allowed):
     people, objects = world
-    url = reverse(name, args=[objects[obj]] if obj else [])
+    target = objects[obj] if obj else None
+    url = reverse(name, args=target if isinstance(target, list) else [target] if obj else [])
     for role in ALL_ROLES:
         client.logout()
         if role != "anonymous":
