@@ -4,6 +4,7 @@ from django.urls import path
 
 from soutien.agreements import portal_views as agreements
 from soutien.applications import portal_views as views
+from soutien.payments import portal_views as payments
 
 from . import views as portal
 
@@ -29,6 +30,7 @@ urlpatterns = [
         views.answer_request,
         name="answer_request",
     ),
+    path("conventions/", payments.agreements, name="agreements"),
     path(
         "conventions/annees/<int:year_pk>/reconduction/",
         agreements.start_renewal,

@@ -1,0 +1,51 @@
+"""The organization sees its money (6.2): its agreements, years and installments, each with
+where it stands, in a constant number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from soutien.agreements.models import Agreement, AgreementYear, Installment
+from soutien.applications.portal_views import portal_login_required
+from soutien.core import clock
+from soutien.core.models import JournalEntry
+
+from . import payability
+
+
+@portal_login_required
+@require_GET
+def agreements(request):
+    today = clock.today()
+    found = list(
+        Agreement.objects.for_user(request.user)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "years",
+                queryset=AgreementYear.objects.order_by("year_number").prefetch_related(
+                    Prefetch("installments", queryset=Installment.objects.order_by("sequence"))
+                ),
+            )
+        )
+        .order_by("organization__legal_name", "reference")
+    )
+    installments = [i for a in found for y in a.years.all() for i in y.installments.all()]
+    states = payability.statuses(installments, (today.year, today.month)) if installments else {}
+    moves = defaultdict(list)
+    if installments:
+        for entry in JournalEntry.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Installment),
+            subject_id__in=[i.pk for i in installments],
+            action="installment.rescheduled",
+        ).order_by("at", "pk"):
+            moves[entry.subject_id].append(entry)
+    for installment in installments:
+        installment.status = states.get(installment.pk)
+        installment.moves = moves.get(installment.pk, [])
+    return render(request, "payments/portal_agreements.html", {"agreements": found})
