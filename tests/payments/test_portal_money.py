@@ -83,3 +83,20 @@ def test_the_page_is_at_a_constant_number_of_queries(client):
         response = _page(client, user)
     assert all(a.reference in response.content.decode() for a in agreements)
     assert len(three) == len(one)
+
+
+def test_6_2_other_terms_are_shown_to_the_organization_with_their_reason(client):
+    from soutien.payments import actions as payments
+
+    _advisor, agreement = signed()
+    march = agreement.years.first().installments.get(due_month=3)
+    payments.reschedule_installment(
+        march,
+        due_year=2020,
+        due_month=2,
+        reason="Fermeture des bureaux en mars.",
+        by=make_user(Role.MANAGER),
+        at=at(2019, 12, 1),
+    )
+    page = _page(client, make_representative(agreement.organization)).content.decode()
+    assert "Reporté en février 2020 : Fermeture des bureaux en mars." in page

@@ -14,6 +14,7 @@ from soutien.agreements.models import Agreement, AgreementYear, Installment
 from soutien.applications.portal_views import portal_login_required
 from soutien.core import clock
 from soutien.core.models import JournalEntry
+from soutien.rules.text import french_month_label
 
 from . import payability
 
@@ -44,6 +45,9 @@ def agreements(request):
             subject_id__in=[i.pk for i in installments],
             action="installment.rescheduled",
         ).order_by("at", "pk"):
+            entry.to_label = (
+                french_month_label(entry.data.get("to", "")) if entry.data.get("to") else ""
+            )
             moves[entry.subject_id].append(entry)
     for installment in installments:
         installment.status = states.get(installment.pk)
