@@ -13,7 +13,7 @@ from soutien.agreements.models import Installment, InstallmentState
 from soutien.budget.models import BudgetEnvelope
 from soutien.core import clock
 from soutien.core.models import JournalEntry
-from soutien.payments import formats
+from soutien.payments import formats, tasks
 from soutien.payments.models import LineState, PaymentRun, RunState
 from tests.factories import make_representative
 from tests.payments.helpers import paying_program
@@ -60,6 +60,11 @@ def test_a_second_officer_approves_and_the_file_downloads_with_the_same_bytes(cl
     people_csv = client.get(reverse("workspace:payment_file", args=[run.pk, "csv"])).content
     assert people_csv.startswith("\ufeff".encode()) and b";" in people_csv
     assert client.get(reverse("workspace:payment_file", args=[run.pk, "autre"])).status_code == 404
+    page = client.get(reverse("workspace:payment_run", args=[run.pk])).content.decode()
+    assert "Le classeur XLSX est en préparation" in page  # the worker has not run here
+    tasks.store_people_workbook(run.pk)
+    page = client.get(reverse("workspace:payment_run", args=[run.pk])).content.decode()
+    assert "en préparation" not in page and f"{run.reference}-lignes.xlsx" in page
 
 
 def test_a_return_file_with_a_failed_line_through_the_page(client, program):

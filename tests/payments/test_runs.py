@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,7 @@ from soutien.agreements.models import Installment, InstallmentState
 from soutien.budget import actions as budget
 from soutien.budget import ledger
 from soutien.budget.models import LedgerEntry, LedgerKind
-from soutien.payments import actions, formats
+from soutien.payments import actions, formats, tasks
 from soutien.payments.models import LineState, PaymentFile, PaymentLine, PaymentRun, RunState
 from tests.factories import at
 from tests.payments.helpers import paying_program
@@ -70,7 +71,17 @@ def test_6_2_the_file_has_header_lines_and_a_trailer_with_the_run_s_totals_and_i
     assert [r[0] for r in rows] == ["H", "D", "D", "T"]
     assert rows[-1] == f"T;2;{run.total:.2f}"
     assert run.file_sha256 == formats.sha256(content) == machine.sha256
-    assert {f.format for f in run.files.all()} == {"lot-csv", "csv", "xlsx"}
+    assert {f.format for f in run.files.all()} == {"lot-csv", "csv"}
+    # The workbook for people: made once by the worker, then kept as it is.
+    assert tasks.store_people_workbook(run.pk) == "stored"
+    workbook = bytes(PaymentFile.objects.get(run=run, format="xlsx").content)
+    assert tasks.store_people_workbook(run.pk) == "exists"
+    assert bytes(PaymentFile.objects.get(run=run, format="xlsx").content) == workbook
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert sheet.cell(2, 9).number_format == formats.MONEY_FORMAT
+    assert sheet.cell(sheet.max_row, 9).value == run.total
     with pytest.raises(RuntimeError):
         machine.content = b"autre"
         machine.save()

@@ -26,7 +26,7 @@ from soutien.organizations.models import Organization
 from soutien.rules import FiscalYear
 from soutien.rules.text import french_date, french_money, french_month
 
-from . import formats, payability
+from . import formats, payability, tasks
 from .models import LineState, PaymentFile, PaymentLine, PaymentRun, RunSequence, RunState
 
 ZERO = Decimal("0")
@@ -143,6 +143,22 @@ def prepare_run(*, year: int, month: int, by: User, at: datetime) -> PaymentRun:
     return run
 
 
+def run_header(
+    run: PaymentRun, *, approved_on: date | None = None
+) -> tuple[formats.RunHeader, list[formats.FileLine]]:
+    """The header and lines every file of the run is written from."""
+    lines = _file_lines(run)
+    header = formats.RunHeader(
+        reference=run.reference,
+        year=run.year,
+        month=run.month,
+        approved_on=approved_on or clock.localdate_of(run.approved_at),
+        count=len(lines),
+        total=sum((line.amount for line in lines), ZERO),
+    )
+    return header, lines
+
+
 def _file_lines(run: PaymentRun) -> list[formats.FileLine]:
     return [
         formats.FileLine(
@@ -191,16 +207,7 @@ def approve_run(run: PaymentRun, *, by: User, at: datetime) -> PaymentRun:
             % {"reasons": " ; ".join(sorted(set(held))[:5])},
             code="no_longer_payable",
         )
-    lines = _file_lines(run)
-    approved_on = clock.localdate_of(at)
-    header = formats.RunHeader(
-        reference=run.reference,
-        year=run.year,
-        month=run.month,
-        approved_on=approved_on,
-        count=len(lines),
-        total=sum((line.amount for line in lines), ZERO),
-    )
+    header, lines = run_header(run, approved_on=clock.localdate_of(at))
     if header.count != run.line_count or header.total != run.total:
         raise RuntimeError("A run's lines no longer add up to its control totals.")
     machine = formats.FORMATS[formats.MACHINE_FORMAT]
@@ -209,9 +216,6 @@ def approve_run(run: PaymentRun, *, by: User, at: datetime) -> PaymentRun:
          machine.render(header, lines)),
         ("csv", f"{run.reference}-lignes.csv", "text/csv; charset=utf-8",
          formats.people_csv(header, lines)),
-        ("xlsx", f"{run.reference}-lignes.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         formats.people_xlsx(header, lines)),
     ]  # fmt: skip
     for code, name, content_type, content in produced:
         PaymentFile(
@@ -223,6 +227,9 @@ def approve_run(run: PaymentRun, *, by: User, at: datetime) -> PaymentRun:
             sha256=formats.sha256(content),
             created_at=at,
         ).save()
+    # The workbook for people is made by the worker once the approval is saved.
+    pk = run.pk
+    transaction.on_commit(lambda: tasks.build_people_workbook.enqueue(pk), robust=True)
     digest = formats.sha256(produced[0][3])
     transition(
         run,

@@ -98,6 +98,8 @@ def _render_run(request, found, *, forms=None, status=200, problems=()):
             "excluded": excluded[:200],
             "excluded_count": len(excluded),
             "files": found.files.order_by("pk").only("pk", "format", "name", "sha256"),
+            "workbook_pending": found.state in (RunState.APPROVED, RunState.CLOSED)
+            and not found.files.filter(format="xlsx").exists(),
             "own_run": found.prepared_by_id == request.user.pk,
             "pending": lines.filter(state=LineState.PENDING).count(),
             "cancel_form": forms.get("cancel") or CancelRunForm(),
