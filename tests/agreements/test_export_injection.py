@@ -16,7 +16,7 @@ HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 def rows() -> list[Row]:
     return [
-        Row(name, name, name, "2019-2020", "2019-11", Decimal(amount))
+        Row(name, name, name, "2019-2020", "2019-11", Decimal(amount), name)
         for name, amount in zip(HOSTILE, ("100.00", "-2.50", "3", "4.25", "5", "6"), strict=True)
     ]
 
@@ -28,10 +28,12 @@ def test_csv_text_cells_do_not_start_with_a_formula_character_and_amounts_are_nu
     data = lines[1:-1]
     assert [line[0] for line in data] == ["'" + name for name in HOSTILE]
     for line in lines:
-        for value in line[:-1]:
+        # The amount (column 6) is a number; the state (column 7, « État ») is text.
+        for value in [*line[:5], *line[6:]]:
             assert not value.startswith(FORMULA_STARTS)
-    assert [line[-1] for line in data] == ["100.00", "-2.50", "3.00", "4.25", "5.00", "6.00"]
-    assert lines[-1][-1] == "115.75"
+    assert lines[0][-1] == "État"
+    assert [line[5] for line in data] == ["100.00", "-2.50", "3.00", "4.25", "5.00", "6.00"]
+    assert lines[-1][5] == "115.75"
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -462,7 +462,15 @@ def test_exports_csv_with_bom_and_xlsx_numbers_with_totals_matching_the_screen(p
     raw = extract(client, "csv", "installments")
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Organisme", "NEQ", "Convention", "Exercice financier", "Mois", "Montant"]
+    assert rows[0] == [
+        "Organisme",
+        "NEQ",
+        "Convention",
+        "Exercice financier",
+        "Mois",
+        "Montant",
+        "État",
+    ]
     assert rows[1] == [
         application.organization.legal_name,
         application.organization.neq,

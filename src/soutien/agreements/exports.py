@@ -20,12 +20,13 @@ from soutien.core import fiscal
 from soutien.core.spreadsheet import safe_row
 from soutien.evaluations.models import Decision
 from soutien.rules import FiscalYear
+from soutien.rules.text import french_date
 
 from .models import Installment, InstallmentState
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-HEADERS = ("Organisme", "NEQ", "Convention", "Exercice financier", "Mois", "Montant")
+HEADERS = ("Organisme", "NEQ", "Convention", "Exercice financier", "Mois", "Montant", "État")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,14 @@ class Row:
     fiscal_year: str
     month: str
     amount: Decimal
+    state: str = ""
+
+
+def installment_state(i: Installment) -> str:
+    """The stored state as finance reads it: « Prévu », « Versé le 15 novembre 2019 »."""
+    if i.state == InstallmentState.PAID and i.paid_on:
+        return f"Versé le {french_date(i.paid_on)}"
+    return str(i.get_state_display())
 
 
 Progress = Callable[[int, int], None]
@@ -76,6 +85,7 @@ def installment_row(i: Installment) -> Row:
         FiscalYear(i.agreement_year.fiscal_year).label,
         f"{i.due_year}-{i.due_month:02d}",
         i.amount,
+        installment_state(i),
     )
 
 
@@ -212,9 +222,10 @@ def to_csv(rows: list[Row]) -> bytes:
             [
                 *safe_row([r.organization, r.neq, r.agreement, r.fiscal_year, r.month]),
                 _csv_amount(r.amount),
+                *safe_row([r.state]),
             ]
         )
-    writer.writerow([*safe_row(["Total", "", "", "", ""]), _csv_amount(total(rows))])
+    writer.writerow([*safe_row(["Total", "", "", "", ""]), _csv_amount(total(rows)), ""])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -234,14 +245,16 @@ def to_xlsx(rows: list[Row], title: str) -> bytes:
     for r in rows:
         # Texts neutralized (`core.spreadsheet`); the amount stays a Decimal, a number cell.
         sheet.append(
-            safe_row([r.organization, r.neq, r.agreement, r.fiscal_year, r.month, r.amount])
+            safe_row(
+                [r.organization, r.neq, r.agreement, r.fiscal_year, r.month, r.amount, r.state]
+            )
         )
         sheet.cell(row=sheet.max_row, column=6).number_format = MONEY_FORMAT
-    sheet.append(safe_row(["Total", None, None, None, None, total(rows)]))
+    sheet.append(safe_row(["Total", None, None, None, None, total(rows), None]))
     total_cell = sheet.cell(row=sheet.max_row, column=6)
     total_cell.number_format = MONEY_FORMAT
     total_cell.font = Font(bold=True)
-    for column, width in zip("ABCDEF", (45, 12, 16, 12, 10, 16), strict=True):
+    for column, width in zip("ABCDEFG", (45, 12, 16, 12, 10, 16, 28), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)

@@ -36,6 +36,8 @@ _SIGNS: dict[str, dict[str, int]] = {
     "held": {LedgerKind.HOLD: 1, LedgerKind.HOLD_RELEASED: -1},
     "claimed": {LedgerKind.CLAIM: 1},
     "recovered": {LedgerKind.RECOVERY: 1},
+    # What releases gave back (« Dégagé »); `committed` already nets it.
+    "released": {LedgerKind.RELEASE: 1},
 }
 
 
@@ -49,6 +51,7 @@ class Balance:
     held: Decimal = ZERO
     claimed: Decimal = ZERO
     recovered: Decimal = ZERO
+    released: Decimal = ZERO
 
     @property
     def available(self) -> Decimal:
