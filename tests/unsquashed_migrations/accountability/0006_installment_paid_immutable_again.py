@@ -1,18 +1,10 @@
-"""SQLite rebuilds a table to add a column, and drops its triggers: agreements 0007 (the
-installment's payment number) would take away the paid installment's guard of 0005 here.
-It is put back after it (PostgreSQL keeps its trigger; nothing to do there)."""
+"""Came after the squash (decision 012): the old line runs the same operations."""
+
+from importlib import import_module
 
 from django.db import migrations
 
-from soutien.core.migration_operations import RunSQLOn
-
-PAID = "Un versement versé ne change plus (6.2)."
-
-SQLITE = [
-    "DROP TRIGGER IF EXISTS installment_paid_immutable;",
-    f"""CREATE TRIGGER installment_paid_immutable BEFORE UPDATE ON agreements_installment
-    WHEN OLD.state = 'paid' BEGIN SELECT RAISE(ABORT, '{PAID}'); END;""",
-]
+_current = import_module("soutien.accountability.migrations.0003_installment_paid_immutable_again")
 
 
 class Migration(migrations.Migration):
@@ -21,4 +13,4 @@ class Migration(migrations.Migration):
         ("agreements", "0007_installment_payment_number"),
     ]
 
-    operations = [RunSQLOn("sqlite", SQLITE, migrations.RunSQL.noop)]
+    operations = _current.Migration.operations
