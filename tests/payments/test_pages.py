@@ -188,3 +188,43 @@ def test_the_manager_approves_credits_with_a_date_and_a_reference(client, settin
     )
     assert clock.today() == date(2019, 4, 2)
     assert Decimal(env.amount) > 0
+
+
+def _finance_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("workspace:finance"), {"kind": "installments"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_finance_page_shows_the_year_from_the_ledger_at_a_constant_number_of_queries(
+    client, settings
+):
+    from soutien.agreements import actions as agreement_actions
+    from soutien.budget import ledger
+    from soutien.evaluations.templatetags.workspace import money
+    from tests.factories import at, make_organization
+    from tests.payments.helpers import signed_agreement
+
+    settings.SOUTIEN_PROGRAM_DATE = date(2019, 12, 1)
+    people, _env, (agreement,) = paying_program()
+    client.force_login(people["finance"])
+    client.get(reverse("workspace:finance"))  # sessions and content types read once
+    few = _finance_queries(client)
+    for _n in range(4):
+        signed_agreement(people, make_organization())
+    assert _finance_queries(client) == few
+    # A revision releases part of a commitment (5.5): the page shows it as « Dégagé ».
+    year = agreement.years.get()
+    agreement_actions.revise_agreement(
+        year, new_amount=year.amount - 1000, decided_on=date(2019, 12, 1),
+        reason="Révision.", by=people["manager"], at=at(2019, 12, 1),
+    )  # fmt: skip
+    balance = ledger.balance(fiscal_year=2019, stream=1)
+    assert balance.released == Decimal("1000")
+    page = client.get(reverse("workspace:finance")).content.decode()
+    for figure in (balance.credits, balance.committed, balance.released, balance.available):
+        assert f'<td class="money">{money(figure)}</td>' in page

@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, connections, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from soutien.accountability.reconciliation import check
 from soutien.agreements import actions as agreements
@@ -379,3 +381,33 @@ def test_6_2_the_organization_is_told_by_email_when_it_is_paid_and_not_when_it_f
     (email,) = OutgoingEmail.objects.filter(subject__startswith="Versement de l'aide financière")
     assert email.recipients == ["paye@test.example"]
     assert "versé le 15 novembre 2019" in email.body and "P-77" in email.body
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(["paid", "failed", "again"]), min_size=3, max_size=3))
+def test_6_2_whatever_comes_back_the_run_the_file_and_the_ledger_agree(outcomes):
+    """Random results, and a second attempt at the same lines: nothing is paid twice, the
+    file's trailer is the run's total, and the ledger moves by exactly the paid lines."""
+    with transaction.atomic():
+        people, _env, _agreements = paying_program(count=3)
+        run = approved_run(people)
+        content = bytes(run.files.get(format=formats.MACHINE_FORMAT).content).decode()
+        assert content.splitlines()[-1] == f"T;3;{run.total:.2f}"
+        results = [
+            actions.LineResult(n, outcome != "failed", f"P-{n}", date(2019, 11, 15), "Rejet")
+            for n, outcome in enumerate(outcomes, start=1)
+        ]
+        actions.record_results(run, results, by=people["finance"], at=at(2019, 11, 16))
+        run.refresh_from_db()
+        again = [r for r, outcome in zip(results, outcomes, strict=True) if outcome == "again"]
+        if again:
+            with pytest.raises(ValidationError):
+                actions.record_results(run, again, by=people["finance"], at=at(2019, 11, 17))
+        paid_lines = PaymentLine.objects.filter(run=run, state=LineState.PAID)
+        paid = sum((line.amount for line in paid_lines), Decimal(0))
+        assert ledger.balance(fiscal_year=2019, stream=1).paid == paid
+        assert LedgerEntry.objects.filter(kind=LedgerKind.PAYMENT).count() == paid_lines.count()
+        assert check() == []
+        transaction.set_rollback(True)

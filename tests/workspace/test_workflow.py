@@ -478,11 +478,13 @@ def test_exports_csv_with_bom_and_xlsx_numbers_with_totals_matching_the_screen(p
         "2019-2020",
         "2019-11",
         "13826.00",
+        "Prévu",
     ]
-    assert rows[-1][-1] == "27652.00"
+    assert rows[-1][:1] == ["Total"] and rows[-1][5] == "27652.00"
     book = load_workbook(io.BytesIO(extract(client, "xlsx", "installments")))
     sheet = book.active
     assert sheet["F2"].value == 13826 and "$" in sheet["F2"].number_format
+    assert sheet["G2"].value == "Prévu"
     assert sheet.cell(row=sheet.max_row, column=6).value == 27652
     decisions = extract(client, "csv", "decisions").decode("utf-8-sig")
     assert "27652.00" in decisions
