@@ -100,6 +100,17 @@ def test_advisor_and_manager_take_a_dossier_to_an_active_agreement(
     sign_in(manager)
     page.goto("/ministere/budget/")
     accessible(page)
+    # The credits are approved by the Assemblée nationale first (6.2).
+    page.click("text=Inscrire l'approbation des crédits")
+    accessible(page)
+    page.fill("input[name=approved_on]", "2019-03-28")
+    page.click("text=Inscrire l'approbation")
+    # Without its reference, the form says which field is missing.
+    assert "Inscrivez la référence de l'approbation des crédits." in page.inner_text("#erreurs")
+    page.fill("input[name=reference]", "Crédits votés 2019-2020")
+    page.click("text=Inscrire l'approbation")
+    assert "Les crédits sont approuvés" in page.locator("[role=status]").inner_text()
+    assert "Crédits votés 2019-2020" in page.inner_text("main")
     page.click("text=Répartir 2019-2020, volet 1")
     accessible(page)
     assert "1 dossier financé" in page.content()
