@@ -116,6 +116,7 @@ def test_6_2_a_suspended_agreement_is_not_paid_and_the_run_says_why():
     assert [line.installment.agreement_year.agreement_id for line in run.lines.all()] == [second.pk]
     (excluded,) = run.excluded
     assert excluded["reason"] == "Convention suspendue depuis le 1er octobre 2019 (5.5)"
+    assert excluded["organization_name"] == first.organization.legal_name
 
 
 def test_6_2_suspended_after_preparation_the_run_is_not_approved():

@@ -63,6 +63,12 @@ def prepare_run(*, year: int, month: int, by: User, at: datetime) -> PaymentRun:
             % {"month": french_month(year, month), "reasons": detail},
             code="nothing_payable",
         )
+    # Finance reads who is left out, not only an installment number.
+    names = dict(
+        Organization.objects.filter(
+            pk__in={facts.organization_id for facts, _status in selection.excluded}
+        ).values_list("pk", "legal_name")
+    )
     run = PaymentRun(
         reference=_next_reference(year, month),
         year=year,
@@ -73,6 +79,7 @@ def prepare_run(*, year: int, month: int, by: User, at: datetime) -> PaymentRun:
             {
                 "installment": facts.installment_id,
                 "organization": facts.organization_id,
+                "organization_name": names.get(facts.organization_id, ""),
                 "amount": str(facts.amount),
                 "due": f"{facts.due_year}-{facts.due_month:02d}",
                 "reason": status.text,
