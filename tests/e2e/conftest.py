@@ -4,15 +4,19 @@
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("SOUTIEN_CHROMIUM", "/usr/bin/chromium")
 AXE = (
     Path(__file__).resolve().parents[2] / "var" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 )
+# What Playwright says when axe ran while the page was being replaced.
+_NAVIGATED = re.compile(r"documentElement|Execution context was destroyed|navigat")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -86,10 +90,19 @@ def sign_in(page, live_server):
 
 
 def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")):
-    """WCAG violations axe-core finds on the page as it is now."""
-    # Evaluated by the browser's debugger, not as a page script: the CSP forbids inline ones.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags)
-    )
+    """WCAG violations axe-core finds on the page once it has loaded."""
+    # A click that navigates returns before the next page exists: axe run during the
+    # navigation finds no document. Wait for it, and run again if it was replaced mid-run.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            # Evaluated by the browser's debugger, not as a page script: the CSP forbids inline ones.
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags)
+            )
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or not _NAVIGATED.search(str(error)):
+                raise
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} élément(s))" for v in result["violations"]]

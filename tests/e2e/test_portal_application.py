@@ -47,7 +47,8 @@ def prepare(deadline_in: timedelta):
 
 
 def fill_application(page, tmp_path):
-    page.click("text=Commencer une demande")
+    with page.expect_navigation():
+        page.click("text=Commencer une demande")
     check(page)
     submit(page, "Créer la demande")
     check(page)
