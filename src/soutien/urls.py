@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from soutien.agreements.models import AgreementDocument
+from soutien.agreements.workspace_views import measure_letter
 from soutien.applications.models import ApplicationDocument, SubmissionCopy
 from soutien.core import views
 from soutien.evaluations.workspace_views import decision_letter
@@ -37,4 +38,5 @@ urlpatterns = [
         name="agreement-document",
     ),
     path("documents/decisions/<int:pk>/lettre.pdf", decision_letter, name="decision-letter"),
+    path("documents/mesures/<int:pk>/lettre.pdf", measure_letter, name="measure-letter"),
 ]

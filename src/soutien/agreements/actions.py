@@ -16,8 +16,11 @@ from soutien.accounts.models import User
 from soutien.applications.models import Application, Kind
 from soutien.budget import ledger
 from soutien.budget.models import LedgerKind
+from soutien.core import clock
 from soutien.core.files import new_versions
+from soutien.core.mail import send_templated
 from soutien.core.models import JournalEntry
+from soutien.core.urls import absolute_url
 from soutien.core.workflow import transition
 from soutien.evaluations.dossier import replay_for_fiscal_year
 from soutien.evaluations.models import Decision, Outcome
@@ -29,10 +32,14 @@ from .models import (
     AgreementDocument,
     AgreementDocumentKind,
     AgreementYear,
+    CaseState,
     Installment,
     InstallmentState,
+    MeasureProposal,
     NonComplianceAction,
+    NonComplianceCase,
     NonComplianceKind,
+    ProposalState,
     ReferenceSequence,
     State,
     YearState,
@@ -710,3 +717,309 @@ def terminate_agreement(
             **_money_of(year),
         )
     return measure
+
+
+# --- Non-compliance cases: a finding, measures proposed by one person, approved by another ---
+
+OPEN_TO_MEASURES = (State.ACTIVE, State.SUSPENDED)
+
+
+@transaction.atomic
+def open_case(
+    agreement: Agreement,
+    *,
+    breach: str,
+    clause: str,
+    finding: str,
+    found_on: date,
+    by: User,
+    at: datetime,
+) -> NonComplianceCase:
+    """Record that an agreement is not respected (5.5): the measures are proposed in the case."""
+    require(by, Capability.AGREEMENT)
+    if agreement.state not in OPEN_TO_MEASURES:
+        raise ValidationError(
+            _("Un dossier de non-respect s'ouvre sur une convention en vigueur ou suspendue."),
+            code="agreement_not_open",
+        )
+    if found_on > clock.localdate_of(at):
+        raise ValidationError(
+            {"found_on": _("La date du constat ne peut pas être dans le futur.")},
+            code="future_finding",
+        )
+    case = NonComplianceCase(
+        agreement=agreement,
+        breach=breach,
+        clause=clause.strip(),
+        finding=finding.strip(),
+        found_on=found_on,
+        opened_by=by,
+        created_at=at,
+    )
+    case.validate()
+    case.save_as(by)
+    JournalEntry.write(
+        agreement,
+        "case.opened",
+        by=by,
+        at=at,
+        reason=case.finding,
+        data={"case": case.pk, "breach": breach, "clause": case.clause},
+    )
+    return case
+
+
+@transaction.atomic
+def close_case(case: NonComplianceCase, *, reason: str, by: User, at: datetime):
+    require(by, Capability.MEASURES)
+    if case.proposals.filter(state=ProposalState.PROPOSED).exists():
+        raise ValidationError(
+            _("Une mesure proposée attend son approbation : approuvez-la ou refusez-la d'abord."),
+            code="pending_measure",
+        )
+    transition(case, "close", by=by, at=at, reason=reason)
+    return case
+
+
+def _check_measure(
+    proposal: MeasureProposal, agreement: Agreement, today: date, *, applying: bool
+) -> None:
+    """What 5.5 and 6.2 require of a measure, on the program clock's `today`: when it is
+    proposed, and again when it is approved (the agreement or the date may have moved)."""
+    kind = proposal.kind
+    if agreement.state not in OPEN_TO_MEASURES:
+        raise ValidationError(
+            _("La convention n'est plus en vigueur : aucune mesure ne s'y applique."),
+            code="agreement_not_open",
+        )
+    if kind == NonComplianceKind.SUSPENSION:
+        if agreement.state == State.SUSPENDED:
+            raise ValidationError(
+                _("Les versements de cette convention sont déjà suspendus."),
+                code="already_suspended",
+            )
+        if proposal.remedy_due_on is not None and proposal.remedy_due_on <= today:
+            raise ValidationError(
+                {
+                    "remedy_due_on": _(
+                        "La date limite de correction doit suivre la date de la lettre."
+                    )
+                },
+                code="remedy_in_past",
+            )
+    elif kind == NonComplianceKind.REVISION:
+        year = proposal.agreement_year
+        if year is None or year.agreement_id != agreement.pk:
+            raise ValidationError(
+                {"agreement_year": _("Choisissez une année de cette convention.")},
+                code="year_of_another_agreement",
+            )
+        paid = sum((i.amount for i in year.installments.filter(state=InstallmentState.PAID)), ZERO)
+        if proposal.revised_amount is not None and proposal.revised_amount < paid:
+            raise ValidationError(
+                {
+                    "revised_amount": _(
+                        "Le nouveau montant ne peut pas être inférieur aux sommes déjà versées "
+                        "pour cette année (%(paid)s $) : établissez plutôt une créance (6.2)."
+                    )
+                    % {"paid": paid}
+                },
+                code="below_paid",
+            )
+        if proposal.revised_amount is not None and proposal.revised_amount >= year.amount:
+            raise ValidationError(
+                {
+                    "revised_amount": _(
+                        "Une révision pour non-respect réduit la contribution : le nouveau "
+                        "montant doit être inférieur au montant actuel (%(amount)s $)."
+                    )
+                    % {"amount": year.amount}
+                },
+                code="not_a_reduction",
+            )
+    elif kind == NonComplianceKind.TERMINATION and proposal.effective_on is not None:
+        days = notice_days(agreement, today)
+        earliest = today + timedelta(days=days)
+        if proposal.effective_on < earliest:
+            when = _("approuvée") if applying else _("proposée")
+            raise ValidationError(
+                {
+                    "effective_on": _(
+                        "La résiliation prend effet au plus tôt %(days)s jours après le préavis "
+                        "(6.2) : %(when)s aujourd'hui, au plus tôt le %(date)s."
+                    )
+                    % {"days": days, "when": when, "date": earliest.isoformat()}
+                },
+                code="notice_too_short",
+            )
+
+
+@transaction.atomic
+def propose_measure(
+    case: NonComplianceCase,
+    *,
+    kind: str,
+    legal_basis: str,
+    reason: str,
+    by: User,
+    at: datetime,
+    agreement_year: AgreementYear | None = None,
+    revised_amount: Decimal | None = None,
+    remedy: str = "",
+    remedy_due_on: date | None = None,
+    effective_on: date | None = None,
+) -> MeasureProposal:
+    """Propose a measure of 5.5 in an open case; another person approves it."""
+    require(by, Capability.AGREEMENT)
+    case = NonComplianceCase.objects.select_for_update().select_related("agreement").get(pk=case.pk)
+    if case.state != CaseState.OPEN:
+        raise ValidationError(_("Ce dossier de non-respect est fermé."), code="case_closed")
+    if case.proposals.filter(state=ProposalState.PROPOSED, kind=kind).exists():
+        raise ValidationError(
+            _("Une mesure de ce type attend déjà son approbation dans ce dossier."),
+            code="already_proposed",
+        )
+    proposal = MeasureProposal(
+        case=case,
+        kind=kind,
+        legal_basis=legal_basis.strip(),
+        reason=reason.strip(),
+        agreement_year=agreement_year if kind == NonComplianceKind.REVISION else None,
+        revised_amount=revised_amount if kind == NonComplianceKind.REVISION else None,
+        remedy=remedy.strip() if kind == NonComplianceKind.SUSPENSION else "",
+        remedy_due_on=remedy_due_on if kind == NonComplianceKind.SUSPENSION else None,
+        effective_on=effective_on if kind == NonComplianceKind.TERMINATION else None,
+        proposed_by=by,
+        proposed_at=at,
+        created_at=at,
+    )
+    proposal.validate()
+    _check_measure(proposal, case.agreement, clock.localdate_of(at), applying=False)
+    proposal.save_as(by)
+    JournalEntry.write(
+        case.agreement,
+        "measure.proposed",
+        by=by,
+        at=at,
+        reason=proposal.reason,
+        data={"case": case.pk, "proposal": proposal.pk, "kind": kind},
+    )
+    return proposal
+
+
+def _locked_proposal(proposal: MeasureProposal) -> MeasureProposal:
+    # Two approvers at once: the second waits for the first and then finds it approved.
+    return (
+        MeasureProposal.objects.select_for_update()
+        .select_related("case", "case__agreement", "case__agreement__organization")
+        .get(pk=proposal.pk)
+    )
+
+
+def _refuse_own(proposal: MeasureProposal, by: User) -> None:
+    if proposal.proposed_by_id == by.pk:
+        raise ValidationError(
+            _("La personne qui a proposé la mesure ne peut pas l'approuver ni la refuser."),
+            code="same_person",
+        )
+
+
+@transaction.atomic
+def approve_measure(proposal: MeasureProposal, *, by: User, at: datetime) -> MeasureProposal:
+    """Approve and apply a proposed measure: the letter's date is the notice's (6.2), the
+    ledger moves with it, the organization is told (5.5)."""
+    require(by, Capability.MEASURES)
+    proposal = _locked_proposal(proposal)
+    _refuse_own(proposal, by)
+    if proposal.state != ProposalState.PROPOSED:
+        raise ValidationError(
+            _("Cette mesure a déjà été approuvée ou refusée."), code="already_reviewed"
+        )
+    case = proposal.case
+    agreement = Agreement.objects.select_for_update().get(pk=case.agreement_id)
+    today = clock.localdate_of(at)
+    _check_measure(proposal, agreement, today, applying=True)
+    text = proposal.reason
+    changes: dict = {"reviewed_by": by, "reviewed_at": at}
+    if proposal.kind == NonComplianceKind.SUSPENSION:
+        measure = suspend_agreement(agreement, decided_on=today, reason=text, by=by, at=at)
+    elif proposal.kind == NonComplianceKind.REVISION:
+        year = AgreementYear.objects.select_related("agreement").get(pk=proposal.agreement_year_id)
+        changes["previous_amount"] = year.amount
+        measure = revise_agreement(
+            year, new_amount=proposal.revised_amount, decided_on=today, reason=text, by=by, at=at
+        )
+    else:
+        measure = terminate_agreement(
+            agreement,
+            notice_sent_on=today,
+            effective_on=proposal.effective_on,
+            reason=text,
+            by=by,
+            at=at,
+        )
+    transition(
+        proposal,
+        "approve",
+        by=by,
+        at=at,
+        changes={**changes, "measure": measure},
+        data={"measure": measure.pk, "kind": proposal.kind},
+    )
+    _tell_organization(proposal, agreement)
+    return proposal
+
+
+@transaction.atomic
+def reject_measure(
+    proposal: MeasureProposal, *, reason: str, by: User, at: datetime
+) -> MeasureProposal:
+    require(by, Capability.MEASURES)
+    proposal = _locked_proposal(proposal)
+    _refuse_own(proposal, by)
+    transition(
+        proposal,
+        "reject",
+        by=by,
+        at=at,
+        reason=reason,
+        changes={"reviewed_by": by, "reviewed_at": at},
+    )
+    return proposal
+
+
+@transaction.atomic
+def lift_suspension(agreement: Agreement, *, reason: str, by: User, at: datetime) -> Agreement:
+    """The organization remedied (5.5): the held installments are released and payable again.
+    Lifting favours the organization and needs no second approval; it is journaled with its
+    reason and the organization is told."""
+    require(by, Capability.MEASURES)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Le motif est requis pour cette opération.")}, code="reason_required"
+        )
+    agreement = (
+        Agreement.objects.select_for_update().select_related("organization").get(pk=agreement.pk)
+    )
+    resume_agreement(agreement, by=by, at=at, reason=reason.strip())
+    send_templated(
+        to=agreement.organization.member_emails(),
+        subject_template="agreements/emails/suspension_lifted_subject.txt",
+        body_template="agreements/emails/suspension_lifted.txt",
+        context={"agreement": agreement, "reason": reason.strip(), "url": _portal_url()},
+    )
+    return agreement
+
+
+def _tell_organization(proposal: MeasureProposal, agreement: Agreement) -> None:
+    # The email says a letter is waiting in the portal; it never fails the measure (core.mail).
+    send_templated(
+        to=agreement.organization.member_emails(),
+        subject_template="agreements/emails/measure_subject.txt",
+        body_template="agreements/emails/measure.txt",
+        context={"agreement": agreement, "proposal": proposal, "url": _portal_url()},
+    )
+
+
+def _portal_url() -> str:
+    return absolute_url("portal:agreements")

@@ -575,3 +575,263 @@ class NonComplianceAction(Record):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear.containing(self.effective_on)
+
+
+# --- Non-compliance cases and the measures proposed in them (5.5, 6.2, 7) ---------------------
+
+
+class Breach(models.TextChoices):
+    """What was not respected: the agreement's obligations (5.5), the use of the sums (7), the
+    accountability of 8, or the conditions a later year still requires (5.6)."""
+
+    AGREEMENT = "agreement", _("Une obligation de la convention (5.5)")
+    USE_OF_FUNDS = "use_of_funds", _("Sommes utilisées à d'autres fins (7)")
+    ACCOUNTABILITY = "accountability", _("Reddition de comptes (8)")
+    ELIGIBILITY = "eligibility", _("Conditions d'admissibilité (5.6)")
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", _("Ouvert")
+    CLOSED = "closed", _("Fermé")
+
+
+CASE_WORKFLOW = Workflow(
+    "non_compliance_case",
+    CaseState,
+    initial=CaseState.OPEN,
+    transitions=[
+        Transition(
+            "close", (CaseState.OPEN,), CaseState.CLOSED, "case.closed", reason_required=True
+        ),
+    ],
+)
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related("agreement", "agreement__organization", "opened_by")
+
+
+class NonComplianceCase(Record):
+    """A finding that an agreement is not respected: the measures of 5.5 are proposed in it."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("convention"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    breach = models.CharField(_("ce qui n'est pas respecté"), max_length=20, choices=Breach.choices)
+    clause = models.CharField(
+        _("article de la convention ou clause du programme"),
+        max_length=120,
+        help_text=_("Par exemple : « article 4.2 de la convention » ou « clause 7 »."),
+    )
+    finding = models.TextField(_("constat"))
+    found_on = models.DateField(_("constaté le"))
+    state = models.CharField(
+        _("état"), max_length=10, choices=CaseState.choices, default=CaseState.OPEN, editable=False
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ouvert par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "agreement__organization"
+    workflow: ClassVar[Workflow] = CASE_WORKFLOW
+
+    class Meta:
+        verbose_name = _("dossier de non-respect")
+        verbose_name_plural = _("dossiers de non-respect")
+        ordering = ["-found_on", "-pk"]
+
+    def __str__(self):
+        return _("Dossier de non-respect du %(date)s") % {"date": self.found_on.isoformat()}
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear.containing(self.found_on)
+
+
+class ProposalState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposée, à approuver")
+    APPROVED = "approved", _("Approuvée et appliquée")
+    REJECTED = "rejected", _("Refusée")
+
+
+PROPOSAL_WORKFLOW = Workflow(
+    "measure_proposal",
+    ProposalState,
+    initial=ProposalState.PROPOSED,
+    transitions=[
+        Transition(
+            "approve", (ProposalState.PROPOSED,), ProposalState.APPROVED, "measure.approved"
+        ),
+        Transition(
+            "reject",
+            (ProposalState.PROPOSED,),
+            ProposalState.REJECTED,
+            "measure.rejected",
+            reason_required=True,
+        ),
+    ],
+)
+
+
+class ProposalQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related(
+            "case", "case__agreement", "agreement_year", "proposed_by", "reviewed_by", "measure"
+        )
+
+
+class MeasureProposal(Record):
+    """A measure of 5.5 as one person proposes it; another approves it, which applies it
+    (`NonComplianceAction`) and sends its letter (separation of duties)."""
+
+    case = models.ForeignKey(
+        NonComplianceCase,
+        verbose_name=_("dossier de non-respect"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    kind = models.CharField(_("mesure"), max_length=20, choices=NonComplianceKind.choices)
+    legal_basis = models.CharField(
+        _("fondement"),
+        max_length=200,
+        help_text=_("La clause du programme et l'article de la convention qui fondent la mesure."),
+    )
+    reason = models.TextField(_("motifs"))
+    # Revision (5.5): the year and its new amount.
+    agreement_year = models.ForeignKey(
+        AgreementYear,
+        verbose_name=_("année révisée"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    revised_amount = models.DecimalField(
+        _("nouveau montant annuel"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # The year's amount when the revision was approved: the letter says « from … to … ».
+    previous_amount = models.DecimalField(
+        _("montant annuel avant la révision"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    # Suspension (5.5): what to remedy, and by when.
+    remedy = models.TextField(_("ce que l'organisme doit corriger"), blank=True)
+    remedy_due_on = models.DateField(_("à corriger au plus tard le"), null=True, blank=True)
+    # Termination (5.5, 6.2): in effect at least 30 days after the notice, which is the letter.
+    effective_on = models.DateField(_("prend effet le"), null=True, blank=True)
+    state = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=ProposalState.choices,
+        default=ProposalState.PROPOSED,
+        editable=False,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposée le"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approuvée ou refusée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(
+        _("approuvée ou refusée le"), null=True, blank=True, editable=False
+    )
+    measure = models.OneToOneField(
+        NonComplianceAction,
+        verbose_name=_("mesure appliquée"),
+        on_delete=models.PROTECT,
+        related_name="proposal",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    objects = ProposalQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = "case__agreement__organization"
+    workflow: ClassVar[Workflow] = PROPOSAL_WORKFLOW
+
+    class Meta:
+        verbose_name = _("mesure proposée")
+        verbose_name_plural = _("mesures proposées")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # Separation of duties: who proposes a measure does not approve it.
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("proposed_by")),
+                name="measure_reviewed_by_another_person",
+                violation_error_message=_(
+                    "La personne qui a proposé la mesure ne peut pas l'approuver ni la refuser."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ProposalState.PROPOSED)
+                | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="measure_reviewed_is_complete",
+                violation_error_message=_("Une mesure approuvée ou refusée porte qui et quand."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ProposalState.APPROVED) | Q(measure__isnull=False),
+                name="measure_approved_is_applied",
+                violation_error_message=_("Une mesure approuvée est appliquée."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=NonComplianceKind.REVISION)
+                | Q(agreement_year__isnull=False, revised_amount__gte=0),
+                name="measure_revision_has_year_and_amount",
+                violation_error_message=_(
+                    "Une révision indique l'année et son nouveau montant, qui ne peut pas être "
+                    "négatif."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=NonComplianceKind.SUSPENSION)
+                | (Q(remedy_due_on__isnull=False) & ~Q(remedy="")),
+                name="measure_suspension_has_remedy",
+                violation_error_message=_(
+                    "Une suspension dit ce que l'organisme doit corriger et pour quand (5.5)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=NonComplianceKind.TERMINATION) | Q(effective_on__isnull=False),
+                name="measure_termination_has_effective_date",
+                violation_error_message=_("Une résiliation indique sa date d'effet (6.2)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.get_state_display()}"
+
+    @property
+    def agreement(self) -> Agreement:
+        return self.case.agreement
+
+    def immutable_reason(self) -> str | None:
+        stored = getattr(self, "_stored_state", None)
+        if stored is not None and stored != ProposalState.PROPOSED:
+            return _("Une mesure approuvée ou refusée ne change plus (5.5).")
+        return None
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear.containing(self.proposed_at.date())

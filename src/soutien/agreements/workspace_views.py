@@ -1,10 +1,14 @@
-"""Funding agreements (5.4) and exports for finance, in the ministry's workspace."""
+"""Funding agreements (5.4), their non-compliance cases and measures (5.5), and exports for
+finance, in the ministry's workspace."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,15 +21,34 @@ from soutien.budget import ledger
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
 from soutien.core.jobs import REFRESH_SECONDS, start_job
-from soutien.core.models import BackgroundJob, JobState
+from soutien.core.models import BackgroundJob, JobState, JournalEntry
 from soutien.core.pagination import paginate
 from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear
 
 from . import actions, exports
 from .documents import agreement_pdf as render_agreement_pdf
-from .forms import FinanceFilterForm, PrepareAgreementForm, RenewYearForm, SignAgreementForm
-from .models import Agreement, AgreementDocumentKind
+from .forms import (
+    FinanceFilterForm,
+    OpenCaseForm,
+    PrepareAgreementForm,
+    ProposeMeasureForm,
+    ReasonForm,
+    RenewYearForm,
+    ReviewMeasureForm,
+    SignAgreementForm,
+)
+from .letters import measure_letter_pdf
+from .models import (
+    Agreement,
+    AgreementDocumentKind,
+    CaseState,
+    MeasureProposal,
+    NonComplianceCase,
+    ProposalState,
+    State,
+    YearState,
+)
 from .tasks import FINANCE_EXPORT, build_finance_export
 
 ALREADY_PREPARED = gettext_lazy(
@@ -171,9 +194,276 @@ def agreement(request, pk: int):
             ).order_by("-number"),
             "can_sign": can(request.user, Capability.AGREEMENT) and agreement.state == "draft",
             "can_reschedule": can(request.user, Capability.RESCHEDULE),
+            **_measures_context(request, agreement),
         },
         status=status,
     )
+
+
+JOURNAL_LABELS = {
+    "agreement.prepared": gettext_lazy("Convention préparée (5.4)"),
+    "agreement.document_uploaded": gettext_lazy("Document de la convention déposé"),
+    "agreement.signed": gettext_lazy("Convention signée, en vigueur"),
+    "agreement.renewed": gettext_lazy("Année reconduite (5.6)"),
+    "agreement.suspended": gettext_lazy("Versements suspendus (5.5)"),
+    "agreement.resumed": gettext_lazy("Suspension levée (5.5)"),
+    "agreement.revised": gettext_lazy("Contribution révisée (5.5)"),
+    "agreement.terminated": gettext_lazy("Convention résiliée (6.2)"),
+    "agreement.ended": gettext_lazy("Convention échue"),
+    "case.opened": gettext_lazy("Dossier de non-respect ouvert"),
+    "case.closed": gettext_lazy("Dossier de non-respect fermé"),
+    "measure.proposed": gettext_lazy("Mesure proposée"),
+    "measure.approved": gettext_lazy("Mesure approuvée et appliquée"),
+    "measure.rejected": gettext_lazy("Mesure refusée"),
+}
+
+
+def journal_of(agreement: Agreement, limit: int = 100) -> list[JournalEntry]:
+    """What happened to the agreement, its cases and its measures, latest first."""
+    subjects = Q(subject_type=ContentType.objects.get_for_model(Agreement), subject_id=agreement.pk)
+    cases = list(agreement.cases.values_list("pk", flat=True))
+    if cases:
+        subjects |= Q(
+            subject_type=ContentType.objects.get_for_model(NonComplianceCase),
+            subject_id__in=cases,
+        ) | Q(
+            subject_type=ContentType.objects.get_for_model(MeasureProposal),
+            subject_id__in=MeasureProposal.objects.filter(case_id__in=cases).values("pk"),
+        )
+    entries = list(
+        JournalEntry.objects.filter(subjects).select_related("actor").order_by("-at", "-pk")[:limit]
+    )
+    for entry in entries:
+        entry.label = JOURNAL_LABELS.get(entry.action, entry.action)
+    return entries
+
+
+def _measures_context(request, agreement: Agreement, **forms) -> dict:
+    """The agreement's cases and measures, and the forms the person's role allows (5.5)."""
+    open_to_measures = agreement.state in actions.OPEN_TO_MEASURES
+    return {
+        "cases": agreement.cases.prefetch_related("proposals").order_by("-found_on", "-pk"),
+        "case_form": forms.get("case_form") or OpenCaseForm(initial={"found_on": clock.today()}),
+        "can_open_case": open_to_measures and can(request.user, Capability.AGREEMENT),
+        "lift_form": forms.get("lift_form") or ReasonForm(),
+        "can_lift": agreement.state == State.SUSPENDED and can(request.user, Capability.MEASURES),
+        "journal": journal_of(agreement),
+    }
+
+
+def _agreement_for(request, pk: int) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.for_user(request.user).select_related("organization", "application"),
+        pk=pk,
+    )
+
+
+def _render_agreement(request, agreement: Agreement, status: int, **forms):
+    return render(
+        request,
+        "workspace/agreement.html",
+        {
+            "agreement": agreement,
+            "form": SignAgreementForm(initial={"signed_on": clock.today()}),
+            "years": with_ledger(agreement),
+            "documents": agreement.documents.filter(
+                kind=AgreementDocumentKind.SIGNED_AGREEMENT
+            ).order_by("-number"),
+            "can_sign": False,
+            "can_reschedule": can(request.user, Capability.RESCHEDULE),
+            **_measures_context(request, agreement, **forms),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@workspace_view(Capability.AGREEMENT)
+def open_case(request, pk: int):
+    agreement = _agreement_for(request, pk)
+    form = OpenCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            case = actions.open_case(
+                agreement, **form.cleaned_data, by=request.user, at=clock.now()
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Le dossier de non-respect est ouvert."))
+            return redirect("workspace:case", pk=case.pk)
+    return _render_agreement(request, agreement, 422, case_form=form)
+
+
+@require_POST
+@workspace_view(Capability.MEASURES)
+def lift_suspension(request, pk: int):
+    agreement = _agreement_for(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.lift_suspension(
+                agreement, reason=form.cleaned_data["reason"], by=request.user, at=clock.now()
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, _("La suspension est levée : les versements retenus sont payables.")
+            )
+            return redirect("workspace:agreement", pk=agreement.pk)
+    agreement = _agreement_for(request, pk)
+    return _render_agreement(request, agreement, 422, lift_form=form)
+
+
+def _case_for(request, pk: int) -> NonComplianceCase:
+    return get_object_or_404(
+        NonComplianceCase.objects.for_user(request.user).select_related(
+            "agreement", "agreement__organization", "opened_by"
+        ),
+        pk=pk,
+    )
+
+
+def _years_open_to_revision(agreement: Agreement) -> list:
+    return list(agreement.years.filter(state=YearState.CONFIRMED).order_by("year_number"))
+
+
+@workspace_view(Capability.VIEW, post=Capability.AGREEMENT)
+def case(request, pk: int):
+    """A non-compliance case: its finding, its measures, proposing one (5.5)."""
+    case = _case_for(request, pk)
+    agreement = case.agreement
+    years = _years_open_to_revision(agreement)
+    form = ProposeMeasureForm(years=years)
+    status = 200
+    if request.method == "POST":
+        form = ProposeMeasureForm(request.POST, years=years)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            year_pk = data.pop("agreement_year")
+            year = next((y for y in years if y.pk == year_pk), None)
+            try:
+                actions.propose_measure(
+                    case, **data, agreement_year=year, by=request.user, at=clock.now()
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("La mesure est proposée : une autre personne doit l'approuver (5.5)."),
+                )
+                return redirect("workspace:case", pk=case.pk)
+        status = 422
+    return _render_case(request, case, form, status)
+
+
+def _render_case(request, case, form, status, *, review_forms=None):
+    proposals = list(
+        case.proposals.select_related(
+            "agreement_year", "proposed_by", "reviewed_by", "measure"
+        ).order_by("-proposed_at", "-pk")
+    )
+    may_review = can(request.user, Capability.MEASURES)
+    for proposal in proposals:
+        proposal.reviewable = (
+            may_review
+            and proposal.state == ProposalState.PROPOSED
+            and proposal.proposed_by_id != request.user.pk
+        )
+        proposal.review_form = (review_forms or {}).get(proposal.pk) or ReviewMeasureForm(
+            prefix=f"m{proposal.pk}"
+        )
+    return render(
+        request,
+        "agreements/case.html",
+        {
+            "case": case,
+            "agreement": case.agreement,
+            "proposals": proposals,
+            "form": form,
+            "can_propose": case.state == CaseState.OPEN
+            and case.agreement.state in actions.OPEN_TO_MEASURES
+            and can(request.user, Capability.AGREEMENT),
+            "close_form": ReasonForm(),
+            "can_close": case.state == CaseState.OPEN and can(request.user, Capability.MEASURES),
+            "journal": journal_of(case.agreement),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@workspace_view(Capability.MEASURES)
+def review_measure(request, pk: int):
+    proposal = get_object_or_404(
+        MeasureProposal.objects.for_user(request.user).select_related("case"), pk=pk
+    )
+    case = _case_for(request, proposal.case_id)
+    form = ReviewMeasureForm(request.POST, prefix=f"m{proposal.pk}")
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                actions.approve_measure(proposal, by=request.user, at=clock.now())
+                messages.success(
+                    request,
+                    _("La mesure est approuvée et appliquée ; l'organisme reçoit sa lettre."),
+                )
+            else:
+                actions.reject_measure(
+                    proposal,
+                    reason=form.cleaned_data["review_reason"],
+                    by=request.user,
+                    at=clock.now(),
+                )
+                messages.success(request, _("La mesure est refusée."))
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("workspace:case", pk=case.pk)
+    case = _case_for(request, proposal.case_id)
+    years = _years_open_to_revision(case.agreement)
+    return _render_case(
+        request, case, ProposeMeasureForm(years=years), 422, review_forms={proposal.pk: form}
+    )
+
+
+@require_POST
+@workspace_view(Capability.MEASURES)
+def close_case(request, pk: int):
+    case = _case_for(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.close_case(
+                case, reason=form.cleaned_data["reason"], by=request.user, at=clock.now()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Le dossier de non-respect est fermé."))
+    else:
+        messages.error(request, _("Le motif est requis pour fermer le dossier."))
+    return redirect("workspace:case", pk=case.pk)
+
+
+def measure_letter(request, pk: int):
+    """The measure's letter as a PDF, to whoever may see the agreement (`for_user`): the
+    ministry's staff and the organization's members; anyone else gets a 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    proposal = get_object_or_404(
+        MeasureProposal.objects.for_user(request.user).select_related(
+            "case", "case__agreement", "case__agreement__organization", "measure", "reviewed_by"
+        ),
+        pk=pk,
+        state=ProposalState.APPROVED,
+    )
+    response = HttpResponse(measure_letter_pdf(proposal), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mesure-{proposal.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def with_ledger(agreement: Agreement) -> list:
