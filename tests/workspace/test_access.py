@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from soutien.accounts.models import Role
+from soutien.agreements import actions as agreement_actions
 from soutien.agreements.models import Installment
 from soutien.budget.models import AllocationRun
 from soutien.payments import actions as payments
@@ -45,6 +46,12 @@ MATRIX = [
     ("workspace:agreement", "agreement", "get", STAFF),
     ("workspace:agreement", "agreement", "post", {"advisor", "manager", "administrator"}),
     ("workspace:agreement_pdf", "agreement", "get", STAFF),
+    ("workspace:open_case", "agreement", "post", {"advisor", "manager", "administrator"}),
+    ("workspace:lift_suspension", "agreement", "post", {"manager", "administrator"}),
+    ("workspace:case", "case", "get", STAFF),
+    ("workspace:case", "case", "post", {"advisor", "manager", "administrator"}),
+    ("workspace:close_case", "case", "post", {"manager", "administrator"}),
+    ("workspace:review_measure", "proposal", "post", {"manager", "administrator"}),
     ("workspace:finance", None, "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
@@ -83,6 +90,26 @@ def world():
     payment_run = payments.prepare_run(year=2019, month=11, by=preparer, at=at(2019, 10, 20))
     payments.approve_run(payment_run, by=people["finance"], at=at(2019, 10, 21))
     march = Installment.objects.get(agreement_year__agreement=signed, due_month=3)
+    # A non-compliance case with a measure proposed, not approved (5.5).
+    case = agreement_actions.open_case(
+        signed,
+        breach="agreement",
+        clause="article 4 de la convention",
+        finding="Constat.",
+        found_on=date(2019, 10, 1),
+        by=people["advisor"],
+        at=at(2019, 10, 1),
+    )
+    proposal = agreement_actions.propose_measure(
+        case,
+        kind="suspension",
+        legal_basis="Clause 5.5",
+        reason="Motif.",
+        remedy="Corriger.",
+        remedy_due_on=date(2019, 11, 30),
+        by=people["advisor"],
+        at=at(2019, 10, 1),
+    )
     objects = {
         "application": application.pk,
         "evaluation": evaluation.pk,
@@ -96,6 +123,8 @@ def world():
         "payment_file": [payment_run.pk, "lot-csv"],
         "installment": march.pk,
         "organization": application.organization_id,
+        "case": case.pk,
+        "proposal": proposal.pk,
     }
     return people, objects
 

@@ -308,6 +308,14 @@ def confirm_year(
     commitment an approved allocation run took for the dossier, or a new one) and schedules its
     installments (6.2). Beyond the available credits, only with `over_credits_reason`."""
     require(by, Capability.AGREEMENT)
+    if year.agreement.state == State.SUSPENDED:
+        raise ValidationError(
+            _(
+                "Les versements de cette convention sont suspendus (5.5) : levez la suspension "
+                "avant de confirmer une année."
+            ),
+            code="suspended",
+        )
     if year.year_number > 1 and renewal_application is None:
         raise ValidationError(
             {

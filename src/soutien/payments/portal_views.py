@@ -1,5 +1,6 @@
 """The organization sees its money (6.2): its agreements, years and installments, each with
-where it stands, in a constant number of queries."""
+where it stands, and the measures the ministry took (5.5) with their letters, in a constant
+number of queries."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from soutien.agreements.models import Agreement, AgreementYear, Installment
+from soutien.agreements.models import (
+    Agreement,
+    AgreementYear,
+    Installment,
+    MeasureProposal,
+    ProposalState,
+)
 from soutien.applications.portal_views import portal_login_required
 from soutien.core import clock
 from soutien.core.models import JournalEntry
@@ -32,10 +39,25 @@ def agreements(request):
                 queryset=AgreementYear.objects.order_by("year_number").prefetch_related(
                     Prefetch("installments", queryset=Installment.objects.order_by("sequence"))
                 ),
-            )
+            ),
+            # What the ministry decided (5.5), with its letter; proposals still under review
+            # are the ministry's deliberation and are not shown.
+            Prefetch(
+                "cases__proposals",
+                queryset=MeasureProposal.objects.filter(state=ProposalState.APPROVED)
+                .select_related("measure", "agreement_year")
+                .order_by("-reviewed_at", "-pk"),
+                to_attr="decided_measures",
+            ),
         )
         .order_by("organization__legal_name", "reference")
     )
+    for agreement in found:
+        agreement.measures = sorted(
+            (p for case in agreement.cases.all() for p in case.decided_measures),
+            key=lambda p: (p.reviewed_at, p.pk),
+            reverse=True,
+        )
     installments = [i for a in found for y in a.years.all() for i in y.installments.all()]
     states = payability.statuses(installments, (today.year, today.month)) if installments else {}
     moves = defaultdict(list)
