@@ -696,14 +696,21 @@ class _Builder:
         )
         year = agreement.years.get(year_number=1)
         if fy_start == 2019 and index % 31 == 2:
-            agreements.suspend_agreement(
+            # 5.5: the advisor finds the breach and proposes; the manager approves.
+            self.measure(
                 agreement,
+                breach="accountability",
+                clause="article 8 de la convention",
+                finding="Le rapport d'activité déposé ne présente pas les résultats selon les "
+                "sexes ni les autres sources de financement.",
+                found_on=date(2019, 9, 25),
+                kind="suspension",
+                reason="Rapport d'activité non conforme : versements suspendus le temps de "
+                "corriger.",
                 decided_on=date(2019, 10, 1),
-                reason=(
-                    "Rapport d'activité non conforme : versements suspendus le temps de corriger."
-                ),
-                by=manager,
-                at=_aware(date(2019, 10, 1)),
+                remedy="Déposer un rapport d'activité qui présente les résultats selon les sexes "
+                "et les autres sources de financement (clause 8).",
+                remedy_due_on=date(2019, 11, 15),
             )
             return agreement
         self.pay_due(year, finance)
@@ -788,14 +795,40 @@ class _Builder:
                 )
         # A termination with the 30-day notice of 6.2, in effect since 7 October 2019.
         ending = list(agreements_2018.values())[9]
-        agreements.terminate_agreement(
+        self.measure(
             ending,
-            notice_sent_on=date(2019, 9, 6),
+            breach="agreement",
+            clause="article 3 de la convention",
+            finding="Services interrompus depuis six mois ; le local est fermé.",
+            found_on=date(2019, 8, 30),
+            kind="termination",
+            reason="Services interrompus depuis six mois ; l'organisme ne remplit plus ses "
+            "engagements.",
+            decided_on=date(2019, 9, 6),
             effective_on=date(2019, 10, 7),
-            reason=(
-                "Services interrompus depuis six mois ; l'organisme ne remplit plus ses "
-                "engagements."
-            ),
-            by=self.users[Role.MANAGER],
-            at=_aware(date(2019, 9, 6)),
         )
+
+    def measure(self, agreement, *, breach, clause, finding, found_on, kind, reason, decided_on,
+                **fields) -> None:  # fmt: skip
+        """A non-compliance case: found and proposed by the advisor, approved by the manager
+        on `decided_on` (5.5); the termination's notice is the approval's letter (6.2)."""
+        advisor, manager = self.users[Role.ADVISOR], self.users[Role.MANAGER]
+        case = agreements.open_case(
+            agreement,
+            breach=breach,
+            clause=clause,
+            finding=finding,
+            found_on=found_on,
+            by=advisor,
+            at=_aware(found_on, 14),
+        )
+        proposal = agreements.propose_measure(
+            case,
+            kind=kind,
+            legal_basis=f"Clause 5.5 du programme ; {clause}",
+            reason=reason,
+            by=advisor,
+            at=_aware(found_on, 15),
+            **fields,
+        )
+        agreements.approve_measure(proposal, by=manager, at=_aware(decided_on))

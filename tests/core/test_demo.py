@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from soutien import demo
 from soutien.accounts.models import Role, User
-from soutien.agreements.models import Agreement, Installment, InstallmentState
+from soutien.agreements.models import Agreement, Installment, InstallmentState, NonComplianceAction
 from soutien.agreements.portal_views import renewals_offered
 from soutien.applications.models import Application, InformationRequest, State, SubmissionPeriod
 from soutien.applications.portal_views import dashboard_context
@@ -50,6 +50,13 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts(demo_data
     assert Agreement.objects.count() > 50
     assert Installment.objects.filter(state="paid").exists()
     assert JournalEntry.objects.filter(action="agreement.terminated").count() == 1
+    # 5.5: each measure came from a case, proposed by the advisor, approved by the manager.
+    measures = NonComplianceAction.objects.all()
+    assert measures.filter(kind="suspension").exists()
+    for measure in measures:
+        proposal = measure.proposal
+        assert proposal.proposed_by.role == Role.ADVISOR, measure
+        assert proposal.reviewed_by.role == Role.MANAGER, measure
     representative = User.objects.get(role=Role.REPRESENTATIVE)
     # Every path a visitor may try as the representative: a draft, a request to answer before
     # its deadline, a renewal to make (issue 10).
