@@ -134,3 +134,42 @@ def test_a_proposal_not_yet_approved_is_not_shown_to_the_organization(client, wo
     client.force_login(people["representative"])
     assert "Résiliation" not in text(client.get(reverse("portal:agreements")))
     assert client.get(reverse("measure-letter", args=[proposal.pk])).status_code == 404
+
+
+def test_a_case_closes_with_a_reason_once_no_measure_waits(client, world):
+    people, agreement = world
+    from soutien.agreements import actions
+    from soutien.agreements.models import CaseState
+    from tests.factories import at
+
+    case = actions.open_case(
+        agreement,
+        breach="agreement",
+        clause="article 4",
+        finding="Constat.",
+        found_on=date(2019, 10, 1),
+        by=people["advisor"],
+        at=at(2019, 10, 1),
+    )
+    proposal = actions.propose_measure(
+        case,
+        kind="termination",
+        legal_basis="5.5",
+        reason="Motif.",
+        effective_on=date(2019, 12, 1),
+        by=people["advisor"],
+        at=at(2019, 10, 1),
+    )
+    client.force_login(people["manager"])
+    url = reverse("workspace:close_case", args=[case.pk])
+    page = text(client.post(url, {"close-reason": "Réglé."}, follow=True))
+    assert "attend son approbation" in page
+    case.refresh_from_db()
+    assert case.state == CaseState.OPEN
+    actions.reject_measure(proposal, reason="Corrigé.", by=people["manager"], at=at(2019, 10, 2))
+    assert "Le motif est requis" in text(client.post(url, {"close-reason": ""}, follow=True))
+    page = text(client.post(url, {"close-reason": "Réglé."}, follow=True))
+    assert "Le dossier de non-respect est fermé." in page
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED
+    assert "Proposer une mesure" not in page

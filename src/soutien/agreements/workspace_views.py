@@ -386,7 +386,7 @@ def _render_case(request, case, form, status, *, review_forms=None):
             "can_propose": case.state == CaseState.OPEN
             and case.agreement.state in actions.OPEN_TO_MEASURES
             and can(request.user, Capability.AGREEMENT),
-            "close_form": ReasonForm(),
+            "close_form": ReasonForm(prefix="close"),
             "can_close": case.state == CaseState.OPEN and can(request.user, Capability.MEASURES),
             "journal": journal_of(case.agreement),
         },
@@ -433,7 +433,7 @@ def review_measure(request, pk: int):
 @workspace_view(Capability.MEASURES)
 def close_case(request, pk: int):
     case = _case_for(request, pk)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, prefix="close")
     if form.is_valid():
         try:
             actions.close_case(
