@@ -4,15 +4,18 @@ Refused: anonymous → the login page; without the role → 403 with the French 
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from soutien.accountability import actions as accountability
 from soutien.accounts.models import Role
 from soutien.agreements import actions as agreement_actions
 from soutien.agreements.models import Installment
 from soutien.budget.models import AllocationRun
 from soutien.payments import actions as payments
+from soutien.rules import FiscalYear
 from tests.factories import at, make_organization, make_representative, make_user
 from tests.payments.helpers import identified, signed_agreement
 from tests.workspace.helpers import granted_decision, one_year_agreement, staff
@@ -52,6 +55,11 @@ MATRIX = [
     ("workspace:case", "case", "post", {"advisor", "manager", "administrator"}),
     ("workspace:close_case", "case", "post", {"manager", "administrator"}),
     ("workspace:review_measure", "proposal", "post", {"manager", "administrator"}),
+    ("workspace:agreement_claims", "signed", "get", STAFF),
+    ("workspace:agreement_claims", "signed", "post", {"finance", "manager", "administrator"}),
+    ("workspace:claim", "claim", "get", STAFF),
+    ("workspace:claim", "claim", "post", {"finance", "manager", "administrator"}),
+    ("workspace:repayment_agreement", "claim", "post", {"finance", "manager", "administrator"}),
     ("workspace:finance", None, "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
@@ -90,6 +98,17 @@ def world():
     payment_run = payments.prepare_run(year=2019, month=11, by=preparer, at=at(2019, 10, 20))
     payments.approve_run(payment_run, by=people["finance"], at=at(2019, 10, 21))
     march = Installment.objects.get(agreement_year__agreement=signed, due_month=3)
+    claim = accountability.establish_claim(
+        organization,
+        agreement=signed,
+        kind="unused_funds",
+        amount=Decimal("1000"),
+        fiscal_year=FiscalYear(2019),
+        established_on=date(2019, 10, 1),
+        due_on=date(2019, 12, 1),
+        by=people["finance"],
+        at=at(2019, 10, 1),
+    )
     # A non-compliance case with a measure proposed, not approved (5.5).
     case = agreement_actions.open_case(
         signed,
@@ -125,6 +144,8 @@ def world():
         "organization": application.organization_id,
         "case": case.pk,
         "proposal": proposal.pk,
+        "signed": signed.pk,
+        "claim": claim.pk,
     }
     return people, objects
 

@@ -106,6 +106,47 @@ def _money_of(claim: Claim) -> dict:
     }
 
 
+def _check_claim(organization, agreement, kind, amount, established_on, due_on) -> None:
+    """What clauses 7 and 6.2 say of each kind of claim, refused in French before writing."""
+    if agreement is not None and agreement.organization_id != organization.pk:
+        raise ValidationError(
+            _("La convention n'est pas celle de cet organisme."), code="other_organization"
+        )
+    if kind == ClaimKind.MISUSED_FUNDS and due_on != established_on:
+        raise ValidationError(
+            {
+                "due_on": _(
+                    "Les sommes utilisées à d'autres fins sont remboursables immédiatement "
+                    "(7) : l'échéance est la date d'établissement de la créance."
+                )
+            },
+            code="misuse_is_immediate",
+        )
+    if kind == ClaimKind.UNCOMMITTED_ON_TERMINATION:
+        if agreement is None or agreement.state != "terminated":
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Une créance de sommes non engagées à la résiliation suit la résiliation "
+                        "de la convention (6.2)."
+                    )
+                },
+                code="not_terminated",
+            )
+        paid = ledger.balance(organization_id=organization.pk, stream=agreement.stream).paid
+        if amount > paid:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Les sommes non engagées à rembourser ne peuvent pas dépasser les sommes "
+                        "versées (%(paid)s $)."
+                    )
+                    % {"paid": paid}
+                },
+                code="above_paid",
+            )
+
+
 @transaction.atomic
 def establish_claim(
     organization: Organization,
@@ -122,6 +163,7 @@ def establish_claim(
 ) -> Claim:
     """A sum to refund to the ministry (clause 7; 6.2 on termination)."""
     require(by, Capability.CLAIMS)
+    _check_claim(organization, agreement, kind, amount, established_on, due_on)
     claim = Claim(
         organization=organization,
         agreement=agreement,
@@ -167,6 +209,14 @@ def agree_repayment(claim: Claim, *, by: User, at: datetime, reason: str = "") -
 def default_repayment(claim: Claim, *, by: User, at: datetime, reason: str) -> Claim:
     require(by, Capability.CLAIMS)
     transition(claim, "default", by=by, at=at, reason=reason)
+    return claim
+
+
+@transaction.atomic
+def reinstate_repayment(claim: Claim, *, by: User, at: datetime, reason: str = "") -> Claim:
+    """The organization pays again as agreed: the agreement is respected again (4)."""
+    require(by, Capability.CLAIMS)
+    transition(claim, "reinstate", by=by, at=at, reason=reason)
     return claim
 
 

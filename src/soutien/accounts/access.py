@@ -126,8 +126,8 @@ REASONS: dict[Capability, Any] = {
         "à la ou au gestionnaire du programme."
     ),
     Capability.CLAIMS: _(
-        "Les sommes à rembourser (6.2, 7) et les ententes de remboursement relèvent des "
-        "finances et de la gestion du programme."
+        "Seules les finances et la gestion du programme établissent les sommes à rembourser "
+        "(6.2, 7) et les ententes de remboursement."
     ),
 }
 

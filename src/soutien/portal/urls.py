@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from soutien.accountability import portal_views as accountability
 from soutien.agreements import portal_views as agreements
 from soutien.applications import portal_views as views
 from soutien.payments import portal_views as payments
@@ -31,6 +32,7 @@ urlpatterns = [
         name="answer_request",
     ),
     path("conventions/", payments.agreements, name="agreements"),
+    path("creances/", accountability.claims, name="claims"),
     path(
         "conventions/annees/<int:year_pk>/reconduction/",
         agreements.start_renewal,

@@ -6,6 +6,7 @@ One namespace for every stage; the views live in the app of their stage, or here
 
 from django.urls import path
 
+from soutien.accountability import workspace_views as accountability
 from soutien.agreements import workspace_views as agreements
 from soutien.budget import workspace_views as budget
 from soutien.evaluations import workspace_views as views
@@ -46,6 +47,15 @@ urlpatterns = [
     path("non-respect/<int:pk>/", agreements.case, name="case"),
     path("non-respect/<int:pk>/fermer/", agreements.close_case, name="close_case"),
     path("mesures/<int:pk>/decision/", agreements.review_measure, name="review_measure"),
+    path(
+        "conventions/<int:pk>/creances/", accountability.agreement_claims, name="agreement_claims"
+    ),
+    path("creances/<int:pk>/", accountability.claim, name="claim"),
+    path(
+        "creances/<int:pk>/entente/",
+        accountability.repayment_agreement,
+        name="repayment_agreement",
+    ),
     path("budget/enveloppes/<int:pk>/credits/", budget.approve_credits, name="approve_credits"),
     path("versements/", payments.runs, name="payment_runs"),
     path("versements/lots/<int:pk>/", payments.run, name="payment_run"),
