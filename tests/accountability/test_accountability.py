@@ -17,13 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def claim(organization, amount="5000", **fields):
+    kind = fields.pop("kind", "unused_funds")
     return actions.establish_claim(
         organization,
-        kind=fields.pop("kind", "unused_funds"),
+        kind=kind,
         amount=Decimal(amount),
         fiscal_year=FiscalYear(2018),
         established_on=date(2019, 1, 1),
-        due_on=date(2019, 3, 1),
+        # Misused sums are refundable at once (7).
+        due_on=date(2019, 1, 1) if kind == "misused_funds" else date(2019, 3, 1),
         by=make_user(Role.FINANCE),
         at=at(2019, 1, 1),
         **fields,
