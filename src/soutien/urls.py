@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from soutien.agreements.models import AgreementDocument
+from soutien.agreements.portal_views import agreement_document_pdf
 from soutien.agreements.workspace_views import measure_letter
 from soutien.applications.models import ApplicationDocument, SubmissionCopy
 from soutien.core import views
@@ -39,4 +40,7 @@ urlpatterns = [
     ),
     path("documents/decisions/<int:pk>/lettre.pdf", decision_letter, name="decision-letter"),
     path("documents/mesures/<int:pk>/lettre.pdf", measure_letter, name="measure-letter"),
+    path(
+        "documents/conventions/<int:pk>/a-signer.pdf", agreement_document_pdf, name="agreement-pdf"
+    ),
 ]

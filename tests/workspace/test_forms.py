@@ -67,7 +67,7 @@ def test_5_4_prepare_agreement_refuses_a_bad_value_and_prepares_nothing(
     [
         ({"signed_on": "2019-13-45"}, "La date de signature n'est pas une date valide"),
         ({"signed_on": ""}, "Inscrivez la date de signature"),
-        ({"signed_on": "2019-05-10", "signed_copy": None}, "Choisissez le fichier"),
+        ({"signed_on": "2019-05-10", "signed_copy": None}, "Déposez la convention signée"),
     ],
 )
 def test_5_4_signing_refuses_a_bad_value_and_keeps_no_document(people, client, data, expected):

@@ -24,6 +24,7 @@ from soutien.core.urls import absolute_url
 from soutien.core.workflow import transition
 from soutien.evaluations.dossier import replay_for_fiscal_year
 from soutien.evaluations.models import Decision, Outcome
+from soutien.organizations.members import require_member
 from soutien.rules import FiscalYear, NoNormsInForce, covered_fiscal_years, select_norms
 from soutien.rules.reporting import installments as split_installments
 
@@ -268,6 +269,51 @@ def upload_agreement_document(
 
 
 @transaction.atomic
+def receive_signed_copy(
+    agreement: Agreement, *, upload: File, signatory_confirmed: bool, by: User, at: datetime
+) -> AgreementDocument:
+    """The organization deposits the agreement signed by the person its board's resolution
+    designates (5.1, document 1); the ministry then signs it and puts it in force (5.4)."""
+    require_member(by, agreement.organization)
+    if agreement.state != State.DRAFT:
+        raise ValidationError(
+            _("Cette convention est déjà signée : aucune autre copie n'est à déposer."),
+            code="not_draft",
+        )
+    if not signatory_confirmed:
+        raise ValidationError(
+            {
+                "signatory_confirmed": _(
+                    "Confirmez que la convention est signée par la personne que désigne la "
+                    "résolution du conseil d'administration."
+                )
+            },
+            code="signatory_not_confirmed",
+        )
+    (document,) = new_versions(
+        AgreementDocument,
+        owner_field="agreement",
+        owner=agreement,
+        uploads=[(AgreementDocumentKind.SIGNED_AGREEMENT, upload)],
+        by=by,
+        at=at,
+    )
+    JournalEntry.write(
+        agreement,
+        "agreement.signed_copy_received",
+        by=by,
+        at=at,
+        data={
+            "document": document.kind,
+            "version": document.number,
+            "sha256": document.sha256,
+            "signatory": agreement.signatory_name,
+        },
+    )
+    return document
+
+
+@transaction.atomic
 def sign_agreement(
     agreement: Agreement,
     *,
@@ -286,7 +332,7 @@ def sign_agreement(
         upload_agreement_document(agreement, upload=upload, by=by, at=at)
     if not agreement.documents.filter(kind=AgreementDocumentKind.SIGNED_AGREEMENT).exists():
         raise ValidationError(
-            {"documents": _("Déposez la convention signée avant de la déclarer signée.")},
+            {"signed_copy": _("Déposez la convention signée avant de la déclarer signée.")},
             code="signed_document_required",
         )
     transition(agreement, "sign", by=by, at=at, changes={"signed_on": signed_on})

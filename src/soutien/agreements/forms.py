@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core.fiscal import choices as fiscal_year_choices
-from soutien.core.forms import DateInput, MoneyField, WorkspaceForm
+from soutien.core.forms import DateInput, MoneyField, PortalFormMixin, WorkspaceForm
 
 from .models import Breach, NonComplianceKind
 
@@ -73,6 +73,10 @@ class PrepareAgreementForm(WorkspaceForm):
 class SignAgreementForm(WorkspaceForm):
     signed_copy = forms.FileField(
         label=_("Convention signée par les deux parties (PDF)"),
+        required=False,
+        help_text=_(
+            "Laissez ce champ vide si l'organisme a déposé la copie signée dans son espace."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
         error_messages={
             "required": _("Choisissez le fichier de la convention signée."),
@@ -293,3 +297,31 @@ class ReasonForm(WorkspaceForm):
     """Lifting a suspension, closing a case: a reason, journaled."""
 
     reason = _reason(_("Motif"), _("Le motif est requis pour cette opération."), rows=2)
+
+
+class SignedCopyForm(PortalFormMixin, forms.Form):
+    """The organization's signed copy of its agreement (portal)."""
+
+    signed_copy = forms.FileField(
+        label=_("Convention signée (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+        error_messages={
+            "required": _("Choisissez le fichier de la convention signée."),
+            "empty": _("Le fichier de la convention signée est vide."),
+            "invalid": _("Le fichier de la convention signée n'a pas pu être lu."),
+        },
+    )
+    signatory_confirmed = forms.BooleanField(
+        required=False,
+        error_messages={"required": _("Confirmez qui a signé la convention.")},
+    )
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatory_confirmed"].label = format_lazy(
+            _(
+                "Je confirme que la convention est signée par {name}, que désigne la "
+                "résolution du conseil d'administration."
+            ),
+            name=agreement.signatory_name,
+        )

@@ -9,21 +9,55 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from soutien.agreements.models import (
     Agreement,
+    AgreementDocument,
+    AgreementDocumentKind,
     AgreementYear,
     Installment,
     MeasureProposal,
     ProposalState,
+    State,
 )
 from soutien.applications.portal_views import portal_login_required
 from soutien.core import clock
 from soutien.core.models import JournalEntry
-from soutien.rules.text import french_month_label
+from soutien.rules.text import french_date, french_month_label
 
 from . import payability
+
+
+def _next_steps(agreement) -> list[dict]:
+    """What the organization must do next for this agreement, with its date (5.4, 5.5)."""
+    steps = []
+    if agreement.state == State.DRAFT:
+        if agreement.copy_received:
+            steps.append(
+                {"text": _("Copie signée reçue : le Ministère signe à son tour la convention.")}
+            )
+        else:
+            steps.append(
+                {
+                    "text": _("Faire signer la convention par %(name)s et la déposer.")
+                    % {"name": agreement.signatory_name},
+                    "url": reverse("portal:signed_copy", args=[agreement.pk]),
+                    "link": _("Déposer la convention signée"),
+                }
+            )
+    if agreement.state == State.SUSPENDED:
+        suspension = next((m for m in agreement.measures if m.kind == "suspension"), None)
+        if suspension is not None:
+            steps.append(
+                {
+                    "text": _("Corriger au plus tard le %(date)s : %(remedy)s")
+                    % {"date": french_date(suspension.remedy_due_on), "remedy": suspension.remedy}
+                }
+            )
+    return steps
 
 
 @portal_login_required
@@ -32,7 +66,7 @@ def agreements(request):
     today = clock.today()
     found = list(
         Agreement.objects.for_user(request.user)
-        .select_related("organization")
+        .select_related("organization", "application__decision")
         .prefetch_related(
             Prefetch(
                 "years",
@@ -52,12 +86,20 @@ def agreements(request):
         )
         .order_by("organization__legal_name", "reference")
     )
+    copies = set(
+        AgreementDocument.objects.filter(
+            agreement__in=[a for a in found if a.state == State.DRAFT],
+            kind=AgreementDocumentKind.SIGNED_AGREEMENT,
+        ).values_list("agreement_id", flat=True)
+    )
     for agreement in found:
         agreement.measures = sorted(
             (p for case in agreement.cases.all() for p in case.decided_measures),
             key=lambda p: (p.reviewed_at, p.pk),
             reverse=True,
         )
+        agreement.copy_received = agreement.pk in copies
+        agreement.todo = _next_steps(agreement)
     installments = [i for a in found for y in a.years.all() for i in y.installments.all()]
     states = payability.statuses(installments, (today.year, today.month)) if installments else {}
     moves = defaultdict(list)

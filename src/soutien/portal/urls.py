@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("conventions/", payments.agreements, name="agreements"),
     path("creances/", accountability.claims, name="claims"),
+    path("conventions/<int:pk>/copie-signee/", agreements.signed_copy, name="signed_copy"),
     path(
         "conventions/annees/<int:year_pk>/reconduction/",
         agreements.start_renewal,
