@@ -518,6 +518,14 @@ class _Builder:
                 if decision is None or decision.outcome != Outcome.GRANTED:
                     continue
                 if renewal:  # 5.6: the renewal confirms year 2 of the same agreement
+                    agreements.review_renewal(
+                        application,
+                        requirements_met=True,
+                        evidence="Aucune mesure de non-respect ni créance ; rapport d'activité "
+                        "de la première année reçu.",
+                        by=users[Role.ADVISOR],
+                        at=_aware(date(2019, 5, 15)),
+                    )
                     year = agreements.renew_year(decision, by=manager, at=_aware(date(2019, 5, 20)))
                     self.pay_due(year, finance)
                     continue

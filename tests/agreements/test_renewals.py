@@ -61,8 +61,18 @@ def two_years(people):
     return organization, decision, agreement
 
 
-def renewal_decision(organization, people, **fields):
-    return decided(organization, 2019, people, kind=Kind.RENEWAL, **fields)
+def renewal_decision(organization, people, *, reviewed=True, **fields):
+    """A renewal granted; `reviewed`: its review found the requirements met (5.6)."""
+    decision = decided(organization, 2019, people, kind=Kind.RENEWAL, **fields)
+    if reviewed:
+        actions.review_renewal(
+            decision.application,
+            requirements_met=True,
+            evidence="Aucune mesure ni créance ; rapport annuel accepté.",
+            by=people[Role.ADVISOR],
+            at=at(2019, 5, 1),
+        )
+    return decision
 
 
 def test_5_6_a_planned_later_year_is_forecast_with_that_years_norms_not_copied(two_years):
@@ -140,13 +150,13 @@ def test_5_6_refusals_name_their_reason(two_years, people):
     manager = people[Role.MANAGER]
     with pytest.raises(ValidationError, match="pas un formulaire de reconduction"):
         actions.renew_year(decision, by=manager, at=at(2019, 5, 20))
-    stranger = renewal_decision(make_organization(), people)
+    stranger = renewal_decision(make_organization(), people, reviewed=False)
     with pytest.raises(ValidationError, match="Aucune convention ne couvre"):
         actions.renew_year(stranger, by=manager, at=at(2019, 5, 20))
     with pytest.raises(PermissionDenied):
         actions.renew_year(stranger, by=people[Role.FINANCE], at=at(2019, 5, 20))
     transition(agreement, "terminate", by=manager, at=at(2019, 4, 1), reason="Résiliée (test).")
-    renewal = renewal_decision(organization, people)
+    renewal = renewal_decision(organization, people, reviewed=False)
     with pytest.raises(ValidationError, match="n'est pas en vigueur"):
         actions.renew_year(renewal, by=manager, at=at(2019, 5, 20))
 
@@ -191,3 +201,84 @@ def test_5_6_an_initial_application_for_a_covered_year_says_so_and_offers_no_agr
     page = text.decode()
     assert f"déjà couvert par la convention {agreement.reference}" in page
     assert "Préparer la convention" not in page
+
+
+def test_5_6_a_year_is_confirmed_only_after_a_review_that_finds_the_requirements_met(
+    two_years, people
+):
+    organization, _decision, agreement = two_years
+    manager, advisor = people[Role.MANAGER], people[Role.ADVISOR]
+    renewal = renewal_decision(organization, people, reviewed=False)
+    with pytest.raises(ValidationError, match="revue de la reconduction"):
+        actions.renew_year(renewal, by=manager, at=at(2019, 5, 20))
+    with pytest.raises(ValidationError, match="Décrivez ce que montrent"):
+        actions.review_renewal(
+            renewal.application, requirements_met=True, evidence=" ", by=advisor,
+            at=at(2019, 5, 2),
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        actions.review_renewal(
+            renewal.application, requirements_met=True, evidence="x", by=manager,
+            at=at(2019, 5, 2),
+        )  # fmt: skip
+    review = actions.review_renewal(
+        renewal.application,
+        requirements_met=False,
+        evidence="Deux rapports d'activité manquants.",
+        by=advisor,
+        at=at(2019, 5, 2),
+    )
+    assert not review.requirements_met
+    with pytest.raises(ValidationError, match="revue de la reconduction"):
+        actions.renew_year(renewal, by=manager, at=at(2019, 5, 20))
+    with pytest.raises(ValidationError, match="confirmez l'année"):
+        actions.review_renewal(
+            renewal.application, requirements_met=True, evidence="Rapports reçus.", by=advisor,
+            at=at(2019, 5, 3),
+        )  # fmt: skip
+        actions.end_at_renewal(renewal.application, reason="x", by=manager, at=at(2019, 5, 4))
+    # Not met: the manager ends the agreement with its first year; year 2 is withdrawn.
+    actions.review_renewal(
+        renewal.application, requirements_met=False, evidence="Rapports manquants.", by=advisor,
+        at=at(2019, 5, 5),
+    )  # fmt: skip
+    ended = actions.end_at_renewal(
+        renewal.application, reason="Rapports manquants (5.6).", by=manager, at=at(2019, 5, 6)
+    )
+    assert ended.ends_on == date(2019, 3, 31) and ended.duration_years == 1
+    assert ended.state == "ended"  # its last year is over on 6 May 2019
+    second = agreement.years.get(year_number=2)
+    assert second.state == YearState.WITHDRAWN
+    assert ledger.balance(fiscal_year=2019, stream=1).committed == 0
+    with pytest.raises(ValidationError):
+        actions.renew_year(renewal, by=manager, at=at(2019, 5, 20))
+
+
+def test_5_6_the_advisor_reviews_the_renewal_on_the_dossier_page_and_the_manager_ends_it(
+    client, two_years, people
+):
+    import html
+
+    organization, _decision, agreement = two_years
+    renewal = renewal_decision(organization, people, reviewed=False)
+    url = reverse("workspace:application", args=[renewal.application_id])
+    review_url = reverse("workspace:review_renewal", args=[renewal.application_id])
+    client.force_login(people[Role.ADVISOR])
+    page = html.unescape(client.get(url).content.decode())
+    assert "Revue de la reconduction" in page and "satisfaire toujours" in page
+    assert "Mesures de non-respect (5.5) : aucune" in page
+    refused = client.post(review_url, {"requirements_met": "non"}, follow=True)
+    assert "Décrivez ce que montrent" in html.unescape(refused.content.decode())
+    client.post(review_url, {"requirements_met": "non", "evidence": "Rapport de l'an 1 manquant."})
+    page = html.unescape(client.get(url).content.decode())
+    assert "Exigences non respectées — Rapport de l'an 1 manquant." in page
+    assert "Mettre fin à la convention" not in page  # the manager's
+    client.force_login(people[Role.MANAGER])
+    page = html.unescape(client.get(url).content.decode())
+    assert "Mettre fin à la convention" in page
+    end_url = reverse("workspace:end_at_renewal", args=[renewal.application_id])
+    response = client.post(end_url, {"end-reason": "Exigences non respectées (5.6)."})
+    assert response["Location"] == reverse("workspace:agreement", args=[agreement.pk])
+    agreement.refresh_from_db()
+    assert agreement.duration_years == 1
+    assert agreement.years.get(year_number=2).state == YearState.WITHDRAWN

@@ -418,6 +418,10 @@ def _apply(step, env, runs, people, when):
                     evaluation, outcome=Outcome.GRANTED, by=manager, at=when
                 )
             decision = Decision.objects.get(application=renewal)
+            agreements.review_renewal(
+                renewal, requirements_met=True, evidence="Rien à signaler.",
+                by=people["advisor"], at=when,
+            )  # fmt: skip
             agreements.renew_year(decision, by=manager, at=when)
     elif step == "pay":
         installment = Installment.objects.filter(state=InstallmentState.SCHEDULED).first()

@@ -46,6 +46,8 @@ MATRIX = [
     ("workspace:references", None, "post", {"manager", "administrator"}),
     ("workspace:prepare_agreement", "decision", "get", {"advisor", "manager", "administrator"}),
     ("workspace:renew_year", "decision", "post", {"advisor", "manager", "administrator"}),
+    ("workspace:review_renewal", "application", "post", {"advisor", "administrator"}),
+    ("workspace:end_at_renewal", "application", "post", {"manager", "administrator"}),
     ("workspace:agreement", "agreement", "get", STAFF),
     ("workspace:agreement", "agreement", "post", {"advisor", "manager", "administrator"}),
     ("workspace:agreement_pdf", "agreement", "get", STAFF),

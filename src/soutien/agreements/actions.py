@@ -42,6 +42,7 @@ from .models import (
     NonComplianceKind,
     ProposalState,
     ReferenceSequence,
+    RenewalReview,
     State,
     YearState,
 )
@@ -441,6 +442,15 @@ def renew_year(
             % {"number": year.year_number, "reference": agreement.reference},
             code="already_confirmed",
         )
+    review = RenewalReview.objects.filter(application=application).first()
+    if review is None or not review.requirements_met:
+        raise ValidationError(
+            _(
+                "L'année se confirme après la revue de la reconduction qui constate que "
+                "l'organisme a respecté de façon continue les exigences de la convention (5.6)."
+            ),
+            code="review_required",
+        )
     previous = year.amount
     year.amount = decision.amount
     year.decision = decision
@@ -469,6 +479,139 @@ def renew_year(
         },
     )
     return year
+
+
+def renewal_year_of(application: Application) -> AgreementYear | None:
+    """The planned or confirmed year a renewal form is for (5.6), if an agreement covers it."""
+    if application.kind != Kind.RENEWAL:
+        return None
+    return covering_year(application.organization_id, application.fiscal_year, application.stream)
+
+
+@transaction.atomic
+def review_renewal(
+    application: Application,
+    *,
+    requirements_met: bool,
+    evidence: str,
+    by: User,
+    at: datetime,
+) -> RenewalReview:
+    """The advisor's review of a renewal (5.6): whether the agreement's requirements were
+    continuously met. Recorded again (with its history) until the year is confirmed."""
+    require(by, Capability.EVALUATE)
+    year = renewal_year_of(application)
+    if year is None:
+        raise ValidationError(
+            _(
+                "Aucune convention en vigueur ne couvre l'exercice de ce formulaire de "
+                "reconduction."
+            ),
+            code="no_agreement",
+        )
+    if year.state != YearState.PLANNED:
+        raise ValidationError(
+            _("L'année est déjà confirmée ou retirée : sa revue ne change plus."),
+            code="year_not_planned",
+        )
+    evidence = evidence.strip()
+    if not evidence:
+        raise ValidationError(
+            {
+                "evidence": _(
+                    "Décrivez ce que montrent les mesures, les redditions de comptes et les "
+                    "créances."
+                )
+            },
+            code="evidence_required",
+        )
+    review = RenewalReview.objects.select_for_update().filter(application=application).first()
+    if review is None:
+        review = RenewalReview(application=application, year=year, created_at=at)
+    review.eligibility_confirmed = bool(application.eligibility_confirmed)
+    review.requirements_met = requirements_met
+    review.evidence = evidence
+    review.reviewed_by = by
+    review.reviewed_at = at
+    review.validate()
+    review.save_as(by)
+    JournalEntry.write(
+        application,
+        "renewal.reviewed",
+        by=by,
+        at=at,
+        reason=evidence,
+        data={
+            "year": year.year_number,
+            "requirements_met": requirements_met,
+            "eligibility_confirmed": review.eligibility_confirmed,
+            "clause": "5.6",
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def end_at_renewal(application: Application, *, reason: str, by: User, at: datetime):
+    """A renewal refused (5.6): the agreement ends with its last confirmed year; the years not
+    granted are withdrawn. Nothing of them was committed, so the ledger does not move."""
+    require(by, Capability.MEASURES)
+    year = renewal_year_of(application)
+    if year is None or year.state != YearState.PLANNED:
+        raise ValidationError(
+            _("Aucune année prévue de convention ne correspond à ce formulaire de reconduction."),
+            code="no_planned_year",
+        )
+    decision = Decision.objects.filter(application=application).first()
+    review = RenewalReview.objects.filter(application=application).first()
+    granted = decision is not None and decision.outcome == Outcome.GRANTED
+    if granted and (review is None or review.requirements_met):
+        raise ValidationError(
+            _("Cette reconduction est accordée : confirmez l'année plutôt que d'y mettre fin."),
+            code="renewal_granted",
+        )
+    if decision is None and (review is None or review.requirements_met):
+        raise ValidationError(
+            _(
+                "Mettre fin à la convention suit un refus : une décision de refus ou une revue "
+                "qui constate que les exigences n'ont pas été respectées (5.6)."
+            ),
+            code="nothing_refused",
+        )
+    agreement = Agreement.objects.select_for_update().get(pk=year.agreement_id)
+    withdrawn = list(
+        agreement.years.filter(year_number__gte=year.year_number, state=YearState.PLANNED)
+    )
+    for later in withdrawn:
+        transition(later, "withdraw", by=by, at=at, reason=reason)
+    last = agreement.years.filter(year_number__lt=year.year_number).order_by("-year_number")[0]
+    agreement.ends_on = FiscalYear(last.fiscal_year).ends_on
+    agreement.duration_years = last.year_number
+    agreement.validate()
+    agreement.save_as(by)
+    if agreement.ends_on < clock.localdate_of(at) and agreement.state == State.ACTIVE:
+        # Its last year is over: nothing more to pay, nothing more to renew.
+        transition(agreement, "end", by=by, at=at, reason=reason)
+    JournalEntry.write(
+        agreement,
+        "agreement.shortened",
+        by=by,
+        at=at,
+        reason=reason,
+        data={
+            "application": application.pk,
+            "ends_on": agreement.ends_on,
+            "withdrawn": [y.year_number for y in withdrawn],
+            "clause": "5.6",
+        },
+    )
+    send_templated(
+        to=agreement.organization.member_emails(),
+        subject_template="agreements/emails/shortened_subject.txt",
+        body_template="agreements/emails/shortened.txt",
+        context={"agreement": agreement, "reason": reason, "url": _portal_url()},
+    )
+    return agreement
 
 
 def _money_of(year: AgreementYear) -> dict:

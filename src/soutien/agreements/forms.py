@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core.fiscal import choices as fiscal_year_choices
-from soutien.core.forms import DateInput, MoneyField, PortalFormMixin, WorkspaceForm
+from soutien.core.forms import DateInput, MoneyField, PortalFormMixin, WorkspaceForm, YesNoField
 
 from .models import Breach, NonComplianceKind
 
@@ -325,3 +325,25 @@ class SignedCopyForm(PortalFormMixin, forms.Form):
             ),
             name=agreement.signatory_name,
         )
+
+
+class RenewalReviewForm(WorkspaceForm):
+    """The advisor's review of a renewal (5.6)."""
+
+    requirements_met = YesNoField(
+        label=_(
+            "L'organisme a-t-il respecté de façon continue les exigences de la convention (5.6) ?"
+        ),
+        error_messages={"required": _("Répondez par Oui ou par Non.")},
+    )
+    evidence = forms.CharField(
+        label=_("Constats : mesures de non-respect, redditions de comptes, créances"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _(
+                "Décrivez ce que montrent les mesures, les redditions de comptes et les créances."
+            ),
+            "max_length": _("Ce texte a au plus %(limit_value)d caractères."),
+        },
+    )

@@ -835,3 +835,51 @@ class MeasureProposal(Record):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear.containing(self.proposed_at.date())
+
+
+class RenewalReview(Record):
+    """The advisor's review of a renewal form (5.6): has the organization continuously met the
+    agreement's requirements (from its measures, reports and claims)? A year 2 or 3 is
+    confirmed only after a review that says so."""
+
+    year = models.ForeignKey(
+        AgreementYear,
+        verbose_name=_("année reconduite"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("formulaire de reconduction"),
+        on_delete=models.PROTECT,
+        related_name="renewal_review",
+    )
+    # The renewal form's answer, as it was when reviewed: « satisfait toujours » (5.6).
+    eligibility_confirmed = models.BooleanField(
+        _("l'organisme déclare satisfaire toujours aux conditions d'admissibilité")
+    )
+    requirements_met = models.BooleanField(
+        _("les exigences de la convention ont été respectées de façon continue")
+    )
+    evidence = models.TextField(_("constats (mesures, redditions de comptes, créances)"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revue par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("revue le"))
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    scope_path: ClassVar[str | None] = None  # the ministry's assessment: staff only
+
+    class Meta:
+        verbose_name = _("revue de reconduction")
+        verbose_name_plural = _("revues de reconduction")
+        ordering = ["-reviewed_at"]
+
+    def __str__(self):
+        return _("Revue de reconduction — année %(number)s") % {"number": self.year.year_number}
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.year.fiscal_year)

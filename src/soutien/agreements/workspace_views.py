@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
+from soutien.applications.models import Application
 from soutien.budget import ledger
 from soutien.core import clock
-from soutien.core.forms import add_action_errors
+from soutien.core.forms import add_action_errors, error_messages
 from soutien.core.jobs import REFRESH_SECONDS, start_job
 from soutien.core.models import BackgroundJob, JobState, JournalEntry
 from soutien.core.pagination import paginate
@@ -34,6 +35,7 @@ from .forms import (
     PrepareAgreementForm,
     ProposeMeasureForm,
     ReasonForm,
+    RenewalReviewForm,
     RenewYearForm,
     ReviewMeasureForm,
     SignAgreementForm,
@@ -598,3 +600,51 @@ def export_file(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@workspace_view(Capability.EVALUATE)
+def review_renewal(request, pk: int):
+    """The advisor records whether the agreement's requirements were continuously met (5.6)."""
+    application = get_object_or_404(Application.objects.for_user(request.user), pk=pk)
+    form = RenewalReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.review_renewal(
+                application, **form.cleaned_data, by=request.user, at=clock.now()
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("La revue de la reconduction est enregistrée."))
+            return redirect("workspace:application", pk=application.pk)
+    for message in error_messages(form):
+        messages.error(request, message)
+    return redirect("workspace:application", pk=application.pk)
+
+
+@require_POST
+@workspace_view(Capability.MEASURES)
+def end_at_renewal(request, pk: int):
+    """A refused renewal: the agreement ends with its last confirmed year (5.6)."""
+    application = get_object_or_404(Application.objects.for_user(request.user), pk=pk)
+    form = ReasonForm(request.POST, prefix="end")
+    if form.is_valid():
+        try:
+            agreement = actions.end_at_renewal(
+                application, reason=form.cleaned_data["reason"], by=request.user, at=clock.now()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "La convention prend fin avec sa dernière année confirmée ; l'organisme "
+                    "est avisé."
+                ),
+            )
+            return redirect("workspace:agreement", pk=agreement.pk)
+    else:
+        messages.error(request, _("Le motif est requis pour mettre fin à la convention."))
+    return redirect("workspace:application", pk=application.pk)

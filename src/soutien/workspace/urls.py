@@ -36,6 +36,16 @@ urlpatterns = [
     path("budget/donnees-regionales/", budget.references, name="references"),
     path("decisions/<int:pk>/convention/", agreements.prepare_agreement, name="prepare_agreement"),
     path("decisions/<int:pk>/reconduction/", agreements.renew_year, name="renew_year"),
+    path(
+        "dossiers/<int:pk>/revue-de-reconduction/",
+        agreements.review_renewal,
+        name="review_renewal",
+    ),
+    path(
+        "dossiers/<int:pk>/fin-de-la-convention/",
+        agreements.end_at_renewal,
+        name="end_at_renewal",
+    ),
     path("conventions/<int:pk>/", agreements.agreement, name="agreement"),
     path("conventions/<int:pk>/convention.pdf", agreements.agreement_pdf, name="agreement_pdf"),
     path("conventions/<int:pk>/non-respect/", agreements.open_case, name="open_case"),

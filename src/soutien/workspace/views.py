@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from soutien.accountability.models import AnnualReport, Claim
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.accounts.models import User
 from soutien.agreements import actions as agreement_actions
-from soutien.agreements.forms import RenewYearForm
-from soutien.agreements.models import Agreement
+from soutien.agreements.forms import ReasonForm, RenewalReviewForm, RenewYearForm
+from soutien.agreements.models import Agreement, NonComplianceAction, RenewalReview, YearState
 from soutien.applications.answers import answers_of
 from soutien.applications.models import Kind
 from soutien.budget.actions import funded_line
@@ -52,6 +53,7 @@ def application(request, pk: int):
         request,
         "workspace/application.html",
         {
+            **_renewal_review(request, app, renewal_year, decision),
             "application": app,
             "evaluation": current_evaluation(app),
             "decision": decision,
@@ -72,6 +74,37 @@ def application(request, pk: int):
             "can_attach": can(request.user, Capability.ATTACH),
         },
     )
+
+
+def _renewal_review(request, app, year, decision) -> dict:
+    """What the advisor reads to review a renewal (5.6): the form's « satisfait toujours »
+    answer, the agreement's measures, its reports and the organization's claims."""
+    if year is None:
+        return {}
+    agreement = year.agreement
+    review = RenewalReview.objects.filter(application=app).select_related("reviewed_by").first()
+    planned = year.state == YearState.PLANNED
+    refused = decision is not None and decision.outcome != "granted"
+    return {
+        "review": review,
+        "review_form": RenewalReviewForm(
+            initial={"requirements_met": review.requirements_met, "evidence": review.evidence}
+            if review
+            else None
+        ),
+        "can_review": planned and can(request.user, Capability.EVALUATE),
+        "can_end": planned
+        and can(request.user, Capability.MEASURES)
+        and (refused or (review is not None and not review.requirements_met)),
+        "end_form": ReasonForm(prefix="end"),
+        "measures": NonComplianceAction.objects.filter(agreement=agreement).order_by("decided_on"),
+        "reports": AnnualReport.objects.filter(agreement_year__agreement=agreement)
+        .select_related("agreement_year")
+        .order_by("agreement_year__year_number"),
+        "claims": Claim.objects.filter(organization_id=agreement.organization_id).order_by(
+            "-established_on"
+        ),
+    }
 
 
 @require_POST
