@@ -212,6 +212,8 @@ JOURNAL_LABELS = {
     "agreement.revised": gettext_lazy("Contribution révisée (5.5)"),
     "agreement.terminated": gettext_lazy("Convention résiliée (6.2)"),
     "agreement.ended": gettext_lazy("Convention échue"),
+    "agreement.shortened": gettext_lazy("Convention écourtée : reconduction non accordée (5.6)"),
+    "agreement.signed_copy_received": gettext_lazy("Copie signée reçue de l'organisme"),
     "case.opened": gettext_lazy("Dossier de non-respect ouvert"),
     "case.closed": gettext_lazy("Dossier de non-respect fermé"),
     "measure.proposed": gettext_lazy("Mesure proposée"),
