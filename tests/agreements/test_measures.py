@@ -333,3 +333,47 @@ def test_the_ledger_check_passes_after_any_sequence_of_measures(steps):
             assert check() == [], (steps, step)
         transaction.set_rollback(True)
     mail.outbox.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_approving_at_the_same_moment_apply_the_measure_once(regions):
+    import threading
+
+    from django.db import connection, connections
+
+    from soutien.agreements.models import NonComplianceAction
+
+    people, agreement = program()
+    proposal = propose(case_of(agreement, people), people["advisor"])
+    outcomes: list = []
+
+    def approve(manager):
+        try:
+            if connection.vendor == "postgresql":
+                barrier.wait(timeout=10)
+            actions.approve_measure(
+                MeasureProposal.objects.get(pk=proposal.pk), by=manager, at=WHEN
+            )
+            outcomes.append("approved")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            if connection.vendor == "postgresql":
+                connections.close_all()
+
+    managers = [people["manager"], people["manager2"]]
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=approve, args=(m,)) for m in managers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    else:  # SQLite serializes writers: the same two approvals, one after the other
+        for manager in managers:
+            approve(manager)
+    assert sorted(outcomes) == sorted(
+        ["approved", "Cette mesure a déjà été approuvée ou refusée."]
+    ), outcomes
+    assert NonComplianceAction.objects.filter(agreement=agreement).count() == 1
+    assert check() == []
