@@ -79,9 +79,7 @@ def test_a_termination_its_claim_and_the_next_evaluation(demo_database, page, si
     sign_in(User.objects.get(email="finances@demo.soutien.example"))
     page.goto("/ministere/versements/")
     follow(page, "button:has-text('Préparer le lot')")
-    assert not PaymentLine.objects.filter(
-        installment__agreement_year__agreement=agreement
-    ).exists()
+    assert not PaymentLine.objects.filter(installment__agreement_year__agreement=agreement).exists()
     page.goto(f"/ministere/conventions/{agreement.pk}/creances/")
     assert axe_violations(page) == []
     page.select_option("#kind", "uncommitted_on_termination")
