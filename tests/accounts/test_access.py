@@ -83,6 +83,8 @@ ACTIONS = {
     agreements.reject_measure: Capability.MEASURES,
     agreements.close_case: Capability.MEASURES,
     agreements.lift_suspension: Capability.MEASURES,
+    agreements.review_renewal: Capability.EVALUATE,
+    agreements.end_at_renewal: Capability.MEASURES,
     accountability.expect_annual_report: Capability.ACCOUNTABILITY,
     accountability.receive_annual_report: Capability.ACCOUNTABILITY,
     accountability.accept_annual_report: Capability.ACCOUNTABILITY,
@@ -108,6 +110,7 @@ ACTIONS = {
 NOT_STAFF_ACTIONS = {
     "schedule_installments",  # inside sign_agreement and confirm_year
     "commit_funded_lines",  # inside approve_allocation
+    "receive_signed_copy",  # the organization's own verb (require_member)
 }
 STAFF_MODULES = (evaluations, budget, agreements, payments, accountability)
 
