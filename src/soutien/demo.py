@@ -666,6 +666,19 @@ class _Builder:
             at=_aware(day + timedelta(days=30)),
         )
         evaluations.compute_evaluation(evaluation, by=advisor, at=_aware(day + timedelta(days=31)))
+        result = evaluation.result or {}
+        if result.get("amount_final") is False:
+            # 6.1.3, second sentence: the surplus persists in year 2; the advisor withdraws a
+            # quarter of the year's aid, with her reasons.
+            evaluations.adjust_evaluation(
+                evaluation,
+                kind="surplus_withdrawal",
+                amount=(Decimal(result["amount"]) / 4).quantize(Decimal("1")),
+                justification="Actif net non affecté toujours supérieur à la moitié des "
+                "dépenses : retrait du quart de l'aide, l'organisme gardant de quoi fonctionner.",
+                by=advisor,
+                at=_aware(day + timedelta(days=31), 14),
+            )
         if target == State.UNDER_EVALUATION:
             return None
         evaluations.complete_evaluation(evaluation, by=advisor, at=_aware(day + timedelta(days=32)))

@@ -282,3 +282,62 @@ def test_5_6_the_advisor_reviews_the_renewal_on_the_dossier_page_and_the_manager
     agreement.refresh_from_db()
     assert agreement.duration_years == 1
     assert agreement.years.get(year_number=2).state == YearState.WITHDRAWN
+
+
+def test_6_1_3_a_surplus_that_persists_in_year_2_is_withdrawn_before_the_year_is_confirmed(
+    two_years, people
+):
+    from soutien.accountability.reconciliation import check
+    from soutien.agreements.models import Installment
+    from soutien.organizations.models import FinancialStatements
+
+    organization, _decision, _agreement = two_years
+    advisor, manager = people[Role.ADVISOR], people[Role.MANAGER]
+    # The last statements before the renewal still show a surplus (6.1.3).
+    FinancialStatements.objects.filter(organization=organization).update(
+        unrestricted_net_assets=Decimal("200000")
+    )
+    _advisor, application, evaluation = evaluated(organization, fiscal_year=2019, kind=Kind.RENEWAL)
+    assert evaluation.facts["agreement_year"] == 2
+    result = evaluation.result
+    assert result["surplus_withdrawal_required"] is True and result["amount_final"] is False
+    with pytest.raises(ValidationError, match="consignez le retrait"):
+        evaluation_actions.complete_evaluation(evaluation, by=_advisor, at=at(2019, 3, 4))
+    full = Decimal(result["amount"])
+    with pytest.raises(ValidationError, match="dépasse l'aide de l'année"):
+        evaluation_actions.adjust_evaluation(
+            evaluation, kind="surplus_withdrawal", amount=full + 1, justification="Trop.",
+            by=_advisor, at=at(2019, 3, 4),
+        )  # fmt: skip
+    evaluation.refresh_from_db()
+    assert evaluation.surplus_withdrawal_amount is None  # refused as a whole
+    evaluation_actions.adjust_evaluation(
+        evaluation, kind="surplus_withdrawal", amount=Decimal("5000"),
+        justification="Surplus toujours élevé : retrait partiel.", by=_advisor,
+        at=at(2019, 3, 4),
+    )  # fmt: skip
+    assert evaluation.amount == full - 5000 and evaluation.result["amount_final"] is True
+    evaluation_actions.complete_evaluation(evaluation, by=_advisor, at=at(2019, 3, 5))
+    decision = evaluation_actions.decide_application(
+        evaluation, outcome=Outcome.GRANTED, by=manager, at=at(2019, 3, 20)
+    )
+    actions.review_renewal(
+        application, requirements_met=True, evidence="Aucune mesure.", by=advisor,
+        at=at(2019, 5, 1),
+    )  # fmt: skip
+    year = actions.renew_year(decision, by=manager, at=at(2019, 5, 20))
+    assert year.amount == full - 5000
+    scheduled = Installment.objects.filter(agreement_year=year)
+    assert sum(i.amount for i in scheduled) == full - 5000
+    assert ledger.balance(fiscal_year=2019, stream=1).committed == full - 5000
+    assert check() == []
+
+
+def test_6_1_3_a_withdrawal_is_refused_where_the_rules_do_not_require_it(two_years, people):
+    organization, _decision, _agreement = two_years
+    advisor, _application, evaluation = evaluated(organization, fiscal_year=2019)
+    with pytest.raises(ValidationError, match="année 2 ou 3"):
+        evaluation_actions.adjust_evaluation(
+            evaluation, kind="surplus_withdrawal", amount=Decimal("100"), justification="x",
+            by=advisor, at=at(2019, 3, 4),
+        )  # fmt: skip

@@ -14,6 +14,7 @@ from soutien.applications.sections import checklist, missing
 from soutien.budget.models import LedgerEntry, LedgerKind
 from soutien.core import clock
 from soutien.core.models import JournalEntry
+from soutien.evaluations.models import Evaluation
 from soutien.organizations.models import Organization
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
@@ -50,6 +51,13 @@ def test_demo_builds_a_believable_program_once_and_prints_the_accounts(demo_data
     assert Agreement.objects.count() > 50
     assert Installment.objects.filter(state="paid").exists()
     assert JournalEntry.objects.filter(action="agreement.terminated").count() == 1
+    # 6.1.3, second sentence: a renewal whose surplus persists has part of its aid withdrawn.
+    withdrawn = Evaluation.objects.filter(surplus_withdrawal_amount__isnull=False)
+    assert withdrawn.exists()
+    for evaluation in withdrawn:
+        assert evaluation.result["surplus_withdrawal_required"] is True
+        assert evaluation.result["amount_final"] is True
+        assert evaluation.result["amount_lines"][-1]["clause"] == "6.1.3"
     # 5.5: each measure came from a case, proposed by the advisor, approved by the manager.
     measures = NonComplianceAction.objects.all()
     assert measures.filter(kind="suspension").exists()

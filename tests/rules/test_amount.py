@@ -214,3 +214,73 @@ def test_a_dossier_to_verify_shows_what_it_would_receive_if_found_eligible():
     evaluation = evaluated(UNCAPPED)
     assert evaluation.eligibility == "to_verify"
     assert evaluation.amount.amount == Decimal("27652")
+
+
+SURPLUS = fin(unrestricted_net_assets=90000, total_expenses=100000)
+WITHDRAWN = {"amount": Decimal("7652"), "justification": "Surplus encore élevé."}
+
+
+@pytest.mark.parametrize(
+    ("year", "surplus", "withdrawal", "required", "final", "expected"),
+    [
+        (None, True, None, False, True, "27652"),  # no agreement year: 6.1.3 first sentence only
+        (1, True, None, False, True, "27652"),  # the first year: the flag alone
+        (2, False, None, False, True, "27652"),  # no surplus in year 2
+        (2, True, None, True, False, "27652"),  # persists: provisional until judged
+        (3, True, None, True, False, "27652"),
+        (2, True, WITHDRAWN, True, True, "20000"),  # part withdrawn
+        (3, True, {"amount": Decimal("27652"), "justification": "Tout."}, True, True, "0"),
+        (2, True, {"amount": Decimal("100.99"), "justification": "Part."}, True, True, "27552"),
+    ],
+)
+def test_6_1_3_a_surplus_that_persists_in_year_2_or_3_withdraws_the_aid(
+    year, surplus, withdrawal, required, final, expected
+):
+    changes = [SURPLUS] if surplus else []
+    top = {"agreement_year": year}
+    if withdrawal is not None:
+        top["surplus_withdrawal"] = withdrawal
+    amount = amount_of(*changes, **top)
+    assert amount.withdrawal_required is required
+    assert amount.final is final
+    assert amount.amount == Decimal(expected)
+    assert sum(line.value for line in amount.lines) == amount.amount
+    if required:
+        last = amount.lines[-1]
+        assert last.clause == "6.1.3"
+        assert f"année {year} de la convention" in last.label
+        assert last.value == (amount.amount - Decimal("27652"))
+
+
+def test_6_1_3_a_withdrawal_above_the_years_aid_or_without_a_persisting_surplus_is_refused():
+    with pytest.raises(AmountError, match="dépasse l'aide de l'année"):
+        amount_of(
+            SURPLUS,
+            agreement_year=2,
+            surplus_withdrawal={"amount": Decimal("27653"), "justification": "Trop."},
+        )
+    for top in ({"agreement_year": 1}, {"agreement_year": 2}, {}):
+        changes = [SURPLUS] if top.get("agreement_year") == 1 else []
+        with pytest.raises(AmountError, match="surplus_withdrawal"):
+            amount_of(*changes, surplus_withdrawal=WITHDRAWN, **top)
+
+
+@pytest.mark.parametrize("year", [0, 4, True, "2", 2.0])
+def test_5_4_the_agreement_year_is_1_2_or_3(year):
+    with pytest.raises(DossierError, match="agreement_year"):
+        amount_of(agreement_year=year)
+
+
+def test_6_1_3_the_result_says_when_its_amount_is_final():
+    from soutien.rules.contract import evaluate_one
+    from tests.rules.factories import dossier_json
+
+    pending = evaluate_one(dossier_json(UNCAPPED, SURPLUS, agreement_year=2))
+    assert pending["surplus_withdrawal_required"] is True and pending["amount_final"] is False
+    done = evaluate_one(
+        dossier_json(UNCAPPED, SURPLUS, agreement_year=2, surplus_withdrawal=WITHDRAWN)
+    )
+    assert done["amount_final"] is True and done["amount"] == Decimal("20000")
+    assert done["amount_lines"][-1]["clause"] == "6.1.3"
+    plain = evaluate_one(dossier_json(UNCAPPED))
+    assert plain["surplus_withdrawal_required"] is False and plain["amount_final"] is True

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from soutien.rules.contract import SCHEMA, DossierError, evaluate_one, parse_dossier
 
-from .factories import STREAM2, all_judgments, dossier_json
+from .factories import STREAM2, all_judgments, dossier_json, fin
 
 validate = fastjsonschema.compile(SCHEMA)
 
@@ -53,6 +53,11 @@ def bases():
     return [
         dossier_json(),
         dossier_json(STREAM2, judgments=all_judgments(2)),
+        dossier_json(
+            fin(unrestricted_net_assets=90000, total_expenses=100000),
+            agreement_year=2,
+            surplus_withdrawal={"amount": Decimal("1000"), "justification": "Surplus."},
+        ),
         dossier_json(
             surplus_revision={"amount": Decimal("10"), "justification": "x"},
             territory={"attached_organizations": 1, "immigrant_population": 900},

@@ -243,6 +243,10 @@ def dossiers(draw):
     if draw(st.booleans()):
         top["surplus_revision"] = {"amount": draw(money), "justification": "Besoins réels."}
     if draw(st.booleans()):
+        top["agreement_year"] = draw(st.sampled_from([1, 2, 3, 0, 4, True, "2", None]))
+    if draw(st.booleans()):
+        top["surplus_withdrawal"] = {"amount": draw(money), "justification": "Surplus persistant."}
+    if draw(st.booleans()):
         top["territory"] = {
             "attached_organizations": draw(st.integers(0, 5)),
             "immigrant_population": draw(st.integers(0, 10**6)),

@@ -488,6 +488,12 @@ def renewal_year_of(application: Application) -> AgreementYear | None:
     return covering_year(application.organization_id, application.fiscal_year, application.stream)
 
 
+def renewal_year_number(application: Application) -> int | None:
+    """For the rules' `agreement_year` (5.6, 6.1.3): 2 or 3 for a renewal an agreement covers."""
+    year = renewal_year_of(application)
+    return year.year_number if year is not None else None
+
+
 @transaction.atomic
 def review_renewal(
     application: Application,

@@ -12,3 +12,9 @@ class AgreementsConfig(AppConfig):
         from . import attachment
 
         organization_attachment.signed_agreement.answer_with(attachment.signed_agreement)
+
+        from soutien.evaluations import history
+
+        from .actions import renewal_year_number
+
+        history.agreement_year.answer_with(renewal_year_number)

@@ -207,6 +207,15 @@ def complete_evaluation(evaluation: Evaluation, *, by: User, at: datetime) -> Ev
             _("Des critères restent à vérifier : %(criteria)s.") % {"criteria": ", ".join(pending)},
             code="criteria_pending",
         )
+    if evaluation.result.get("amount_final") is False:
+        raise ValidationError(
+            _(
+                "Le surplus persiste en année %(year)s de la convention : consignez le retrait "
+                "de l'aide, en tout ou en partie, avant de terminer l'évaluation (6.1.3)."
+            )
+            % {"year": evaluation.facts.get("agreement_year")},
+            code="withdrawal_required",
+        )
     transition(evaluation, "complete", by=by, at=at, changes={"completed_at": at})
     return evaluation
 
@@ -415,6 +424,10 @@ ADJUSTMENT_KINDS = {
     "historic_funding": ("6.1.1, note 2", _("Financement historique (note 2 de 6.1.1)")),
     "stream2_amount": ("6.1.2", _("Montant fixé d'un regroupement national (6.1.2)")),
     "surplus_revision": ("6.1.3", _("Révision à la baisse selon les besoins réels (6.1.3)")),
+    "surplus_withdrawal": (
+        "6.1.3",
+        _("Retrait de l'aide, en tout ou en partie, pour un surplus qui persiste (6.1.3)"),
+    ),
 }
 
 
@@ -472,6 +485,24 @@ def adjust_evaluation(
         previous = evaluation.stream2_amount
         evaluation.stream2_amount = amount
         evaluation.stream2_justification = justification
+    elif kind == "surplus_withdrawal":
+        if not (evaluation.result or {}).get("surplus_withdrawal_required"):
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Le retrait (6.1.3) ne vaut que pour une année 2 ou 3 de convention dont "
+                        "le surplus persiste : calculez l'évaluation pour le savoir."
+                    )
+                },
+                code="withdrawal_not_required",
+            )
+        if amount <= 0:
+            raise ValidationError(
+                {"amount": _("Un retrait doit être positif.")}, code="not_positive"
+            )
+        previous = evaluation.surplus_withdrawal_amount
+        evaluation.surplus_withdrawal_amount = amount
+        evaluation.surplus_withdrawal_justification = justification
     else:
         if amount <= 0:
             raise ValidationError(

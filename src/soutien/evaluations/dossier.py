@@ -18,7 +18,7 @@ from soutien.rules.amount import AmountError
 from soutien.rules.contract import DossierError, evaluation_to_json, parse_dossier
 from soutien.rules.norms import NoNormsInForce
 
-from .history import commitments_respected, organization_debt
+from .history import agreement_year, commitments_respected, organization_debt
 from .models import Evaluation
 
 CENT = Decimal("0.01")
@@ -142,7 +142,15 @@ def build_dossier(application: Application, *, evaluation: Evaluation | None = N
             "attached_organizations": application.territory_attached_organizations,
             "immigrant_population": application.territory_immigrant_population,
         }
+    year_number = agreement_year(application) if application.kind == "renewal" else None
+    if year_number is not None:
+        data["agreement_year"] = year_number
     if evaluation is not None:
+        if evaluation.surplus_withdrawal_amount is not None:
+            data["surplus_withdrawal"] = {
+                "amount": _cents(evaluation.surplus_withdrawal_amount),
+                "justification": evaluation.surplus_withdrawal_justification,
+            }
         if evaluation.judgments:
             data["judgments"] = evaluation.judgments
         if application.stream == Stream.NATIONAL_GROUPING:

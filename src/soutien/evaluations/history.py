@@ -14,3 +14,7 @@ commitments_respected = Question(
     "evaluations.history.commitments_respected",
     "(organization_id, *, on: date) -> bool: no breach in the last three years; clause 3",
 )
+agreement_year = Question(
+    "evaluations.history.agreement_year",
+    "(application) -> int | None: the year (2 or 3) of the agreement a renewal is for; 5.6",
+)

@@ -110,6 +110,18 @@ class Evaluation(Record):
     surplus_revision_justification = models.TextField(
         _("justification de la révision (6.1.3)"), blank=True
     )
+    # 6.1.3, second sentence: a surplus that persists in year 2 or 3 withdraws the aid in
+    # whole or in part; the advisor judges how much.
+    surplus_withdrawal_amount = models.DecimalField(
+        _("retrait pour surplus persistant (6.1.3)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    surplus_withdrawal_justification = models.TextField(
+        _("justification du retrait (6.1.3)"), blank=True
+    )
     adjustments = _json_field(
         _("ajustements consignés"),
         default=list,
@@ -157,7 +169,8 @@ class Evaluation(Record):
             ),
             models.CheckConstraint(
                 condition=(Q(stream2_amount__isnull=True) | Q(stream2_amount__gte=0))
-                & (Q(surplus_revision_amount__isnull=True) | Q(surplus_revision_amount__gt=0)),
+                & (Q(surplus_revision_amount__isnull=True) | Q(surplus_revision_amount__gt=0))
+                & (Q(surplus_withdrawal_amount__isnull=True) | Q(surplus_withdrawal_amount__gt=0)),
                 name="evaluation_adjustments_valid",
                 violation_error_message=_(
                     "Le montant fixé ne peut pas être négatif et une révision doit être positive."

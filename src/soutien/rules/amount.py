@@ -33,6 +33,10 @@ class Amount(NamedTuple):
     lines: tuple[AmountLine, ...]
     cap_applied: bool
     surplus_flag: bool
+    # 6.1.3, second sentence: in year 2 or 3 a surplus that persists withdraws the aid in whole
+    # or in part; until the withdrawal is judged, the amount is not final.
+    withdrawal_required: bool = False
+    final: bool = True
 
 
 def volunteer_amount(refugees: int, scale: tuple[tuple[Decimal, Decimal], ...]) -> Decimal:
@@ -150,13 +154,28 @@ def _percent(ratio: Decimal) -> str:
     return f"{ratio * 100:.0f}\u00a0%"
 
 
+def withdrawal_required(dossier: Dossier, surplus: bool) -> bool:
+    """6.1.3, second sentence: the surplus persists in year 2 or 3 of the agreement."""
+    year = dossier.agreement_year
+    return surplus and year is not None and year >= 2
+
+
 def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) -> Amount:
     surplus = has_surplus(dossier, values)
+    required = withdrawal_required(dossier, surplus)
+    if dossier.surplus_withdrawal is not None and not required:
+        raise AmountError(
+            "Le champ « surplus_withdrawal » n'est permis que pour l'année 2 ou 3 d'une "
+            "convention (« agreement_year ») dont l'actif net non affecté dépasse "
+            f"{_percent(values.surplus_ratio)} des dépenses totales (clause 6.1.3)."
+        )
     if ineligible:
         line = AmountLine(
             "3, 4", "Organisme non admissible : aucune aide financière n'est accordée", ZERO
         )
-        return Amount(ZERO, (line,), cap_applied=False, surplus_flag=surplus)
+        return Amount(
+            ZERO, (line,), cap_applied=False, surplus_flag=surplus, withdrawal_required=required
+        )
 
     if dossier.stream is Stream.NATIONAL_GROUPING:
         lines = _stream2_base(dossier)
@@ -210,4 +229,51 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
             )
         )
         subtotal = capped
-    return Amount(subtotal, tuple(lines), cap_applied=cap_applied, surplus_flag=surplus)
+    final = True
+    if required:
+        subtotal, final = _withdraw(dossier, values, lines, subtotal)
+    return Amount(
+        subtotal,
+        tuple(lines),
+        cap_applied=cap_applied,
+        surplus_flag=surplus,
+        withdrawal_required=required,
+        final=final,
+    )
+
+
+def _withdraw(
+    dossier: Dossier, values: YearValues, lines: list[AmountLine], subtotal: Decimal
+) -> tuple[Decimal, bool]:
+    """6.1.3, second sentence, after the cap: the year's aid, less what the advisor withdraws
+    (never more than it); without a withdrawal the amount is provisional."""
+    year = dossier.agreement_year
+    withdrawal = dossier.surplus_withdrawal
+    ratio = _percent(values.surplus_ratio)
+    if withdrawal is None:
+        lines.append(
+            AmountLine(
+                "6.1.3",
+                f"Actif net non affecté encore supérieur à {ratio} des dépenses totales en année "
+                f"{year} de la convention : l'aide doit être retirée en tout ou en partie ; "
+                "montant provisoire tant que le retrait n'est pas consigné",
+                ZERO,
+            )
+        )
+        return subtotal, False
+    amount = to_dollar_down(withdrawal.amount)
+    if amount > subtotal:
+        raise AmountError(
+            f"Le retrait de « surplus_withdrawal » ({french_money(amount)}) dépasse l'aide de "
+            f"l'année ({french_money(subtotal)}) : au plus l'aide entière est retirée "
+            "(clause 6.1.3)."
+        )
+    lines.append(
+        AmountLine(
+            "6.1.3",
+            f"Retrait de l'aide pour un surplus qui persiste en année {year} de la convention : "
+            f"{withdrawal.justification}",
+            -amount,
+        )
+    )
+    return subtotal - amount, True

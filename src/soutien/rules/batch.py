@@ -118,6 +118,8 @@ def evaluation_to_compact(evaluation: Evaluation) -> dict[str, Any]:
         "amount": amount.amount,
         "cap_applied": amount.cap_applied,
         "surplus_flag": amount.surplus_flag,
+        "surplus_withdrawal_required": amount.withdrawal_required,
+        "amount_final": amount.final,
         "financial_report_type": evaluation.financial_report_type,
         "quebec_government_funding": evaluation.quebec_funding,
         "installments": [[part.label, part.amount] for part in evaluation.installments],

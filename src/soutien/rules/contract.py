@@ -265,6 +265,19 @@ def _build(data: Any) -> Dossier:
         if not amount:
             raise _Shape  # exclusiveMinimum 0
         revision = Adjustment(amount, _text(revision["justification"]))
+    withdrawal = data.get("surplus_withdrawal")
+    if withdrawal is not None:
+        amount = _money(withdrawal["amount"], "surplus_withdrawal.amount")
+        if not amount:
+            raise _Shape  # exclusiveMinimum 0
+        withdrawal = Adjustment(amount, _text(withdrawal["justification"]))
+    agreement_year = data.get("agreement_year")
+    if agreement_year is not None and (
+        type(agreement_year) is not int or not 1 <= agreement_year <= 3
+    ):
+        raise DossierError(
+            "Le champ « agreement_year » est l'année de la convention : 1, 2 ou 3 (clause 5.4)."
+        )
     territory = data.get("territory")
     if territory is not None:
         territory = Territory(
@@ -283,6 +296,8 @@ def _build(data: Any) -> Dossier:
         surplus_revision=revision,
         judgments=NO_JUDGMENTS if judgments is None else _judgments(judgments, stream),
         territory=territory,
+        agreement_year=agreement_year,
+        surplus_withdrawal=withdrawal,
     )
 
 
@@ -394,6 +409,8 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         ],
         "cap_applied": amount.cap_applied,
         "surplus_flag": amount.surplus_flag,
+        "surplus_withdrawal_required": amount.withdrawal_required,
+        "amount_final": amount.final,
         "financial_report_type": report.value,
         "financial_report": {
             "clause": "8",

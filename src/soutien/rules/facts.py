@@ -135,3 +135,5 @@ class Dossier:
     surplus_revision: Adjustment | None = None  # 6.1.3, downward
     judgments: Mapping[str, Judgment] = field(default_factory=lambda: NO_JUDGMENTS)
     territory: Territory | None = None
+    agreement_year: int | None = None  # 5.4, 5.6: the year of the agreement (1 to 3)
+    surplus_withdrawal: Adjustment | None = None  # 6.1.3, second sentence: judged

@@ -108,6 +108,8 @@ class _Dossier(Struct, gc=False):
     surplus_revision: _Revision | UnsetType | None = UNSET
     judgments: dict[str, _Judgment] | UnsetType | None = UNSET
     territory: _Territory | UnsetType | None = UNSET
+    agreement_year: Any = UNSET  # an integer 1 to 3: checked below (a boolean is not one)
+    surplus_withdrawal: _Revision | UnsetType | None = UNSET
 
 
 _STREAMS = {1: Stream.ORGANIZATION, 2: Stream.NATIONAL_GROUPING}
@@ -125,9 +127,11 @@ def _keys(d: _Dossier) -> int:
     for value in (org.excluded_category, org.historic_funding, org.member_regions):
         if value is not UNSET:
             count += 1
-    revision = d.surplus_revision
-    if revision is not UNSET:
-        count += 1 if revision is None else 3
+    if d.agreement_year is not UNSET:
+        count += 1
+    for revision in (d.surplus_revision, d.surplus_withdrawal):
+        if revision is not UNSET:
+            count += 1 if revision is None else 3
     if type(d.territory) is _Territory:
         count += 2
     judgments = d.judgments
@@ -241,6 +245,19 @@ def _build(d: _Dossier) -> Dossier:
         if territory.attached_organizations < 0 or territory.immigrant_population < 0:
             raise _Shape
         territory = Territory(territory.attached_organizations, territory.immigrant_population)
+    withdrawal: Any = d.surplus_withdrawal
+    if withdrawal is UNSET or withdrawal is None:
+        withdrawal = None
+    else:
+        amount = _money(withdrawal.amount)
+        if not amount or not withdrawal.justification:
+            raise _Shape
+        withdrawal = Adjustment(amount, withdrawal.justification)
+    agreement_year = d.agreement_year
+    if agreement_year is UNSET or agreement_year is None:
+        agreement_year = None
+    elif type(agreement_year) is not int or not 1 <= agreement_year <= 3:
+        raise _Shape
     judgments = d.judgments
     return Dossier(
         id=identifier,
@@ -253,6 +270,8 @@ def _build(d: _Dossier) -> Dossier:
         surplus_revision=revision,
         judgments=_judgments(judgments, stream) if judgments else NO_JUDGMENTS,
         territory=territory,
+        agreement_year=agreement_year,
+        surplus_withdrawal=withdrawal,
     )
 
 
