@@ -87,8 +87,12 @@ def test_finance_establishes_a_claim_and_follows_its_repayment(client, world):
     client.force_login(people["representative"])
     portal = text(client.get(reverse("portal:claims")))
     assert "Somme utilisée à d'autres fins" in portal and "2\u202f000\u00a0$" in portal
+    dashboard = text(client.get(reverse("portal:dashboard")))
+    assert "Sommes à rembourser (clauses 6.2 et 7)" in dashboard
+    assert "au plus tard le 15 octobre 2019" in dashboard
     client.force_login(make_representative(make_organization()))
     assert "Somme utilisée" not in text(client.get(reverse("portal:claims")))
+    assert "Sommes à rembourser (clauses" not in text(client.get(reverse("portal:dashboard")))
     assert client.get(claim_url).status_code == 403
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from soutien.accountability.models import Claim
 from soutien.agreements.portal_views import renewals_offered
 from soutien.applications.portal_views import dashboard_context, portal_login_required
 from soutien.core import clock
@@ -13,4 +14,11 @@ from soutien.core import clock
 def dashboard(request):
     context = dashboard_context(request.user, now=clock.now())
     context["renewals"] = renewals_offered(request.user, taken=context.pop("taken"))
+    # What the organization owes (7; 6.2), with its due date: a step to take.
+    context["claims_due"] = list(
+        Claim.objects.for_user(request.user)
+        .outstanding()
+        .select_related("organization")
+        .order_by("due_on")
+    )
     return render(request, "portal/dashboard.html", context)
