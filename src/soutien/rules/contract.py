@@ -6,13 +6,14 @@ docs/); every refusal is a French sentence naming the field.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .amount import AmountError
 from .eligibility import CRITERIA_BY_CODE, JUDGEABLE
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     import fastjsonschema
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "dossier.schema.json"
-SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+# msgspec reads it as json would (same objects, same key order), without importing json.
+SCHEMA = msgspec.json.decode(SCHEMA_PATH.read_bytes())
 _compiled: list[Callable[[Any], Any]] = []
 
 
