@@ -8,12 +8,13 @@ of the facts: nothing is met by default.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cache, lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
+
+from msgspec import Struct, field
 
 from .facts import (
     BoardMember,
@@ -58,8 +59,7 @@ class Finding(NamedTuple):
     json: dict[str, Any]  # the contract's form; shared between dossiers: read-only
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Criterion:
+class Criterion(Struct, frozen=True, eq=False):  # a Struct: see facts.py; equal only to itself
     code: str
     clause: str
     kind: Kind
@@ -69,7 +69,14 @@ class Criterion:
     decide: Callable[[Criterion, Dossier, YearValues], Finding] | None = None  # Kind.FACTS only
     # A facts criterion whose exception only the advisor can judge (Volet 2, 2.3).
     judged_exception: bool = False
-    _constants: dict[str, Finding] = field(default_factory=dict, repr=False)
+    _constants: dict[str, Finding] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # without the cache of constant findings, as before
+        return (
+            f"Criterion(code={self.code!r}, clause={self.clause!r}, kind={self.kind!r}, "
+            f"title={self.title!r}, streams={self.streams!r}, document={self.document!r}, "
+            f"decide={self.decide!r}, judged_exception={self.judged_exception!r})"
+        )
 
     def finding(self, status: Status, message: str) -> Finding:
         return Finding(
