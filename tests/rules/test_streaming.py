@@ -6,14 +6,20 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from soutien.rules import cli
+from soutien.rules import cli, eligibility
 from soutien.rules.batch import COMPACT_FORMAT, result_of, run_batch
-from soutien.rules.contract import evaluate_one
-from soutien.rules.eligibility import CRITERIA_BY_CODE, JUDGEABLE
+from soutien.rules.contract import DossierError, evaluate_one, parse_dossier
+from soutien.rules.eligibility import (
+    CRITERIA_BY_CODE,
+    JUDGEABLE,
+    assess_with_eligibility,
+    overall,
+)
 from soutien.rules.jsonio import dumps
+from soutien.rules.norms import NoNormsInForce, select_norms
 from soutien.rules.stream import BLOCK, Item, array_items, first_byte
 
 from .factories import STREAM2, all_judgments, dossier_json
@@ -313,3 +319,24 @@ def test_a_dossier_in_error_reads_the_same_in_the_compact_form():
     had_errors, output = run(dumps(documents), compact=True)
     assert had_errors
     assert json.loads(output)["results"] == reference(documents)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dossiers(), st.dates(), st.integers(0, 9), st.integers(0, 9))
+def test_the_findings_table_gives_what_each_criterion_decides(data, incorporated, good, bad):
+    # The second dossier has the first's key in the table but its own board and dates: the
+    # two findings put in their places, and the eligibility, are its own.
+    try:
+        first = parse_dossier(data)
+        select_norms(first.fiscal_year, first.application_date)
+    except (DossierError, NoNormsInForce):
+        reject()  # the table is for the dossiers the rules evaluate
+    member = {"domiciled_in_quebec": True, "status": "citizen", "volunteer": True}
+    board = [member] * good + [{**member, "volunteer": False}] * bad
+    data["organization"] = {**data["organization"], "board": board}
+    data["organization"]["incorporation_date"] = incorporated.isoformat()
+    second = parse_dossier(data)
+    for dossier in (first, second, first):
+        values = select_norms(dossier.fiscal_year, dossier.application_date)
+        findings = eligibility._assess_each(dossier, values)
+        assert assess_with_eligibility(dossier, values) == (findings, overall(findings))

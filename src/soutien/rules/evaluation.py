@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .amount import Amount, compute_amount
-from .eligibility import Eligibility, Finding, assess_all, overall
+from .eligibility import Eligibility, Finding, assess_with_eligibility
 from .facts import Dossier
 from .norms import YearValues, select_norms
 from .priority import Priority, priority_of
@@ -28,8 +28,7 @@ class Evaluation(NamedTuple):
 def evaluate(dossier: Dossier) -> Evaluation:
     """Evaluate with the norms in force on the application date for its fiscal year."""
     values = select_norms(dossier.fiscal_year, dossier.application_date)
-    findings = assess_all(dossier, values)
-    eligibility = overall(findings)
+    findings, eligibility = assess_with_eligibility(dossier, values)
     amount = compute_amount(dossier, values, ineligible=eligibility is Eligibility.INELIGIBLE)
     quebec_funding = dossier.finances.quebec_government_funding_other + amount.amount
     return Evaluation(
