@@ -31,14 +31,21 @@ def evaluate(dossier: Dossier) -> Evaluation:
     findings, eligibility = assess_with_eligibility(dossier, values)
     amount = compute_amount(dossier, values, ineligible=eligibility is Eligibility.INELIGIBLE)
     quebec_funding = dossier.finances.quebec_government_funding_other + amount.amount
-    return Evaluation(
-        dossier=dossier,
-        norms=values,
-        eligibility=eligibility,
-        findings=findings,
-        priority=priority_of(dossier),
-        amount=amount,
-        quebec_funding=quebec_funding,
-        financial_report_type=financial_report_type(quebec_funding, values),
-        installments=installments(amount.amount, dossier.fiscal_year, values),
+    # The fields in order, without the named tuple's Python constructor (once per dossier).
+    return _TUPLE(
+        Evaluation,
+        (
+            dossier,
+            values,
+            eligibility,
+            findings,
+            priority_of(dossier),
+            amount,
+            quebec_funding,
+            financial_report_type(quebec_funding, values),
+            installments(amount.amount, dossier.fiscal_year, values),
+        ),
     )
+
+
+_TUPLE = tuple.__new__
