@@ -25,7 +25,7 @@ from .cli import (
     read_json,
 )
 from .contract import DossierError, evaluate_one, evaluation_to_json, parse_dossier
-from .eligibility import CRITERIA, Finding
+from .eligibility import _SLOTS, CRITERIA, CRITERIA_BY_STREAM, Finding
 from .evaluation import Evaluation, evaluate
 from .facts import Stream
 from .norms import NoNormsInForce
@@ -107,6 +107,54 @@ def _criteria(stream: Stream, findings: tuple[Finding, ...]) -> msgspec.Raw:
     return fragment
 
 
+# --- The full form, its findings written once per combination -------------------------
+#
+# A stream's criteria come in a fixed order and, for each, the status and the message make
+# the whole finding (`Criterion.finding`); the findings before the board's and after the
+# dates' recur across dossiers (eligibility's table), those two are the dossier's own. Each
+# part is written once and the list is put together from them.
+
+_MESSAGE = itemgetter(2)
+_WRITTEN: dict[tuple[Any, ...], bytes] = {}
+_WRITTEN_LIMIT = 1 << 16
+
+
+def _written(key: tuple[Any, ...], findings: tuple[Finding, ...]) -> bytes:
+    text = _WRITTEN.get(key)
+    if text is None:
+        text = _ENCODE([f.json for f in findings])[1:-1]  # the items, without brackets
+        if len(_WRITTEN) < _WRITTEN_LIMIT:
+            _WRITTEN[key] = text
+    return text
+
+
+def _findings_json(stream: Stream, findings: tuple[Finding, ...]) -> msgspec.Raw:
+    board_at, existence_at = _SLOTS[stream]
+    parts = []
+    start = 0
+    for at in sorted((board_at, existence_at)):
+        for run in (findings[start:at], findings[at : at + 1]):
+            if run:
+                statuses = tuple(map(_STATUS, run))
+                parts.append(_written((stream, start, statuses, *map(_MESSAGE, run)), run))
+            start += len(run)
+    rest = findings[start:]
+    if rest:
+        parts.append(
+            _written((stream, start, tuple(map(_STATUS, rest)), *map(_MESSAGE, rest)), rest)
+        )
+    return msgspec.Raw(b"[" + b",".join(parts) + b"]")
+
+
+def evaluation_to_full(evaluation: Evaluation) -> dict[str, Any]:
+    """The full result (`contract.evaluation_to_json`), its findings already written."""
+    findings = evaluation.findings
+    stream = evaluation.dossier.stream
+    if len(findings) != len(CRITERIA_BY_STREAM.get(stream, ())):
+        return evaluation_to_json(evaluation)
+    return evaluation_to_json(evaluation, findings=_findings_json(stream, findings))
+
+
 def evaluation_to_compact(evaluation: Evaluation) -> dict[str, Any]:
     """The compact result: the full result's facts without its texts (see the header)."""
     dossier, amount = evaluation.dossier, evaluation.amount
@@ -151,8 +199,14 @@ def _slow_value(item: Item, *, jsonl: bool) -> Any:
     return value
 
 
-def result_of(item: Item, *, compact: bool, jsonl: bool = False) -> dict[str, Any]:
-    """The result of one dossier of the batch, full or compact."""
+def result_of(
+    item: Item, *, compact: bool, jsonl: bool = False, written: bool = False
+) -> dict[str, Any]:
+    """The result of one dossier of the batch, full or compact.
+
+    `written`: the full form's findings as JSON already written (`msgspec.Raw`), for a result
+    written without indentation.
+    """
     dossier = read_dossier(item.raw)
     if dossier is None:
         try:
@@ -171,7 +225,9 @@ def result_of(item: Item, *, compact: bool, jsonl: bool = False) -> dict[str, An
             return _internal(_id_of(data), error)
     try:
         evaluation = evaluate(dossier)
-        return evaluation_to_compact(evaluation) if compact else evaluation_to_json(evaluation)
+        if compact:
+            return evaluation_to_compact(evaluation)
+        return evaluation_to_full(evaluation) if written else evaluation_to_json(evaluation)
     except (NoNormsInForce, AmountError) as error:
         return {"id": dossier.id, "error": error.message}
     except Exception as error:  # a defect must not cost the other dossiers their results
@@ -279,7 +335,7 @@ def run_batch(
     item = None
     try:
         for item in items:
-            result = result_of(item, compact=compact, jsonl=jsonl)
+            result = result_of(item, compact=compact, jsonl=jsonl, written=not indented)
             had_errors = had_errors or "error" in result
             chunk = None
             if not indented and _integers_fit(result):

@@ -370,8 +370,11 @@ def _priority_json(tier: Tier) -> dict[str, Any]:
 _PRIORITY_JSON = {tier: _priority_json(tier) for tier in Tier}
 
 
-def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
-    """The contract's result. Constant parts are shared between results: do not mutate."""
+def evaluation_to_json(evaluation: Evaluation, *, findings: Any = None) -> dict[str, Any]:
+    """The contract's result. Constant parts are shared between results: do not mutate.
+
+    `findings`, if given, stands for the findings' list (the batch's, already written).
+    """
     dossier, amount = evaluation.dossier, evaluation.amount
     tier = evaluation.priority.tier
     priority = _PRIORITY_JSON[tier]
@@ -387,7 +390,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "norms": evaluation.norms.norms.version,
         "fiscal_year": dossier.fiscal_year.label,
         "eligibility": evaluation.eligibility.value,
-        "findings": [finding.json for finding in evaluation.findings],
+        "findings": [f.json for f in evaluation.findings] if findings is None else findings,
         "priority": priority,
         "amount": amount.amount,
         "amount_lines": [
