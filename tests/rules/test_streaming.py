@@ -10,6 +10,7 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from soutien.rules import cli, eligibility
+from soutien.rules.amount import AmountError
 from soutien.rules.batch import COMPACT_FORMAT, result_of, run_batch
 from soutien.rules.contract import DossierError, evaluate_one, parse_dossier
 from soutien.rules.eligibility import (
@@ -18,6 +19,7 @@ from soutien.rules.eligibility import (
     assess_with_eligibility,
     overall,
 )
+from soutien.rules.evaluation import evaluate
 from soutien.rules.jsonio import dumps
 from soutien.rules.norms import NoNormsInForce, select_norms
 from soutien.rules.stream import BLOCK, Item, array_items, first_byte
@@ -343,3 +345,36 @@ def test_the_findings_table_gives_what_each_criterion_decides(data, incorporated
         values = select_norms(dossier.fiscal_year, dossier.application_date)
         findings = eligibility._assess_each(dossier, values)
         assert assess_with_eligibility(dossier, values) == (findings, overall(findings))
+
+
+@settings(max_examples=200, deadline=None)
+@given(dossiers())
+def test_an_evaluation_without_labels_has_the_same_amounts(data):
+    # The compact form writes no amount line: it skips their labels, never their figures.
+    # The facts criteria met, so that the amount is computed (cap, surplus, revision).
+    member = {"domiciled_in_quebec": True, "status": "citizen", "volunteer": True}
+    data["organization"].update(
+        legal_form="qc_companies_part3",
+        incorporation_date="2000-01-01",
+        annual_general_meeting_held=True,
+        head_office_in_quebec=True,
+        commitments_respected_last_3_years=True,
+        board=[member] * 3,
+        excluded_category=None,
+        debt_to_ministry=False,
+    )
+    try:
+        dossier = parse_dossier(data)
+    except DossierError:
+        reject()
+    outcomes = []
+    for explain in (True, False):
+        try:
+            evaluation = evaluate(dossier, explain=explain)
+        except (NoNormsInForce, AmountError) as error:
+            outcomes.append(error.message)
+            continue
+        amount = evaluation._replace(amount=None)
+        lines = [(line.clause, line.value) for line in evaluation.amount.lines]
+        outcomes.append((amount, evaluation.amount._replace(lines=None), lines))
+    assert outcomes[0] == outcomes[1]

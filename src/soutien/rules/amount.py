@@ -146,11 +146,16 @@ def _stream2_base(dossier: Dossier) -> list[AmountLine]:
     ]
 
 
+@lru_cache(maxsize=64)  # a ratio of the norms: a few per version
 def _percent(ratio: Decimal) -> str:
     return f"{ratio * 100:.0f}\u00a0%"
 
 
-def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) -> Amount:
+def compute_amount(
+    dossier: Dossier, values: YearValues, *, ineligible: bool, explain: bool = True
+) -> Amount:
+    """The amount and its lines. `explain=False` leaves the labels of the lines that name the
+    dossier's own figures empty (the values stay): for a result that writes no line."""
     surplus = has_surplus(dossier, values)
     if ineligible:
         line = AmountLine(
@@ -165,7 +170,9 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
     subtotal = sum((line.value for line in lines), ZERO)
 
     finances = dossier.finances
-    if surplus:
+    if surplus and not explain:
+        lines.append(AmountLine("6.1.3", "", ZERO))
+    elif surplus:
         lines.append(
             AmountLine(
                 "6.1.3",
@@ -198,6 +205,9 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
     cap_applied = subtotal > limit
     if cap_applied:
         capped = max(ZERO, to_dollar_down(limit))
+        if not explain:
+            lines.append(AmountLine("6.1.4", "", capped - subtotal))
+            return Amount(capped, tuple(lines), cap_applied=True, surplus_flag=surplus)
         lines.append(
             AmountLine(
                 "6.1.4",

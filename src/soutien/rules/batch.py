@@ -224,7 +224,7 @@ def result_of(
         except Exception as error:  # a defect: as evaluate_one
             return _internal(_id_of(data), error)
     try:
-        evaluation = evaluate(dossier)
+        evaluation = evaluate(dossier, explain=not compact)  # the compact form writes no line
         if compact:
             return evaluation_to_compact(evaluation)
         return evaluation_to_full(evaluation) if written else evaluation_to_json(evaluation)

@@ -25,11 +25,16 @@ class Evaluation(NamedTuple):
     installments: tuple[Installment, ...]
 
 
-def evaluate(dossier: Dossier) -> Evaluation:
-    """Evaluate with the norms in force on the application date for its fiscal year."""
+def evaluate(dossier: Dossier, *, explain: bool = True) -> Evaluation:
+    """Evaluate with the norms in force on the application date for its fiscal year.
+
+    `explain=False`: some amount lines without their labels (`compute_amount`), for the
+    batch's compact form, which writes no line.
+    """
     values = select_norms(dossier.fiscal_year, dossier.application_date)
     findings, eligibility = assess_with_eligibility(dossier, values)
-    amount = compute_amount(dossier, values, ineligible=eligibility is Eligibility.INELIGIBLE)
+    ineligible = eligibility is Eligibility.INELIGIBLE
+    amount = compute_amount(dossier, values, ineligible=ineligible, explain=explain)
     quebec_funding = dossier.finances.quebec_government_funding_other + amount.amount
     # The fields in order, without the named tuple's Python constructor (once per dossier).
     return _TUPLE(
