@@ -78,7 +78,7 @@ class Parameter(Struct, frozen=True):
         return applicable[-1]
 
 
-class YearValues(Struct, frozen=True):
+class YearValues(Struct, frozen=True, cache_hash=True):
     """The parameters of one version of the norms, resolved for one fiscal year."""
 
     norms: Norms
@@ -106,10 +106,8 @@ class YearValues(Struct, frozen=True):
     def parameter(self, name: str) -> Parameter:
         return self.norms.parameters[name]
 
-    def __hash__(self) -> int:
-        # Equal values share their version and fiscal year; hashing those alone keeps the
-        # caches keyed on a YearValues cheap (the generated hash reads every field).
-        return hash((self.norms.version, self.fiscal_year.start_year))
+    # Hashed once and kept (`cache_hash`): the rules' caches keyed on a YearValues hash it
+    # several times a dossier.
 
 
 class Norms(Struct, frozen=True):
