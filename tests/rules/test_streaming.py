@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from soutien.rules import cli, eligibility
+from soutien.rules import batch, cli, eligibility
 from soutien.rules.amount import AmountError
 from soutien.rules.batch import COMPACT_FORMAT, result_of, run_batch
 from soutien.rules.contract import DossierError, evaluate_one, parse_dossier
@@ -378,3 +378,14 @@ def test_an_evaluation_without_labels_has_the_same_amounts(data):
         lines = [(line.clause, line.value) for line in evaluation.amount.lines]
         outcomes.append((amount, evaluation.amount._replace(lines=None), lines))
     assert outcomes[0] == outcomes[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(dossiers(), st.text())
+def test_msgspec_writes_the_results_as_orjson_did(data, text):
+    # The batch writes with msgspec; orjson (jsonio.dumps) wrote the same bytes before.
+    data["id"] = text  # any text: escapes, control characters, astral planes
+    item = Item(1, dumps(data), 1, 1)
+    for compact in (False, True):
+        result = result_of(item, compact=compact, written=True)
+        assert batch._ENCODE(result) == dumps(result)
