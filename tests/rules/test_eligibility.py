@@ -1,7 +1,6 @@
 """Eligibility: clauses 2, 3 (footnote 1), 4, Volet 1 §1.3, Volet 2 §2.3."""
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from soutien.rules.eligibility import (
@@ -110,7 +109,7 @@ def test_3_board_majority_lookup_counts_every_member_as_the_property_does():
     outside = (BoardMember(2, "citizen", True), BoardMember(True, "permanent_resident", 1))
     board = (*outside, BoardMember(False, BoardStatus.CITIZEN, True))
     base = dossier()
-    changed = dataclasses.replace(base, organization=base.organization._replace(board=board))
+    changed = msgspec.structs.replace(base, organization=base.organization._replace(board=board))
     result = _board_majority(CRITERIA_BY_CODE["board_majority_qualified"], changed, None)
     assert result.message.startswith("2 membre(s) sur 3")
 

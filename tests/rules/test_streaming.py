@@ -6,14 +6,22 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from soutien.rules import cli
+from soutien.rules import batch, cli, eligibility
+from soutien.rules.amount import AmountError
 from soutien.rules.batch import COMPACT_FORMAT, result_of, run_batch
-from soutien.rules.contract import evaluate_one
-from soutien.rules.eligibility import CRITERIA_BY_CODE, JUDGEABLE
+from soutien.rules.contract import DossierError, evaluate_one, parse_dossier
+from soutien.rules.eligibility import (
+    CRITERIA_BY_CODE,
+    JUDGEABLE,
+    assess_with_eligibility,
+    overall,
+)
+from soutien.rules.evaluation import evaluate
 from soutien.rules.jsonio import dumps
+from soutien.rules.norms import NoNormsInForce, select_norms
 from soutien.rules.stream import BLOCK, Item, array_items, first_byte
 
 from .factories import STREAM2, all_judgments, dossier_json
@@ -317,3 +325,71 @@ def test_a_dossier_in_error_reads_the_same_in_the_compact_form():
     had_errors, output = run(dumps(documents), compact=True)
     assert had_errors
     assert json.loads(output)["results"] == reference(documents)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dossiers(), st.dates(), st.integers(0, 9), st.integers(0, 9))
+def test_the_findings_table_gives_what_each_criterion_decides(data, incorporated, good, bad):
+    # The second dossier has the first's key in the table but its own board and dates: the
+    # two findings put in their places, and the eligibility, are its own.
+    # Norms in force, no revision: the dossiers the rules evaluate, seldom refused below.
+    data.update(fiscal_year="2019-2020", application_date="2019-02-15")
+    data.pop("surplus_revision", None)
+    try:
+        first = parse_dossier(data)
+        select_norms(first.fiscal_year, first.application_date)
+    except (DossierError, NoNormsInForce):
+        reject()  # the table is for the dossiers the rules evaluate
+    member = {"domiciled_in_quebec": True, "status": "citizen", "volunteer": True}
+    board = [member] * good + [{**member, "volunteer": False}] * bad
+    data["organization"] = {**data["organization"], "board": board}
+    data["organization"]["incorporation_date"] = incorporated.isoformat()
+    second = parse_dossier(data)
+    for dossier in (first, second, first):
+        values = select_norms(dossier.fiscal_year, dossier.application_date)
+        findings = eligibility._assess_each(dossier, values)
+        assert assess_with_eligibility(dossier, values) == (findings, overall(findings))
+
+
+@settings(max_examples=200, deadline=None)
+@given(dossiers())
+def test_an_evaluation_without_labels_has_the_same_amounts(data):
+    # The compact form writes no amount line: it skips their labels, never their figures.
+    # The facts criteria met, so that the amount is computed (cap, surplus, revision).
+    member = {"domiciled_in_quebec": True, "status": "citizen", "volunteer": True}
+    data["organization"].update(
+        legal_form="qc_companies_part3",
+        incorporation_date="2000-01-01",
+        annual_general_meeting_held=True,
+        head_office_in_quebec=True,
+        commitments_respected_last_3_years=True,
+        board=[member] * 3,
+        excluded_category=None,
+        debt_to_ministry=False,
+    )
+    try:
+        dossier = parse_dossier(data)
+    except DossierError:
+        reject()
+    outcomes = []
+    for explain in (True, False):
+        try:
+            evaluation = evaluate(dossier, explain=explain)
+        except (NoNormsInForce, AmountError) as error:
+            outcomes.append(error.message)
+            continue
+        amount = evaluation._replace(amount=None)
+        lines = [(line.clause, line.value) for line in evaluation.amount.lines]
+        outcomes.append((amount, evaluation.amount._replace(lines=None), lines))
+    assert outcomes[0] == outcomes[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(dossiers(), st.text())
+def test_msgspec_writes_the_results_as_orjson_did(data, text):
+    # The batch writes with msgspec; orjson (jsonio.dumps) wrote the same bytes before.
+    data["id"] = text  # any text: escapes, control characters, astral planes
+    item = Item(1, dumps(data), 1, 1)
+    for compact in (False, True):
+        result = result_of(item, compact=compact, written=True)
+        assert batch._ENCODE(result) == dumps(result)

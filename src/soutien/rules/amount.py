@@ -150,6 +150,7 @@ def _stream2_base(dossier: Dossier) -> list[AmountLine]:
     ]
 
 
+@lru_cache(maxsize=64)  # a ratio of the norms: a few per version
 def _percent(ratio: Decimal) -> str:
     return f"{ratio * 100:.0f}\u00a0%"
 
@@ -160,7 +161,11 @@ def withdrawal_required(dossier: Dossier, surplus: bool) -> bool:
     return surplus and year is not None and year >= 2
 
 
-def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) -> Amount:
+def compute_amount(
+    dossier: Dossier, values: YearValues, *, ineligible: bool, explain: bool = True
+) -> Amount:
+    """The amount and its lines. `explain=False` leaves the labels of the lines that name the
+    dossier's own figures empty (the values stay): for a result that writes no line."""
     surplus = has_surplus(dossier, values)
     required = withdrawal_required(dossier, surplus)
     if dossier.surplus_withdrawal is not None and not required:
@@ -184,7 +189,9 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
     subtotal = sum((line.value for line in lines), ZERO)
 
     finances = dossier.finances
-    if surplus:
+    if surplus and not explain:
+        lines.append(AmountLine("6.1.3", "", ZERO))
+    elif surplus:
         lines.append(
             AmountLine(
                 "6.1.3",
@@ -217,17 +224,20 @@ def compute_amount(dossier: Dossier, values: YearValues, *, ineligible: bool) ->
     cap_applied = subtotal > limit
     if cap_applied:
         capped = max(ZERO, to_dollar_down(limit))
-        lines.append(
-            AmountLine(
-                "6.1.4",
-                f"Cumul de l'aide publique limité à {_percent(cap_ratio)} des coûts estimés de "
-                f"fonctionnement ({french_money(finances.estimated_operating_costs)}), moins "
-                f"les autres aides du Québec et du Canada "
-                f"({french_money(finances.other_public_funding)}) : montant ramené à "
-                f"{french_money(capped)}",
-                capped - subtotal,
+        if not explain:
+            lines.append(AmountLine("6.1.4", "", capped - subtotal))
+        else:
+            lines.append(
+                AmountLine(
+                    "6.1.4",
+                    f"Cumul de l'aide publique limité à {_percent(cap_ratio)} des coûts estimés "
+                    f"de fonctionnement ({french_money(finances.estimated_operating_costs)}), "
+                    f"moins les autres aides du Québec et du Canada "
+                    f"({french_money(finances.other_public_funding)}) : montant ramené à "
+                    f"{french_money(capped)}",
+                    capped - subtotal,
+                )
             )
-        )
         subtotal = capped
     final = True
     if required:

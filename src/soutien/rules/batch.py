@@ -8,13 +8,12 @@ Results are written about a mebibyte at a time. See docs/decisions/011-streaming
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from operator import itemgetter
 from typing import Any, BinaryIO
 
-import orjson
+import msgspec
 
 from .amount import AmountError
 from .cli import (
@@ -26,10 +25,9 @@ from .cli import (
     read_json,
 )
 from .contract import DossierError, evaluate_one, evaluation_to_json, parse_dossier
-from .eligibility import CRITERIA, Finding
+from .eligibility import _SLOTS, CRITERIA, CRITERIA_BY_STREAM, Finding
 from .evaluation import Evaluation, evaluate
 from .facts import Stream
-from .jsonio import exact_number
 from .norms import NoNormsInForce
 from .priority import TIER_LABELS, attachment_rank_key
 from .reporting import FinancialReportType
@@ -86,22 +84,75 @@ def compact_header() -> dict[str, Any]:
     }
 
 
-_CRITERIA_FRAGMENTS: dict[tuple[Any, ...], orjson.Fragment] = {}
+# The results are written by msgspec: it writes a Decimal with its own digits (`str`), a
+# StrEnum by its value and a `Raw` as it is, byte for byte what orjson wrote before, and its
+# import does not bring orjson's (uuid, platform) into the command's start-up. orjson stays
+# for the indented form and for a result msgspec would write where orjson refused it.
+_ENCODE = msgspec.json.Encoder(decimal_format="number").encode
+_ORJSON_INTEGERS = range(-(1 << 63), 1 << 64)  # beyond, orjson refuses what msgspec writes
+
+_CRITERIA_FRAGMENTS: dict[tuple[Any, ...], msgspec.Raw] = {}
 _STATUS = itemgetter(1)
 
 
-def _criteria(stream: Stream, findings: tuple[Finding, ...]) -> orjson.Fragment:
+def _criteria(stream: Stream, findings: tuple[Finding, ...]) -> msgspec.Raw:
     # The stream fixes the criteria and their order (eligibility.CRITERIA_BY_STREAM), so
     # the statuses determine the text: a few hundred combinations in a campaign.
     key = (stream, *map(_STATUS, findings))
     fragment = _CRITERIA_FRAGMENTS.get(key)
     if fragment is None:
-        fragment = orjson.Fragment(
-            orjson.dumps({f.criterion.code: f.status.value for f in findings})
-        )
+        fragment = msgspec.Raw(_ENCODE({f.criterion.code: f.status.value for f in findings}))
         if len(_CRITERIA_FRAGMENTS) < 65536:
             _CRITERIA_FRAGMENTS[key] = fragment
     return fragment
+
+
+# --- The full form, its findings written once per combination -------------------------
+#
+# A stream's criteria come in a fixed order and, for each, the status and the message make
+# the whole finding (`Criterion.finding`); the findings before the board's and after the
+# dates' recur across dossiers (eligibility's table), those two are the dossier's own. Each
+# part is written once and the list is put together from them.
+
+_MESSAGE = itemgetter(2)
+_WRITTEN: dict[tuple[Any, ...], bytes] = {}
+_WRITTEN_LIMIT = 1 << 16
+
+
+def _written(key: tuple[Any, ...], findings: tuple[Finding, ...]) -> bytes:
+    text = _WRITTEN.get(key)
+    if text is None:
+        text = _ENCODE([f.json for f in findings])[1:-1]  # the items, without brackets
+        if len(_WRITTEN) < _WRITTEN_LIMIT:
+            _WRITTEN[key] = text
+    return text
+
+
+def _findings_json(stream: Stream, findings: tuple[Finding, ...]) -> msgspec.Raw:
+    board_at, existence_at = _SLOTS[stream]
+    parts = []
+    start = 0
+    for at in sorted((board_at, existence_at)):
+        for run in (findings[start:at], findings[at : at + 1]):
+            if run:
+                statuses = tuple(map(_STATUS, run))
+                parts.append(_written((stream, start, statuses, *map(_MESSAGE, run)), run))
+            start += len(run)
+    rest = findings[start:]
+    if rest:
+        parts.append(
+            _written((stream, start, tuple(map(_STATUS, rest)), *map(_MESSAGE, rest)), rest)
+        )
+    return msgspec.Raw(b"[" + b",".join(parts) + b"]")
+
+
+def evaluation_to_full(evaluation: Evaluation) -> dict[str, Any]:
+    """The full result (`contract.evaluation_to_json`), its findings already written."""
+    findings = evaluation.findings
+    stream = evaluation.dossier.stream
+    if len(findings) != len(CRITERIA_BY_STREAM.get(stream, ())):
+        return evaluation_to_json(evaluation)
+    return evaluation_to_json(evaluation, findings=_findings_json(stream, findings))
 
 
 def evaluation_to_compact(evaluation: Evaluation) -> dict[str, Any]:
@@ -112,7 +163,7 @@ def evaluation_to_compact(evaluation: Evaluation) -> dict[str, Any]:
         "id": dossier.id,
         "norms": evaluation.norms.norms.version,
         "fiscal_year": dossier.fiscal_year.label,
-        "eligibility": evaluation.eligibility,  # a StrEnum: orjson writes its value
+        "eligibility": evaluation.eligibility,  # a StrEnum: written as its value
         "criteria": _criteria(dossier.stream, evaluation.findings),
         "priority": int(tier),
         "amount": amount.amount,
@@ -137,6 +188,9 @@ def _slow_value(item: Item, *, jsonl: bool) -> Any:
     text = item.raw.decode("utf-8")  # UnicodeDecodeError: the input is not UTF-8
     if not jsonl:
         return read_json(text)
+    import json
+    from decimal import Decimal
+
     decoder = json.JSONDecoder(
         parse_float=Decimal,
         parse_constant=_reject_constant,
@@ -147,8 +201,14 @@ def _slow_value(item: Item, *, jsonl: bool) -> Any:
     return value
 
 
-def result_of(item: Item, *, compact: bool, jsonl: bool = False) -> dict[str, Any]:
-    """The result of one dossier of the batch, full or compact."""
+def result_of(
+    item: Item, *, compact: bool, jsonl: bool = False, written: bool = False
+) -> dict[str, Any]:
+    """The result of one dossier of the batch, full or compact.
+
+    `written`: the full form's findings as JSON already written (`msgspec.Raw`), for a result
+    written without indentation.
+    """
     dossier = read_dossier(item.raw)
     if dossier is None:
         try:
@@ -166,8 +226,10 @@ def result_of(item: Item, *, compact: bool, jsonl: bool = False) -> dict[str, An
         except Exception as error:  # a defect: as evaluate_one
             return _internal(_id_of(data), error)
     try:
-        evaluation = evaluate(dossier)
-        return evaluation_to_compact(evaluation) if compact else evaluation_to_json(evaluation)
+        evaluation = evaluate(dossier, explain=not compact)  # the compact form writes no line
+        if compact:
+            return evaluation_to_compact(evaluation)
+        return evaluation_to_full(evaluation) if written else evaluation_to_json(evaluation)
     except (NoNormsInForce, AmountError) as error:
         return {"id": dossier.id, "error": error.message}
     except Exception as error:  # a defect must not cost the other dossiers their results
@@ -186,7 +248,8 @@ def _line_error(item: Item, error: Exception) -> str:
         return f"La ligne {item.line} n'est pas acceptée : {error.message}."
     if isinstance(error, UnicodeDecodeError):
         return f"La ligne {item.line} n'est pas encodée en UTF-8."
-    if isinstance(error, json.JSONDecodeError) and error.lineno == 1:
+    json = sys.modules.get("json")  # imported by the reference path that raised `error`
+    if json is not None and isinstance(error, json.JSONDecodeError) and error.lineno == 1:
         return f"La ligne {item.line} n'est pas du JSON valide (colonne {error.colno})."
     return f"La ligne {item.line} n'est pas du JSON valide."
 
@@ -201,6 +264,9 @@ def _diagnose(error: Unreadable) -> BatchInputError:
         text = error.raw.decode("utf-8")
     except UnicodeDecodeError:
         return BatchInputError("il n'est pas encodé en UTF-8", where)
+    import json
+    from decimal import Decimal
+
     decoder = json.JSONDecoder(
         parse_float=Decimal,
         parse_constant=_reject_constant,
@@ -249,7 +315,7 @@ def run_batch(
     if results were already written, the output is first closed so that it stays JSON.
     """
     items, single = _items(source, jsonl=jsonl)
-    option = orjson.OPT_INDENT_2 if pretty and not jsonl else 0
+    indented = pretty and not jsonl
     if jsonl:
         opening, separator, closing = b"", b"\n", b"\n"
     elif pretty:
@@ -257,7 +323,7 @@ def run_batch(
     else:
         opening, separator, closing = b"[", b",", b"]\n"
     if compact:
-        header = orjson.dumps({"header": compact_header()} if jsonl else compact_header())
+        header = _ENCODE({"header": compact_header()} if jsonl else compact_header())
         if jsonl:
             opening = header + b"\n"
         else:
@@ -271,13 +337,17 @@ def run_batch(
     item = None
     try:
         for item in items:
-            result = result_of(item, compact=compact, jsonl=jsonl)
+            result = result_of(item, compact=compact, jsonl=jsonl, written=not indented)
             had_errors = had_errors or "error" in result
-            try:
-                chunk = orjson.dumps(result, default=exact_number, option=option)
-            except TypeError:  # e.g. an integer beyond 64 bits echoed back
-                had_errors = True
-                chunk = orjson.dumps({"id": None, "error": UNWRITABLE_RESULT}, option=option)
+            chunk = None
+            if not indented and _integers_fit(result):
+                try:
+                    chunk = _ENCODE(result)
+                except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+                    pass  # e.g. a lone surrogate: orjson's refusal below, as before
+            if chunk is None:
+                chunk, refused = _orjson_dumps(result, indented)
+                had_errors = had_errors or refused
             if count:
                 pending.append(separator)
             count += 1
@@ -304,6 +374,33 @@ def run_batch(
     pending.append(closing)
     out.write(b"".join(pending))
     return had_errors
+
+
+def _integers_fit(result: dict[str, Any]) -> bool:
+    """Whether the integers a result echoes from its dossier are within orjson's 64 bits.
+
+    The identifier and the territory's figures (the ranking key, compact or full) are the only
+    integers a result takes from its dossier; the others (tier, years) are small.
+    """
+    identifier = result["id"]
+    if type(identifier) is int and identifier not in _ORJSON_INTEGERS:
+        return False
+    priority = result.get("priority")
+    key = priority.get("ranking_key") if type(priority) is dict else result.get("ranking_key")
+    return key is None or all(value in _ORJSON_INTEGERS for value in key)
+
+
+def _orjson_dumps(result: dict[str, Any], indented: bool) -> tuple[bytes, bool]:
+    """The result as orjson writes it (indented or not), and whether it had to be refused."""
+    import orjson
+
+    from .jsonio import exact_number
+
+    option = orjson.OPT_INDENT_2 if indented else 0
+    try:
+        return orjson.dumps(result, default=exact_number, option=option), False
+    except TypeError:  # e.g. an integer beyond 64 bits echoed back
+        return orjson.dumps({"id": None, "error": UNWRITABLE_RESULT}, option=option), True
 
 
 def _close(out: BinaryIO, pending: list[bytes], closing: bytes, written: bool, count: int) -> None:

@@ -9,15 +9,15 @@ broken pipe). Every message is French, on standard error; a traceback is a defec
 
 from __future__ import annotations
 
-import argparse
 import errno
 import gc
-import json
 import os
-import re
 import sys
-from decimal import Decimal
 from typing import Any, BinaryIO, NoReturn
+
+# argparse, json, re and decimal are imported where first needed: for a plain command line and
+# dossiers the typed reader takes, they are never needed, and their imports (argparse's
+# translations and terminal size above all) were a good part of the start-up.
 
 EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE, EXIT_UNWRITABLE = 0, 1, 2, 3
 
@@ -48,11 +48,6 @@ class InputError(ValueError):
         self.message = message
 
 
-class _FrenchParser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
-        self.exit(EXIT_UNREADABLE, USAGE.format(prog=self.prog))
-
-
 def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number in this contract")
 
@@ -70,7 +65,7 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 # A \uD800–\uDFFF escape; only then can a string hold a lone surrogate (UTF-8 text cannot).
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 
 
 def _has_lone_surrogate(data: Any) -> bool:
@@ -92,6 +87,9 @@ def _has_lone_surrogate(data: Any) -> bool:
 
 def read_json(text: str) -> Any:
     """One JSON document as the contract reads it: exact numbers, no duplicate key, no NaN."""
+    import json
+    from decimal import Decimal
+
     data = json.loads(
         text,
         parse_float=Decimal,
@@ -103,7 +101,9 @@ def read_json(text: str) -> Any:
 
 
 def _refuse_lone_surrogates(text: str, data: Any) -> None:
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+    import re  # re caches the compiled pattern
+
+    if re.search(_SURROGATE_ESCAPE, text) and _has_lone_surrogate(data):
         raise InputError(
             "une chaîne contient un caractère Unicode invalide (demi-codet isolé, "
             "par exemple \\ud800)"
@@ -148,13 +148,49 @@ def _silence_stdout() -> None:
 USAGE = "Usage : {prog} FICHIER.json [--jsonl] [--compact] [--pretty]\n"
 
 
-def main(argv: list[str] | None = None, prog: str = "soutien-mission evaluate") -> int:
-    parser = _FrenchParser(prog=prog, add_help=False)
+class _Arguments:
+    def __init__(self, file: str, flags: set[str]) -> None:
+        self.file = file
+        self.pretty = "--pretty" in flags
+        self.jsonl = "--jsonl" in flags  # JSON Lines in and out
+        self.compact = "--compact" in flags  # codes and statuses, texts once
+
+
+_FLAGS = frozenset(("--pretty", "--jsonl", "--compact"))
+
+
+def _plain_arguments(argv: list[str]) -> _Arguments | None:
+    """The common command line (one file, whole flags) read without argparse; None otherwise.
+
+    argparse reads such a line the same way; anything else (an abbreviation, `--`, a second
+    file, a name that starts with a dash) goes to argparse, which also says what is wrong.
+    """
+    files = [arg for arg in argv if arg not in _FLAGS]
+    if len(files) != 1 or (files[0].startswith("-") and files[0] != "-"):
+        return None
+    return _Arguments(files[0], set(argv))
+
+
+def _parse_arguments(argv: list[str] | None, prog: str) -> Any:
+    plain = _plain_arguments(sys.argv[1:] if argv is None else argv)
+    if plain is not None:
+        return plain
+    import argparse
+
+    class FrenchParser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:  # argparse's own messages are English
+            self.exit(EXIT_UNREADABLE, USAGE.format(prog=self.prog))
+
+    parser = FrenchParser(prog=prog, add_help=False)
     parser.add_argument("file")
     parser.add_argument("--pretty", action="store_true")
-    parser.add_argument("--jsonl", action="store_true")  # JSON Lines in and out
-    parser.add_argument("--compact", action="store_true")  # codes and statuses, texts once
-    args = parser.parse_args(argv)
+    parser.add_argument("--jsonl", action="store_true")
+    parser.add_argument("--compact", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None, prog: str = "soutien-mission evaluate") -> int:
+    args = _parse_arguments(argv, prog)
     # The source with its article and its agreement: « l'entrée standard … acceptée ».
     if args.file == "-":
         name, subject, e = "l'entrée standard", "L'entrée standard", "e"
@@ -198,10 +234,14 @@ def main(argv: list[str] | None = None, prog: str = "soutien-mission evaluate") 
         _flush_quietly()
         _error(f"{subject} n'est pas encodé{e} en UTF-8.")
         return EXIT_UNREADABLE
-    except json.JSONDecodeError as error:
-        _error(f"{subject} n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno}).")
-        return EXIT_UNREADABLE
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError) as error:
+        # A JSONDecodeError only if json was imported (by the reference path).
+        json = sys.modules.get("json")
+        if json is not None and isinstance(error, json.JSONDecodeError):
+            _error(
+                f"{subject} n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno})."
+            )
+            return EXIT_UNREADABLE
         _flush_quietly()
         _error(f"{subject} n'est pas du JSON valide.")
         return EXIT_UNREADABLE

@@ -6,13 +6,14 @@ docs/); every refusal is a French sentence naming the field.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .amount import AmountError
 from .eligibility import CRITERIA_BY_CODE, JUDGEABLE
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     import fastjsonschema
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "dossier.schema.json"
-SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+# msgspec reads it as json would (same objects, same key order), without importing json.
+SCHEMA = msgspec.json.decode(SCHEMA_PATH.read_bytes())
 _compiled: list[Callable[[Any], Any]] = []
 
 
@@ -383,8 +385,11 @@ def _priority_json(tier: Tier) -> dict[str, Any]:
 _PRIORITY_JSON = {tier: _priority_json(tier) for tier in Tier}
 
 
-def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
-    """The contract's result. Constant parts are shared between results: do not mutate."""
+def evaluation_to_json(evaluation: Evaluation, *, findings: Any = None) -> dict[str, Any]:
+    """The contract's result. Constant parts are shared between results: do not mutate.
+
+    `findings`, if given, stands for the findings' list (the batch's, already written).
+    """
     dossier, amount = evaluation.dossier, evaluation.amount
     tier = evaluation.priority.tier
     priority = _PRIORITY_JSON[tier]
@@ -400,7 +405,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "norms": evaluation.norms.norms.version,
         "fiscal_year": dossier.fiscal_year.label,
         "eligibility": evaluation.eligibility.value,
-        "findings": [finding.json for finding in evaluation.findings],
+        "findings": [f.json for f in evaluation.findings] if findings is None else findings,
         "priority": priority,
         "amount": amount.amount,
         "amount_lines": [

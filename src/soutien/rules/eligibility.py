@@ -8,12 +8,13 @@ of the facts: nothing is met by default.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cache, lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
+
+from msgspec import Struct, field
 
 from .facts import (
     BoardMember,
@@ -58,8 +59,7 @@ class Finding(NamedTuple):
     json: dict[str, Any]  # the contract's form; shared between dossiers: read-only
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Criterion:
+class Criterion(Struct, frozen=True, eq=False):  # a Struct: see facts.py; equal only to itself
     code: str
     clause: str
     kind: Kind
@@ -69,7 +69,14 @@ class Criterion:
     decide: Callable[[Criterion, Dossier, YearValues], Finding] | None = None  # Kind.FACTS only
     # A facts criterion whose exception only the advisor can judge (Volet 2, 2.3).
     judged_exception: bool = False
-    _constants: dict[str, Finding] = field(default_factory=dict, repr=False)
+    _constants: dict[str, Finding] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # without the cache of constant findings, as before
+        return (
+            f"Criterion(code={self.code!r}, clause={self.clause!r}, kind={self.kind!r}, "
+            f"title={self.title!r}, streams={self.streams!r}, document={self.document!r}, "
+            f"decide={self.decide!r}, judged_exception={self.judged_exception!r})"
+        )
 
     def finding(self, status: Status, message: str) -> Finding:
         return Finding(
@@ -634,6 +641,10 @@ def assess(criterion: Criterion, dossier: Dossier, values: YearValues) -> Findin
 
 
 def assess_all(dossier: Dossier, values: YearValues) -> tuple[Finding, ...]:
+    return assess_with_eligibility(dossier, values)[0]
+
+
+def _assess_each(dossier: Dossier, values: YearValues) -> tuple[Finding, ...]:
     judgments = dossier.judgments
     if judgments:
         plan = _PLAN[dossier.stream]
@@ -652,6 +663,86 @@ def assess_all(dossier: Dossier, values: YearValues) -> tuple[Finding, ...]:
             for c, decide, pending in _PLAN[dossier.stream]
         ]
     )
+
+
+# --- Findings from a table keyed on the facts the criteria read ----------------------
+#
+# Each facts criterion reads a few facts, and their combinations recur across a campaign: the
+# table gives, for a stream, its norms, those facts and the judgments, every finding but the
+# two whose texts name the dossier's own figures (the board's count, the dates), which have
+# their own caches and are put in their places. The enums' types are part of the key: a
+# criterion compares them by identity, and a plain string equal to a member is not one.
+
+_BOARD = CRITERIA_BY_CODE["board_majority_qualified"]
+_EXISTENCE = CRITERIA_BY_CODE["legal_existence_two_years"]
+_SLOTS = {
+    stream: (criteria.index(_BOARD), criteria.index(_EXISTENCE))
+    for stream, criteria in CRITERIA_BY_STREAM.items()
+}
+_TABLE: dict[tuple[Any, ...], tuple[tuple[Finding, ...], bool, bool]] = {}
+_TABLE_LIMIT = 1 << 16
+
+
+def _facts_key(dossier: Dossier, values: YearValues) -> tuple[Any, ...]:
+    """Everything the criteria but the board's and the existence's read (see `_PLAN`)."""
+    org = dossier.organization
+    stream = dossier.stream
+    legal_form, category = org.legal_form, org.excluded_category
+    repayment, debt = org.repayment_agreement, org.debt_amount
+    judgments = dossier.judgments
+    return (
+        stream,
+        values,
+        org.commitments_respected_last_3_years,
+        legal_form,
+        type(legal_form),
+        org.head_office_in_quebec,
+        org.majority_of_activities_in_quebec,
+        org.annual_general_meeting_held,
+        category,
+        type(category),
+        org.refugee_reception,
+        org.has_debt_to_ministry,
+        debt,
+        type(debt),
+        repayment,
+        type(repayment),
+        len(set(org.member_regions)) if stream == Stream.NATIONAL_GROUPING else None,
+        tuple(judgments.items()) if judgments else None,
+    )
+
+
+def assess_with_eligibility(
+    dossier: Dossier, values: YearValues
+) -> tuple[tuple[Finding, ...], Eligibility]:
+    """`assess_all` and `overall` of its findings, from the table where it can."""
+    try:
+        key = _facts_key(dossier, values)
+        entry = _TABLE.get(key)
+    except (TypeError, AttributeError):  # facts built outside the contract: decide each
+        findings = _assess_each(dossier, values)
+        return findings, overall(findings)
+    if entry is None:
+        findings = _assess_each(dossier, values)
+        board_at, existence_at = _SLOTS[dossier.stream]
+        others = [f.status for i, f in enumerate(findings) if i not in (board_at, existence_at)]
+        if len(_TABLE) < _TABLE_LIMIT:
+            _TABLE[key] = (findings, Status.UNMET in others, Status.TO_VERIFY in others)
+        return findings, overall(findings)
+    template, unmet, to_verify = entry
+    board = _board_majority(_BOARD, dossier, values)
+    existence = _legal_existence(_EXISTENCE, dossier, values)
+    board_at, existence_at = _SLOTS[dossier.stream]
+    findings_list = list(template)
+    findings_list[board_at] = board
+    findings_list[existence_at] = existence
+    findings = tuple(findings_list)
+    statuses = (board.status, existence.status)
+    if unmet or Status.UNMET in statuses:
+        return findings, Eligibility.INELIGIBLE
+    if to_verify or Status.TO_VERIFY in statuses:
+        return findings, Eligibility.TO_VERIFY
+    return findings, Eligibility.ELIGIBLE
 
 
 _STATUS_OF = itemgetter(1)

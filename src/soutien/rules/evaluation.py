@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .amount import Amount, compute_amount
-from .eligibility import Eligibility, Finding, assess_all, overall
+from .eligibility import Eligibility, Finding, assess_with_eligibility
 from .facts import Dossier
 from .norms import YearValues, select_norms
 from .priority import Priority, priority_of
@@ -25,21 +25,32 @@ class Evaluation(NamedTuple):
     installments: tuple[Installment, ...]
 
 
-def evaluate(dossier: Dossier) -> Evaluation:
-    """Evaluate with the norms in force on the application date for its fiscal year."""
+def evaluate(dossier: Dossier, *, explain: bool = True) -> Evaluation:
+    """Evaluate with the norms in force on the application date for its fiscal year.
+
+    `explain=False`: some amount lines without their labels (`compute_amount`), for the
+    batch's compact form, which writes no line.
+    """
     values = select_norms(dossier.fiscal_year, dossier.application_date)
-    findings = assess_all(dossier, values)
-    eligibility = overall(findings)
-    amount = compute_amount(dossier, values, ineligible=eligibility is Eligibility.INELIGIBLE)
+    findings, eligibility = assess_with_eligibility(dossier, values)
+    ineligible = eligibility is Eligibility.INELIGIBLE
+    amount = compute_amount(dossier, values, ineligible=ineligible, explain=explain)
     quebec_funding = dossier.finances.quebec_government_funding_other + amount.amount
-    return Evaluation(
-        dossier=dossier,
-        norms=values,
-        eligibility=eligibility,
-        findings=findings,
-        priority=priority_of(dossier),
-        amount=amount,
-        quebec_funding=quebec_funding,
-        financial_report_type=financial_report_type(quebec_funding, values),
-        installments=installments(amount.amount, dossier.fiscal_year, values),
+    # The fields in order, without the named tuple's Python constructor (once per dossier).
+    return _TUPLE(
+        Evaluation,
+        (
+            dossier,
+            values,
+            eligibility,
+            findings,
+            priority_of(dossier),
+            amount,
+            quebec_funding,
+            financial_report_type(quebec_funding, values),
+            installments(amount.amount, dossier.fiscal_year, values),
+        ),
     )
+
+
+_TUPLE = tuple.__new__

@@ -8,12 +8,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import orjson
 
 
 def exact_number(value: Any) -> orjson.Fragment:
     if isinstance(value, Decimal):
         return orjson.Fragment(str(value))
+    if type(value) is msgspec.Raw:  # JSON already written (the batch's compact criteria)
+        return orjson.Fragment(bytes(value))
     raise TypeError(type(value).__name__)
 
 

@@ -7,12 +7,13 @@ Each TOML file names the descriptif's text, kept word for word beside it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .fiscal import FiscalYear
 from .text import french_date
@@ -58,8 +59,8 @@ class NoNormsInForce(LookupError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class Parameter:
+# Structs rather than dataclasses, as in facts.py: the same semantics, a cheaper import.
+class Parameter(Struct, frozen=True):
     name: str
     clause: str
     label: str
@@ -77,8 +78,7 @@ class Parameter:
         return applicable[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class YearValues:
+class YearValues(Struct, frozen=True, cache_hash=True):
     """The parameters of one version of the norms, resolved for one fiscal year."""
 
     norms: Norms
@@ -106,22 +106,34 @@ class YearValues:
     def parameter(self, name: str) -> Parameter:
         return self.norms.parameters[name]
 
-    def __hash__(self) -> int:
-        # Equal values share their version and fiscal year; hashing those alone keeps the
-        # caches keyed on a YearValues cheap (the generated hash reads every field).
-        return hash((self.norms.version, self.fiscal_year.start_year))
+    # Hashed once and kept (`cache_hash`): the rules' caches keyed on a YearValues hash it
+    # several times a dossier.
 
 
-@dataclass(frozen=True, slots=True)
-class Norms:
+class Norms(Struct, frozen=True):
     version: str
     title: str
     text_path: Path
     ends_on: date
     ends_on_clause: str
     fiscal_years: tuple[FiscalYear, ...]
-    parameters: dict[str, Parameter] = field(hash=False)
+    parameters: dict[str, Parameter]  # compared, not hashed (see __hash__)
     starts_on: date | None = None
+
+    def __hash__(self) -> int:
+        # Every field but the parameters, which a dict cannot be hashed on (as the dataclass's
+        # `field(hash=False)` did).
+        return hash(
+            (
+                self.version,
+                self.title,
+                self.text_path,
+                self.ends_on,
+                self.ends_on_clause,
+                self.fiscal_years,
+                self.starts_on,
+            )
+        )
 
     def text(self) -> str:
         """The descriptif's text, word for word as published."""

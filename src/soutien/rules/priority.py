@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import TypeVar
+
+from msgspec import Struct
 
 from .facts import Dossier, Stream, Territory
 
@@ -32,8 +33,7 @@ TIER_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Priority:
+class Priority(Struct, frozen=True, gc=False):  # a Struct: see facts.py
     tier: Tier
     clause: str = "5.2"
 

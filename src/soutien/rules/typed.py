@@ -113,6 +113,8 @@ class _Dossier(Struct, gc=False):
 
 
 _STREAMS = {1: Stream.ORGANIZATION, 2: Stream.NATIONAL_GROUPING}
+# A named tuple's own constructor is a Python function; its fields are given in order here.
+_TUPLE = tuple.__new__
 _COLON = ord(":")
 _FISCAL_YEARS: dict[str, FiscalYear] = {}
 
@@ -211,12 +213,15 @@ def _build(d: _Dossier) -> Dossier:
     if stream is None:
         raise _Shape
     fin = d.finances
-    finances = Finances(
-        _money(fin.estimated_operating_costs),
-        _money(fin.other_public_funding),
-        _money(fin.quebec_government_funding_other),
-        _money(fin.unrestricted_net_assets, minimum=False),
-        _money(fin.total_expenses),
+    finances = _TUPLE(
+        Finances,
+        (
+            _money(fin.estimated_operating_costs),
+            _money(fin.other_public_funding),
+            _money(fin.quebec_government_funding_other),
+            _money(fin.unrestricted_net_assets, minimum=False),
+            _money(fin.total_expenses),
+        ),
     )
     stream2_amount = None
     set_amount = d.stream2_amount
@@ -296,24 +301,27 @@ def _organization(org: _Organization, stream: Stream) -> Organization:
         raise _Shape
     category = org.excluded_category
     historic = org.historic_funding
-    return Organization(
-        org.legal_form,
-        org.incorporation_date,
-        org.head_office_in_quebec,
-        org.majority_of_activities_in_quebec,
-        org.annual_general_meeting_held,
-        has_debt,
-        org.repayment_agreement,
-        org.commitments_respected_last_3_years,
-        tuple(map(_BOARD_MEMBER, org.board)),
-        org.refugee_reception,
-        org.refugees_received_per_year,
-        org.attached_to_ministry,
-        org.transferred_from_other_ministry,
-        None if category is UNSET else category,
-        debt_amount,
-        None if historic is UNSET or historic is None else _money(historic),
-        regions,
+    return _TUPLE(
+        Organization,
+        (
+            org.legal_form,
+            org.incorporation_date,
+            org.head_office_in_quebec,
+            org.majority_of_activities_in_quebec,
+            org.annual_general_meeting_held,
+            has_debt,
+            org.repayment_agreement,
+            org.commitments_respected_last_3_years,
+            tuple(map(_BOARD_MEMBER, org.board)),
+            org.refugee_reception,
+            org.refugees_received_per_year,
+            org.attached_to_ministry,
+            org.transferred_from_other_ministry,
+            None if category is UNSET else category,
+            debt_amount,
+            None if historic is UNSET or historic is None else _money(historic),
+            regions,
+        ),
     )
 
 
