@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +14,7 @@ from soutien.applications import actions
 from soutien.applications.portal_views import portal_login_required
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
+from soutien.core.pdf import pdf_response
 from soutien.organizations.members import members_act
 from soutien.rules.documents import REQUIRED_DOCUMENTS
 
@@ -123,7 +123,4 @@ def agreement_document_pdf(request, pk: int):
         Agreement.objects.for_user(request.user).select_related("organization", "application"),
         pk=pk,
     )
-    response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="convention-{agreement.reference}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(agreement_pdf(agreement), f"convention-{agreement.reference}.pdf")

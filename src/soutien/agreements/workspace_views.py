@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from soutien.core.forms import add_action_errors, error_messages
 from soutien.core.jobs import REFRESH_SECONDS, start_job
 from soutien.core.models import BackgroundJob, JobState, JournalEntry
 from soutien.core.pagination import paginate
+from soutien.core.pdf import pdf_response
 from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear
 
@@ -464,10 +465,7 @@ def measure_letter(request, pk: int):
         pk=pk,
         state=ProposalState.APPROVED,
     )
-    response = HttpResponse(measure_letter_pdf(proposal), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="mesure-{proposal.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(measure_letter_pdf(proposal), f"mesure-{proposal.pk}.pdf")
 
 
 def with_ledger(agreement: Agreement) -> list:
@@ -487,10 +485,7 @@ def agreement_pdf(request, pk: int):
         Agreement.objects.for_user(request.user).select_related("organization", "application"),
         pk=pk,
     )
-    response = HttpResponse(render_agreement_pdf(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="convention-{agreement.reference}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(render_agreement_pdf(agreement), f"convention-{agreement.reference}.pdf")
 
 
 KINDS = exports.KINDS

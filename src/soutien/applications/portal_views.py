@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from soutien.core import clock
 from soutien.core.files import ACCEPTED_EXTENSIONS, check_upload
 from soutien.core.models import JournalEntry, StaleRecord
+from soutien.core.pdf import pdf_response
 from soutien.organizations.members import members_act
 from soutien.organizations.models import Organization
 from soutien.rules.documents import DOCUMENTS_BY_CODE
@@ -565,12 +566,9 @@ def acknowledgment_pdf(request, pk: int):
     ack = acknowledgment_of(application)
     if ack is None:
         raise Http404
-    response = HttpResponse(render_pdf(ack), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="accuse-reception-{application.reference}.pdf"'
+    return pdf_response(
+        render_pdf(ack), f"accuse-reception-{application.reference}.pdf", attachment=True
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # After submission ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ for, so that a screen reader reads the document in order and in French.
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 PDF_VARIANT = "pdf/ua-1"
@@ -20,3 +21,12 @@ def render_pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
     document = HTML(string=html, base_url=str(settings.PACKAGE_DIR))
     return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def pdf_response(content: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
+    """A PDF made for one person: shown in the browser (or downloaded), never cached."""
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

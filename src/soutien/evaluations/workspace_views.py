@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from soutien.applications.models import Application, DocumentKind, InformationRe
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
 from soutien.core.pagination import paginate
+from soutien.core.pdf import pdf_response
 from soutien.core.redirects import safe_next
 from soutien.rules.documents import DOCUMENTS_BY_CODE
 from soutien.rules.eligibility import CRITERIA_BY_CODE
@@ -466,7 +466,4 @@ def decision_letter(request, pk: int):
         pk=pk,
     )
 
-    response = HttpResponse(decision_letter_pdf(decision), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-{decision.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(decision_letter_pdf(decision), f"decision-{decision.pk}.pdf")
