@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from soutien.agreements.models import AgreementDocument
-from soutien.agreements.portal_views import agreement_document_pdf
+from soutien.agreements.portal_views import agreement_document_pdf, journal_letter
 from soutien.agreements.workspace_views import measure_letter
 from soutien.applications.models import ApplicationDocument, SubmissionCopy
 from soutien.core import views
@@ -42,5 +42,10 @@ urlpatterns = [
     path("documents/mesures/<int:pk>/lettre.pdf", measure_letter, name="measure-letter"),
     path(
         "documents/conventions/<int:pk>/a-signer.pdf", agreement_document_pdf, name="agreement-pdf"
+    ),
+    path(
+        "documents/conventions/<int:pk>/lettres/<int:entry_pk>.pdf",
+        journal_letter,
+        name="agreement-letter",
     ),
 ]

@@ -106,6 +106,19 @@ def test_from_the_finding_to_the_letter_in_the_portal(client, world):
     assert client.post(lift_url, {"reason": "Rapport reçu."}).status_code == 302
     agreement.refresh_from_db()
     assert agreement.state == State.ACTIVE
+    # The lifting has its letter too, for the organization and staff only.
+    from soutien.core.models import JournalEntry
+    from tests.workspace.helpers import pdf_text
+
+    entry = JournalEntry.objects.get(action="agreement.resumed")
+    lifted_url = reverse("agreement-letter", args=[agreement.pk, entry.pk])
+    assert lifted_url in text(client.get(reverse("workspace:agreement", args=[agreement.pk])))
+    client.force_login(people["representative"])
+    assert lifted_url in text(client.get(reverse("portal:agreements")))
+    letter = pdf_text(client.get(lifted_url).content)
+    assert "suspension des versements est levée" in letter and "Rapport reçu." in letter
+    client.force_login(stranger)
+    assert client.get(lifted_url).status_code == 404
 
 
 def test_a_proposal_not_yet_approved_is_not_shown_to_the_organization(client, world):

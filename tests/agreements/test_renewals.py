@@ -282,6 +282,17 @@ def test_5_6_the_advisor_reviews_the_renewal_on_the_dossier_page_and_the_manager
     agreement.refresh_from_db()
     assert agreement.duration_years == 1
     assert agreement.years.get(year_number=2).state == YearState.WITHDRAWN
+    from soutien.core.models import JournalEntry
+    from tests.workspace.helpers import pdf_text
+
+    entry = JournalEntry.objects.get(action="agreement.shortened")
+    letter_url = reverse("agreement-letter", args=[agreement.pk, entry.pk])
+    page = client.get(reverse("workspace:agreement", args=[agreement.pk])).content.decode()
+    assert letter_url in page
+    letter = pdf_text(client.get(letter_url).content)
+    assert (
+        "prend fin le 31 mars 2019" in letter and "L'année 2 de la convention est retirée" in letter
+    )
 
 
 def test_6_1_3_a_surplus_that_persists_in_year_2_is_withdrawn_before_the_year_is_confirmed(

@@ -6,7 +6,7 @@ the same letter comes out years later.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from soutien.core import clock
 from soutien.core.pdf import render_pdf
@@ -49,3 +49,33 @@ def measure_letter_context(proposal: MeasureProposal) -> dict:
 
 def measure_letter_pdf(proposal: MeasureProposal) -> bytes:
     return render_pdf("agreements/pdf/measure_letter.html", measure_letter_context(proposal))
+
+
+# Letters that follow from an agreement's journal rather than from a measure: the lifting of a
+# suspension (5.5) and the end of an agreement whose renewal is refused (5.6). The journal
+# entry holds everything the letter says, so it reads the same years later.
+JOURNAL_LETTERS = {
+    "agreement.resumed": "lift",
+    "agreement.shortened": "shortened",
+}
+
+
+def journal_letter_context(agreement, entry) -> dict:
+    data = entry.data or {}
+    ends_on = data.get("ends_on")
+    return {
+        "agreement": agreement,
+        "organization": agreement.organization,
+        "kind": JOURNAL_LETTERS[entry.action],
+        "date": french_date(clock.localdate_of(entry.at)),
+        "reason": entry.reason,
+        "ends_on": french_date(date.fromisoformat(str(ends_on))) if ends_on else "",
+        "withdrawn": data.get("withdrawn", []),
+        "signatory": entry.actor.full_name if entry.actor else "",
+    }
+
+
+def journal_letter_pdf(agreement, entry) -> bytes:
+    return render_pdf(
+        "agreements/pdf/journal_letter.html", journal_letter_context(agreement, entry)
+    )

@@ -14,6 +14,7 @@ from soutien.applications import actions
 from soutien.applications.portal_views import portal_login_required
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
+from soutien.core.models import JournalEntry
 from soutien.core.pdf import pdf_response
 from soutien.organizations.members import members_act
 from soutien.rules.documents import REQUIRED_DOCUMENTS
@@ -21,6 +22,7 @@ from soutien.rules.documents import REQUIRED_DOCUMENTS
 from . import actions as agreement_actions
 from .documents import agreement_pdf
 from .forms import SignedCopyForm
+from .letters import JOURNAL_LETTERS, journal_letter_pdf
 from .models import Agreement, AgreementDocumentKind, AgreementYear, State
 
 
@@ -124,3 +126,21 @@ def agreement_document_pdf(request, pk: int):
         pk=pk,
     )
     return pdf_response(agreement_pdf(agreement), f"convention-{agreement.reference}.pdf")
+
+
+def journal_letter(request, pk: int, entry_pk: int):
+    """A letter that follows from the agreement's journal (a suspension lifted, an agreement
+    ended at its renewal), to whoever may see the agreement; anyone else gets a 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    agreement = get_object_or_404(
+        Agreement.objects.for_user(request.user).select_related("organization"), pk=pk
+    )
+    entry = get_object_or_404(
+        JournalEntry.objects.for_subject(agreement).select_related("actor"),
+        pk=entry_pk,
+        action__in=list(JOURNAL_LETTERS),
+    )
+    return pdf_response(
+        journal_letter_pdf(agreement, entry), f"lettre-{agreement.reference}-{entry.pk}.pdf"
+    )

@@ -41,7 +41,7 @@ from .forms import (
     ReviewMeasureForm,
     SignAgreementForm,
 )
-from .letters import measure_letter_pdf
+from .letters import JOURNAL_LETTERS, measure_letter_pdf
 from .models import (
     Agreement,
     AgreementDocumentKind,
@@ -240,6 +240,8 @@ def journal_of(agreement: Agreement, limit: int = 100) -> list[JournalEntry]:
     )
     for entry in entries:
         entry.label = JOURNAL_LABELS.get(entry.action, entry.action)
+        if entry.action in JOURNAL_LETTERS and entry.subject_id == agreement.pk:
+            entry.letter_url = reverse("agreement-letter", args=[agreement.pk, entry.pk])
     return entries
 
 

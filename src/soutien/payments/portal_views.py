@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from soutien.agreements.letters import JOURNAL_LETTERS
 from soutien.agreements.models import (
     Agreement,
     AgreementDocument,
@@ -92,7 +93,17 @@ def agreements(request):
             kind=AgreementDocumentKind.SIGNED_AGREEMENT,
         ).values_list("agreement_id", flat=True)
     )
+    letters = defaultdict(list)
+    if found:
+        for entry in JournalEntry.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Agreement),
+            subject_id__in=[a.pk for a in found],
+            action__in=list(JOURNAL_LETTERS),
+        ).order_by("-at", "-pk"):
+            entry.url = reverse("agreement-letter", args=[entry.subject_id, entry.pk])
+            letters[entry.subject_id].append(entry)
     for agreement in found:
+        agreement.letters = letters.get(agreement.pk, [])
         agreement.measures = sorted(
             (p for case in agreement.cases.all() for p in case.decided_measures),
             key=lambda p: (p.reviewed_at, p.pk),
