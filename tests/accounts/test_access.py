@@ -94,6 +94,8 @@ ACTIONS = {
     accountability.default_repayment: Capability.CLAIMS,
     accountability.record_repayment: Capability.CLAIMS,
     accountability.reinstate_repayment: Capability.CLAIMS,
+    accountability.plan_offset: Capability.CLAIMS,
+    accountability.cancel_offset: Capability.CLAIMS,
     organizations.mark_attached: Capability.ATTACH,
     organizations.withdraw_attachment: Capability.ATTACH,
     organizations.set_supplier_identification: Capability.PAY,
@@ -111,6 +113,7 @@ NOT_STAFF_ACTIONS = {
     "schedule_installments",  # inside sign_agreement and confirm_year
     "commit_funded_lines",  # inside approve_allocation
     "receive_signed_copy",  # the organization's own verb (require_member)
+    "offset_applied",  # inside payments.record_results (which checked the role)
 }
 STAFF_MODULES = (evaluations, budget, agreements, payments, accountability)
 

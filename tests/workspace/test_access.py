@@ -62,6 +62,7 @@ MATRIX = [
     ("workspace:claim", "claim", "get", STAFF),
     ("workspace:claim", "claim", "post", {"finance", "manager", "administrator"}),
     ("workspace:repayment_agreement", "claim", "post", {"finance", "manager", "administrator"}),
+    ("workspace:plan_offset", "claim", "post", {"finance", "manager", "administrator"}),
     ("workspace:finance", None, "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),

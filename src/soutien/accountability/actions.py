@@ -11,15 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
-from soutien.agreements.models import Agreement, AgreementYear
+from soutien.agreements.models import Agreement, AgreementYear, Installment, InstallmentState
 from soutien.budget import ledger
 from soutien.budget.models import LedgerKind
 from soutien.core.models import JournalEntry
 from soutien.core.workflow import transition
 from soutien.organizations.models import FinancialStatements, Organization
+from soutien.payments.models import LineState, PaymentLine
 from soutien.rules import FiscalYear, financial_report_type, select_norms
 
-from .models import AnnualReport, Claim, ClaimKind, ClaimState
+from .models import AnnualReport, Claim, ClaimKind, ClaimOffset, ClaimState, OffsetState
 
 ZERO = Decimal("0")
 
@@ -226,23 +227,137 @@ def record_repayment(claim: Claim, *, amount: Decimal, by: User, at: datetime) -
     require(by, Capability.CLAIMS)
     if claim.state == ClaimState.SETTLED:
         raise ValidationError(_("Cette créance est déjà remboursée."), code="settled")
-    if amount <= ZERO or amount > claim.balance:
+    planned = planned_offsets(claim)
+    if amount <= ZERO or amount > claim.balance - planned:
         raise ValidationError(
             {
                 "amount": _(
-                    "Le remboursement doit être positif et au plus égal au solde (%(balance)s $)."
+                    "Le remboursement doit être positif et au plus égal au solde (%(balance)s $), "
+                    "moins les compensations prévues sur des versements (%(planned)s $)."
                 )
-                % {"balance": claim.balance}
+                % {"balance": claim.balance, "planned": planned}
             },
             code="invalid_repayment",
         )
+    return _recover(claim, amount, by=by, at=at)
+
+
+def _recover(claim: Claim, amount: Decimal, *, by: User, at: datetime, data=None) -> Claim:
+    """What comes back, in the ledger once; the claim is settled when nothing is left."""
     claim.repaid_amount += amount
     ledger.write(
         LedgerKind.RECOVERY, amount, source=claim, by=by, at=at, clause="7", **_money_of(claim)
     )
+    details = {"amount": amount, **(data or {})}
     if claim.balance == ZERO:
-        transition(claim, "settle", by=by, at=at, data={"repayment": amount})
+        transition(claim, "settle", by=by, at=at, data={"repayment": amount, **(data or {})})
     else:
         claim.save_as(by)
-        JournalEntry.write(claim, "claim.repayment_recorded", by=by, at=at, data={"amount": amount})
+        JournalEntry.write(claim, "claim.repayment_recorded", by=by, at=at, data=details)
     return claim
+
+
+# --- Offsets: a claim repaid out of a later installment (7) --------------------------------
+
+
+def planned_offsets(claim: Claim) -> Decimal:
+    return sum((o.amount for o in claim.offsets.filter(state=OffsetState.PLANNED)), ZERO)
+
+
+@transaction.atomic
+def plan_offset(
+    claim: Claim, *, installment: Installment, amount: Decimal, reason: str, by: User, at: datetime
+) -> ClaimOffset:
+    """Keep back part of a later installment of the same organization to repay the claim: the
+    next payment run transfers the rest; the kept part is recovered once the line is paid."""
+    require(by, Capability.CLAIMS)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    installment = (
+        Installment.objects.select_for_update()
+        .select_related("agreement_year__agreement")
+        .get(pk=installment.pk)
+    )
+    if claim.state == ClaimState.SETTLED:
+        raise ValidationError(_("Cette créance est déjà remboursée."), code="settled")
+    if installment.agreement_year.agreement.organization_id != claim.organization_id:
+        raise ValidationError(
+            {"installment": _("Ce versement n'est pas celui de l'organisme qui doit la créance.")},
+            code="other_organization",
+        )
+    if installment.state != InstallmentState.SCHEDULED:
+        raise ValidationError(
+            {"installment": _("Seul un versement prévu, pas encore versé, se compense.")},
+            code="not_scheduled",
+        )
+    if PaymentLine.objects.filter(installment=installment, state=LineState.PENDING).exists():
+        raise ValidationError(
+            {
+                "installment": _(
+                    "Ce versement est déjà dans un lot de paiement : compensez un versement "
+                    "suivant."
+                )
+            },
+            code="in_run",
+        )
+    left = claim.balance - planned_offsets(claim)
+    if amount <= ZERO or amount > left or amount >= installment.amount:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "La compensation est positive, ne dépasse pas le solde de la créance qui "
+                    "reste à compenser (%(left)s $) et laisse une somme à verser sur le "
+                    "versement (%(installment)s $)."
+                )
+                % {"left": left, "installment": installment.amount}
+            },
+            code="invalid_offset",
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Donnez le motif de la compensation.")}, code="reason")
+    offset = ClaimOffset(
+        claim=claim, installment=installment, amount=amount, reason=reason.strip(), created_at=at
+    )
+    offset.validate()
+    offset.save_as(by)
+    JournalEntry.write(
+        claim,
+        "claim.offset_planned",
+        by=by,
+        at=at,
+        reason=offset.reason,
+        data={"offset": offset.pk, "installment": installment.pk, "amount": amount},
+    )
+    return offset
+
+
+@transaction.atomic
+def cancel_offset(offset: ClaimOffset, *, reason: str, by: User, at: datetime) -> ClaimOffset:
+    require(by, Capability.CLAIMS)
+    if PaymentLine.objects.filter(installment_id=offset.installment_id, state=LineState.PENDING):
+        raise ValidationError(
+            _("Le versement est dans un lot de paiement en cours : la compensation y reste."),
+            code="in_run",
+        )
+    transition(offset, "cancel", by=by, at=at, reason=reason)
+    return offset
+
+
+def offsets_planned(installment_ids) -> dict:
+    """The payment run's question (payments.offsets.planned)."""
+    rows = ClaimOffset.objects.filter(
+        installment_id__in=list(installment_ids), state=OffsetState.PLANNED
+    ).values_list("installment_id", "amount", "claim_id")
+    return {
+        installment: (amount, _("Créance n° %(claim)s") % {"claim": claim})
+        for installment, amount, claim in rows
+    }
+
+
+def offset_applied(installment_id: int, *, paid_on: date, by: User, at: datetime) -> None:
+    """The line that kept it back is paid: the offset is the claim's recovery (7)."""
+    offset = ClaimOffset.objects.select_for_update().get(
+        installment_id=installment_id, state=OffsetState.PLANNED
+    )
+    claim = Claim.objects.select_for_update().get(pk=offset.claim_id)
+    transition(offset, "apply", by=by, at=at, data={"paid_on": paid_on.isoformat()})
+    _recover(claim, offset.amount, by=by, at=at, data={"offset": offset.pk})

@@ -12,4 +12,11 @@ class AccountabilityConfig(AppConfig):
         from . import debts
 
         history.organization_debt.answer_with(debts.organization_debt)
+
+        from soutien.payments import offsets
+
+        from .actions import offset_applied, offsets_planned
+
+        offsets.planned.answer_with(offsets_planned)
+        offsets.applied.answer_with(offset_applied)
         history.commitments_respected.answer_with(debts.commitments_respected)

@@ -111,3 +111,33 @@ class RepaymentAgreementForm(WorkspaceForm):
         if data.get("step") == "default" and not (data.get("step_reason") or "").strip():
             self.add_error("step_reason", _("Donnez le motif : quels versements ont manqué."))
         return data
+
+
+class OffsetForm(WorkspaceForm):
+    """Part of a later installment kept back to repay the claim (7)."""
+
+    installment = forms.TypedChoiceField(
+        label=_("Versement à venir"),
+        coerce=int,
+        error_messages={
+            "required": _("Choisissez le versement sur lequel compenser."),
+            "invalid_choice": _("Choisissez un versement prévu de cet organisme."),
+        },
+    )
+    offset_amount = _money(_("Montant compensé"), _("le montant compensé"))
+    offset_reason = forms.CharField(
+        label=_("Motif"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Donnez le motif de la compensation."),
+            "max_length": _("Le motif a au plus %(limit_value)d caractères."),
+        },
+    )
+
+    def __init__(self, *args, installments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["installment"].choices = [
+            (i.pk, f"{i.agreement_year.agreement.reference} — {i.due_month_name} ({i.amount} $)")
+            for i in installments
+        ]

@@ -298,3 +298,79 @@ class Claim(Record):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.fiscal_year)
+
+
+class OffsetState(models.TextChoices):
+    PLANNED = "planned", _("Prévue sur le versement")
+    APPLIED = "applied", _("Appliquée au versement")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+OFFSET_WORKFLOW = Workflow(
+    "claim_offset",
+    OffsetState,
+    initial=OffsetState.PLANNED,
+    transitions=[
+        Transition("apply", (OffsetState.PLANNED,), OffsetState.APPLIED, "offset.applied"),
+        Transition(
+            "cancel",
+            (OffsetState.PLANNED,),
+            OffsetState.CANCELLED,
+            "offset.cancelled",
+            reason_required=True,
+        ),
+    ],
+)
+
+
+class ClaimOffset(Record):
+    """Part of a later installment kept back to repay a claim (7): the payment run's line
+    transfers the rest; once paid, the kept part is the claim's recovery."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("créance"), on_delete=models.PROTECT, related_name="offsets"
+    )
+    installment = models.ForeignKey(
+        "agreements.Installment",
+        verbose_name=_("versement"),
+        on_delete=models.PROTECT,
+        related_name="offsets",
+    )
+    amount = models.DecimalField(_("montant compensé"), max_digits=12, decimal_places=2)
+    reason = models.TextField(_("motif"))
+    state = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=OffsetState.choices,
+        default=OffsetState.PLANNED,
+        editable=False,
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    scope_path: ClassVar[str | None] = "claim__organization"
+    workflow: ClassVar[Workflow] = OFFSET_WORKFLOW
+
+    class Meta:
+        verbose_name = _("compensation")
+        verbose_name_plural = _("compensations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="claim_offset_amount_positive",
+                violation_error_message=_("Le montant compensé doit être positif."),
+            ),
+            # One offset on an installment at a time: its line says one claim.
+            models.UniqueConstraint(
+                fields=["installment"],
+                condition=Q(state__in=[OffsetState.PLANNED, OffsetState.APPLIED]),
+                name="claim_offset_one_per_installment",
+                violation_error_message=_("Ce versement compense déjà une créance."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Compensation de la créance n° %(claim)s") % {"claim": self.claim_id}
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.claim.fiscal_year)

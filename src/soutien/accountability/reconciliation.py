@@ -130,9 +130,10 @@ def payment_lines() -> list[Difference]:
     )
     differences = []
     rows = PaymentLine.objects.filter(state__in=[LineState.PAID]).values_list(
-        "run__reference", "position", "installment_id", "amount"
+        "run__reference", "position", "installment_id", "amount", "offset_amount"
     )
-    for reference, position, installment_id, amount in rows:
+    for reference, position, installment_id, transferred, offset in rows:
+        amount = transferred + offset  # the installment paid in full, its offset included
         if paid.get(installment_id) != amount:
             differences.append(
                 Difference(

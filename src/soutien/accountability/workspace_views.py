@@ -11,15 +11,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
-from soutien.agreements.models import Agreement
+from soutien.agreements.models import Agreement, Installment, InstallmentState
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
 from soutien.core.models import JournalEntry
+from soutien.payments.models import LineState
 from soutien.rules import FiscalYear
 
 from . import actions
-from .forms import EstablishClaimForm, RepaymentAgreementForm, RepaymentForm
-from .models import Claim, ClaimState
+from .forms import EstablishClaimForm, OffsetForm, RepaymentAgreementForm, RepaymentForm
+from .models import Claim, ClaimState, OffsetState
 
 
 def _fiscal_years(agreement: Agreement) -> list[FiscalYear]:
@@ -87,6 +88,7 @@ CLAIM_LABELS = {
     "claim.repayment_reinstated": _lazy("Entente de nouveau respectée"),
     "claim.repayment_recorded": _lazy("Remboursement reçu"),
     "claim.settled": _lazy("Créance remboursée"),
+    "claim.offset_planned": _lazy("Compensation prévue sur un versement à venir"),
 }
 
 
@@ -97,8 +99,25 @@ def _labelled(entries) -> list:
     return entries
 
 
-def _render_claim(request, claim, *, repayment_form=None, step_form=None, status=200):
+def _offset_targets(claim) -> list:
+    """The organization's installments still to pay, outside any run, none offset yet."""
+    return list(
+        Installment.objects.filter(
+            agreement_year__agreement__organization_id=claim.organization_id,
+            state=InstallmentState.SCHEDULED,
+        )
+        .exclude(payment_lines__state=LineState.PENDING)
+        .exclude(offsets__state__in=[OffsetState.PLANNED, OffsetState.APPLIED])
+        .select_related("agreement_year__agreement")
+        .order_by("due_year", "due_month", "pk")
+    )
+
+
+def _render_claim(
+    request, claim, *, repayment_form=None, step_form=None, offset_form=None, status=200
+):
     manage = can(request.user, Capability.CLAIMS) and claim.state != ClaimState.SETTLED
+    targets = _offset_targets(claim) if manage else []
     return render(
         request,
         "accountability/claim.html",
@@ -106,6 +125,9 @@ def _render_claim(request, claim, *, repayment_form=None, step_form=None, status
             "claim": claim,
             "repayment_form": repayment_form or RepaymentForm(),
             "step_form": step_form or RepaymentAgreementForm(),
+            "offset_form": offset_form or OffsetForm(installments=targets),
+            "can_offset": manage and bool(targets),
+            "offsets": claim.offsets.select_related("installment").order_by("-created_at"),
             "can_manage": manage,
             "journal": _labelled(
                 JournalEntry.objects.for_subject(claim)
@@ -164,3 +186,32 @@ def repayment_agreement(request, pk: int):
             messages.success(request, _("L'entente de remboursement est à jour."))
             return redirect("workspace:claim", pk=claim.pk)
     return _render_claim(request, _claim_for(request, pk), step_form=form, status=422)
+
+
+@require_POST
+@workspace_view(Capability.CLAIMS)
+def plan_offset(request, pk: int):
+    """Keep back part of a later installment to repay the claim (7)."""
+    claim = _claim_for(request, pk)
+    targets = _offset_targets(claim)
+    form = OffsetForm(request.POST, installments=targets)
+    if form.is_valid():
+        installment = next(i for i in targets if i.pk == form.cleaned_data["installment"])
+        try:
+            actions.plan_offset(
+                claim,
+                installment=installment,
+                amount=form.cleaned_data["offset_amount"],
+                reason=form.cleaned_data["offset_reason"],
+                by=request.user,
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("La compensation est prévue : le prochain lot de paiement versera le reste."),
+            )
+            return redirect("workspace:claim", pk=claim.pk)
+    return _render_claim(request, _claim_for(request, pk), offset_form=form, status=422)

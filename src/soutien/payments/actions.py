@@ -26,7 +26,7 @@ from soutien.organizations.models import Organization
 from soutien.rules import FiscalYear
 from soutien.rules.text import french_date, french_money, french_month
 
-from . import formats, payability, tasks
+from . import formats, offsets, payability, tasks
 from .models import LineState, PaymentFile, PaymentLine, PaymentRun, RunSequence, RunState
 
 ZERO = Decimal("0")
@@ -69,12 +69,15 @@ def prepare_run(*, year: int, month: int, by: User, at: datetime) -> PaymentRun:
             pk__in={facts.organization_id for facts, _status in selection.excluded}
         ).values_list("pk", "legal_name")
     )
+    ids = [f.installment_id for f in selection.included]
+    # A claim offset against an installment (7): the line transfers the rest.
+    waiting = offsets.planned(ids)
     run = PaymentRun(
         reference=_next_reference(year, month),
         year=year,
         month=month,
         line_count=len(selection.included),
-        total=selection.total,
+        total=selection.total - sum((amount for amount, _label in waiting.values()), ZERO),
         excluded=[
             {
                 "installment": facts.installment_id,
@@ -90,7 +93,6 @@ def prepare_run(*, year: int, month: int, by: User, at: datetime) -> PaymentRun:
         prepared_at=at,
     )
     run.save_as(by)
-    ids = [f.installment_id for f in selection.included]
     details = {
         row["pk"]: row
         for row in Installment.objects.filter(pk__in=ids).values(
@@ -107,6 +109,7 @@ def prepare_run(*, year: int, month: int, by: User, at: datetime) -> PaymentRun:
     lines = []
     for position, facts in enumerate(selection.included, start=1):
         row = details[facts.installment_id]
+        offset, offset_label = waiting.get(facts.installment_id, (ZERO, ""))
         lines.append(
             PaymentLine(
                 run=run,
@@ -117,7 +120,9 @@ def prepare_run(*, year: int, month: int, by: User, at: datetime) -> PaymentRun:
                 stream=facts.stream,
                 agreement_reference=row["agreement_year__agreement__reference"],
                 due_label=f"{row['due_year']}-{row['due_month']:02d}",
-                amount=facts.amount,
+                amount=facts.amount - offset,
+                offset_amount=offset,
+                offset_claim=offset_label[:40],
                 legal_name=row["agreement_year__agreement__organization__legal_name"],
                 neq=row["agreement_year__agreement__organization__neq"],
                 supplier_number=row["agreement_year__agreement__organization__supplier_number"],
@@ -398,6 +403,9 @@ def record_results(
                     )
                     if updated != 1:
                         raise IntegrityError("line already recorded")
+                    if line.offset_amount:
+                        # The part kept back repays the claim, in the same transaction (7).
+                        offsets.applied(line.installment_id, paid_on=result.paid_on, by=by, at=at)
             except IntegrityError as error:
                 raise ValidationError(
                     _(

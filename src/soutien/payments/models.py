@@ -198,7 +198,12 @@ class PaymentLine(models.Model):
     stream = models.PositiveSmallIntegerField(_("volet"))
     agreement_reference = models.CharField(_("convention"), max_length=30)
     due_label = models.CharField(_("échéance"), max_length=7)
+    # What the financial system pays: the installment less an offset of a claim (7), if any.
     amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    offset_amount = models.DecimalField(
+        _("compensation d'une créance"), max_digits=12, decimal_places=2, default=0
+    )
+    offset_claim = models.CharField(_("créance compensée"), max_length=40, blank=True)
     legal_name = models.CharField(_("nom légal"), max_length=200)
     neq = models.CharField(_("NEQ"), max_length=10)
     supplier_number = models.CharField(_("numéro de fournisseur"), max_length=20)
@@ -228,6 +233,11 @@ class PaymentLine(models.Model):
         ordering = ["run", "position"]
         constraints = [
             models.UniqueConstraint(fields=["run", "position"], name="payment_line_position"),
+            models.CheckConstraint(
+                condition=Q(offset_amount__gte=0),
+                name="payment_line_offset_not_negative",
+                violation_error_message=_("Une ligne ne compense pas un montant négatif."),
+            ),
             # An installment is in one live line at a time, and paid once (6.2).
             models.UniqueConstraint(
                 fields=["installment"],
@@ -265,6 +275,11 @@ class PaymentLine(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RecordsAreKept(type(self))
+
+    @property
+    def installment_amount(self):
+        """The installment the line pays in full: what it transfers plus what it offsets."""
+        return self.amount + self.offset_amount
 
 
 class PaymentFile(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from soutien.agreements.models import (
@@ -130,7 +130,8 @@ def pending_by(*fields: str) -> dict[tuple, Decimal]:
         PaymentLine.objects.filter(state=LineState.PENDING, run__state__in=LIVE_RUNS)
         .order_by()
         .values(*fields)
-        .annotate(total=Coalesce(Sum("amount"), ZERO))
+        # The ledger will pay each installment in full, its offset included.
+        .annotate(total=Coalesce(Sum(F("amount") + F("offset_amount")), ZERO))
     )
     return {tuple(row[f] for f in fields): row["total"] for row in rows}
 

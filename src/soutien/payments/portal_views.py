@@ -30,6 +30,7 @@ from soutien.core.models import JournalEntry
 from soutien.rules.text import french_date, french_month_label
 
 from . import payability
+from .models import LIVE_LINE_STATES, PaymentLine
 
 
 def _next_steps(agreement) -> list[dict]:
@@ -124,7 +125,15 @@ def agreements(request):
                 french_month_label(entry.data.get("to", "")) if entry.data.get("to") else ""
             )
             moves[entry.subject_id].append(entry)
+    # A line that keeps back part of the installment for a claim (7) says so.
+    offset_lines = {
+        line.installment_id: line
+        for line in PaymentLine.objects.filter(
+            installment__in=installments, offset_amount__gt=0, state__in=LIVE_LINE_STATES
+        )
+    }
     for installment in installments:
+        installment.offset_line = offset_lines.get(installment.pk)
         installment.status = states.get(installment.pk)
         installment.moves = moves.get(installment.pk, [])
     return render(request, "payments/portal_agreements.html", {"agreements": found})

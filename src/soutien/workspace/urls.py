@@ -61,6 +61,7 @@ urlpatterns = [
         "conventions/<int:pk>/creances/", accountability.agreement_claims, name="agreement_claims"
     ),
     path("creances/<int:pk>/", accountability.claim, name="claim"),
+    path("creances/<int:pk>/compensation/", accountability.plan_offset, name="plan_offset"),
     path(
         "creances/<int:pk>/entente/",
         accountability.repayment_agreement,
