@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 
 from soutien.agreements.models import MeasureProposal, NonComplianceCase, ProposalState, State
-from tests.factories import make_organization, make_representative
+from tests.factories import at, make_organization, make_representative
 from tests.payments.helpers import paying_program
+
+WHEN = at(2019, 10, 15)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,14 @@ def test_from_the_finding_to_the_letter_in_the_portal(client, world):
     client.force_login(people["advisor"])
     page = text(client.get(reverse("workspace:agreement", args=[agreement.pk])))
     assert "Ouvrir un dossier de non-respect" in page and "Lever la suspension" not in page
+    assert "Aucun rapport annuel attendu pour le moment." in page
+    from soutien.accountability import actions as accountability
+
+    accountability.expect_annual_report(
+        agreement.years.get(), due_on=date(2020, 6, 30), by=people["advisor"], at=WHEN
+    )
+    page = text(client.get(reverse("workspace:agreement", args=[agreement.pk])))
+    assert "Année 1 : rapport annuel attendu le 30 juin 2020" in page
     open_url = reverse("workspace:open_case", args=[agreement.pk])
     refused = client.post(open_url, {"breach": "agreement", "clause": "article 4"})
     assert refused.status_code == 422

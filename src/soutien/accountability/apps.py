@@ -18,5 +18,9 @@ class AccountabilityConfig(AppConfig):
         from .actions import offset_applied, offsets_planned
 
         offsets.planned.answer_with(offsets_planned)
+
+        from soutien.agreements import obligations
+
+        obligations.reports_of.answer_with(debts.reports_of)
         offsets.applied.answer_with(offset_applied)
         history.commitments_respected.answer_with(debts.commitments_respected)

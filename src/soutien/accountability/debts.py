@@ -52,3 +52,20 @@ def commitments_respected(organization_id: int, *, on: date) -> bool:
         established_on__lte=on,
     )
     return not (measures.exists() or misuse.exists())
+
+
+def reports_of(agreement) -> list[dict]:
+    """The agreement's yearly reports (8), for its page: year, due date, state, form."""
+    from .models import AnnualReport
+
+    return [
+        {
+            "year": report.agreement_year.year_number,
+            "due_on": report.due_on,
+            "state": report.get_state_display(),
+            "report_type": report.get_required_report_type_display(),
+        }
+        for report in AnnualReport.objects.filter(agreement_year__agreement=agreement)
+        .select_related("agreement_year")
+        .order_by("agreement_year__year_number")
+    ]

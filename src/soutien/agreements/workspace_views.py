@@ -28,7 +28,7 @@ from soutien.core.pdf import pdf_response
 from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear
 
-from . import actions, exports
+from . import actions, exports, obligations
 from .documents import agreement_pdf as render_agreement_pdf
 from .forms import (
     FinanceFilterForm,
@@ -255,6 +255,7 @@ def _measures_context(request, agreement: Agreement, **forms) -> dict:
         "lift_form": forms.get("lift_form") or ReasonForm(),
         "can_lift": agreement.state == State.SUSPENDED and can(request.user, Capability.MEASURES),
         "journal": journal_of(agreement),
+        "reports": obligations.reports_of(agreement),
     }
 
 

@@ -1,0 +1,11 @@
+"""What the organization owes under its agreement (clause 8), asked by the agreement's page.
+
+Accountability keeps the reports, a later stage: it answers (`core.answers`, decision 006).
+"""
+
+from soutien.core.answers import Question
+
+reports_of = Question(
+    "agreements.obligations.reports_of",
+    "(agreement) -> [{year, due_on, state, report_type}]: the yearly reports of clause 8",
+)
