@@ -178,3 +178,26 @@ def test_the_organization_reads_its_offset_before_and_after_the_run(client):
     payments.prepare_run(year=2019, month=11, by=people["finance"], at=at(2019, 10, 20))
     page = html.unescape(client.get(reverse("portal:agreements")).content.decode())
     assert f"1\u202f200\u00a0$ compensés (Créance n° {claim.pk}, clause 7)." in page
+
+
+def test_finance_gives_up_a_planned_offset_with_a_reason_not_once_it_is_in_a_run(client):
+    people, claim, november, _others = claim_and_november()
+    planned = offset(claim, november, "1000", people)
+    client.force_login(people["finance"])
+    page = html.unescape(client.get(reverse("workspace:claim", args=[claim.pk])).content.decode())
+    assert "Annuler la compensation" in page
+    url = reverse("workspace:cancel_offset", args=[planned.pk])
+    refused = client.post(url, {f"o{planned.pk}-reason": ""}, follow=True)
+    assert "Le motif est requis" in html.unescape(refused.content.decode())
+    run = payments.prepare_run(year=2019, month=11, by=people["finance"], at=at(2019, 10, 20))
+    in_run = client.post(url, {f"o{planned.pk}-reason": "Plus besoin."}, follow=True)
+    assert "dans un lot de paiement en cours" in html.unescape(in_run.content.decode())
+    planned.refresh_from_db()
+    assert planned.state == OffsetState.PLANNED
+    payments.cancel_run(run, reason="Refait.", by=people["finance"], at=at(2019, 10, 21))
+    done = client.post(url, {f"o{planned.pk}-reason": "Remboursé autrement."}, follow=True)
+    assert "La compensation est annulée" in html.unescape(done.content.decode())
+    planned.refresh_from_db()
+    assert planned.state == OffsetState.CANCELLED
+    run = payments.prepare_run(year=2019, month=11, by=people["finance"], at=at(2019, 10, 22))
+    assert PaymentLine.objects.get(run=run, installment=november).offset_amount == 0

@@ -63,6 +63,7 @@ MATRIX = [
     ("workspace:claim", "claim", "post", {"finance", "manager", "administrator"}),
     ("workspace:repayment_agreement", "claim", "post", {"finance", "manager", "administrator"}),
     ("workspace:plan_offset", "claim", "post", {"finance", "manager", "administrator"}),
+    ("workspace:cancel_offset", "offset", "post", {"finance", "manager", "administrator"}),
     ("workspace:finance", None, "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
@@ -112,6 +113,14 @@ def world():
         by=people["finance"],
         at=at(2019, 10, 1),
     )
+    planned_offset = accountability.plan_offset(
+        claim,
+        installment=march,
+        amount=Decimal("100"),
+        reason="Compensation convenue.",
+        by=people["finance"],
+        at=at(2019, 10, 1),
+    )
     # A non-compliance case with a measure proposed, not approved (5.5).
     case = agreement_actions.open_case(
         signed,
@@ -149,6 +158,7 @@ def world():
         "proposal": proposal.pk,
         "signed": signed.pk,
         "claim": claim.pk,
+        "offset": planned_offset.pk,
     }
     return people, objects
 

@@ -333,7 +333,9 @@ def plan_offset(
 @transaction.atomic
 def cancel_offset(offset: ClaimOffset, *, reason: str, by: User, at: datetime) -> ClaimOffset:
     require(by, Capability.CLAIMS)
-    if PaymentLine.objects.filter(installment_id=offset.installment_id, state=LineState.PENDING):
+    if PaymentLine.objects.filter(
+        installment_id=offset.installment_id, state=LineState.PENDING
+    ).exists():
         raise ValidationError(
             _("Le versement est dans un lot de paiement en cours : la compensation y reste."),
             code="in_run",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
+from soutien.agreements.forms import ReasonForm
 from soutien.agreements.models import Agreement, Installment, InstallmentState
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
@@ -20,7 +21,7 @@ from soutien.rules import FiscalYear
 
 from . import actions
 from .forms import EstablishClaimForm, OffsetForm, RepaymentAgreementForm, RepaymentForm
-from .models import Claim, ClaimState, OffsetState
+from .models import Claim, ClaimOffset, ClaimState, OffsetState
 
 
 def _fiscal_years(agreement: Agreement) -> list[FiscalYear]:
@@ -113,6 +114,15 @@ def _offset_targets(claim) -> list:
     )
 
 
+def _offsets_with_forms(claim, manage: bool) -> list:
+    """Each offset of the claim, with the form that gives it up while it is still planned."""
+    rows = []
+    for o in claim.offsets.select_related("installment").order_by("-created_at"):
+        planned = manage and o.state == OffsetState.PLANNED
+        rows.append((o, ReasonForm(prefix=f"o{o.pk}") if planned else None))
+    return rows
+
+
 def _render_claim(
     request, claim, *, repayment_form=None, step_form=None, offset_form=None, status=200
 ):
@@ -127,7 +137,7 @@ def _render_claim(
             "step_form": step_form or RepaymentAgreementForm(),
             "offset_form": offset_form or OffsetForm(installments=targets),
             "can_offset": manage and bool(targets),
-            "offsets": claim.offsets.select_related("installment").order_by("-created_at"),
+            "offsets": _offsets_with_forms(claim, manage),
             "can_manage": manage,
             "journal": _labelled(
                 JournalEntry.objects.for_subject(claim)
@@ -215,3 +225,25 @@ def plan_offset(request, pk: int):
             )
             return redirect("workspace:claim", pk=claim.pk)
     return _render_claim(request, _claim_for(request, pk), offset_form=form, status=422)
+
+
+@require_POST
+@workspace_view(Capability.CLAIMS)
+def cancel_offset(request, pk: int):
+    """An offset still planned is given up, with its reason: the installment is paid whole."""
+    offset = get_object_or_404(
+        ClaimOffset.objects.for_user(request.user).select_related("claim"), pk=pk
+    )
+    form = ReasonForm(request.POST, prefix=f"o{offset.pk}")
+    if form.is_valid():
+        try:
+            actions.cancel_offset(
+                offset, reason=form.cleaned_data["reason"], by=request.user, at=clock.now()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("La compensation est annulée : le versement sera entier."))
+    else:
+        messages.error(request, _("Le motif est requis pour annuler la compensation."))
+    return redirect("workspace:claim", pk=offset.claim_id)

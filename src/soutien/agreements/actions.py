@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
@@ -540,7 +540,14 @@ def review_renewal(
     review.reviewed_by = by
     review.reviewed_at = at
     review.validate()
-    review.save_as(by)
+    try:
+        with transaction.atomic():  # two first reviews at once: one row per renewal form
+            review.save_as(by)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Une autre personne vient d'enregistrer la revue : rechargez la page."),
+            code="review_saved_meanwhile",
+        ) from error
     JournalEntry.write(
         application,
         "renewal.reviewed",

@@ -185,22 +185,7 @@ def agreement(request, pk: int):
                     pk=agreement.pk
                 )
         status = 422
-    return render(
-        request,
-        "workspace/agreement.html",
-        {
-            "agreement": agreement,
-            "form": form,
-            "years": with_ledger(agreement),
-            "documents": agreement.documents.filter(
-                kind=AgreementDocumentKind.SIGNED_AGREEMENT
-            ).order_by("-number"),
-            "can_sign": can(request.user, Capability.AGREEMENT) and agreement.state == "draft",
-            "can_reschedule": can(request.user, Capability.RESCHEDULE),
-            **_measures_context(request, agreement),
-        },
-        status=status,
-    )
+    return _render_agreement(request, agreement, status, form=form)
 
 
 JOURNAL_LABELS = {
@@ -266,18 +251,22 @@ def _agreement_for(request, pk: int) -> Agreement:
     )
 
 
-def _render_agreement(request, agreement: Agreement, status: int, **forms):
+def _render_agreement(request, agreement: Agreement, status: int, *, form=None, **forms):
+    """The agreement's page: its years from the ledger, its signed copies, its cases, and the
+    forms the person's role allows; `form` and `forms` carry a refused form's errors."""
     return render(
         request,
         "workspace/agreement.html",
         {
             "agreement": agreement,
-            "form": SignAgreementForm(initial={"signed_on": clock.today()}),
+            "form": form
+            if form is not None
+            else SignAgreementForm(initial={"signed_on": clock.today()}),
             "years": with_ledger(agreement),
             "documents": agreement.documents.filter(
                 kind=AgreementDocumentKind.SIGNED_AGREEMENT
             ).order_by("-number"),
-            "can_sign": False,
+            "can_sign": can(request.user, Capability.AGREEMENT) and agreement.state == "draft",
             "can_reschedule": can(request.user, Capability.RESCHEDULE),
             **_measures_context(request, agreement, **forms),
         },

@@ -62,6 +62,7 @@ urlpatterns = [
     ),
     path("creances/<int:pk>/", accountability.claim, name="claim"),
     path("creances/<int:pk>/compensation/", accountability.plan_offset, name="plan_offset"),
+    path("compensations/<int:pk>/annuler/", accountability.cancel_offset, name="cancel_offset"),
     path(
         "creances/<int:pk>/entente/",
         accountability.repayment_agreement,
