@@ -217,6 +217,17 @@ DOCUMENTS_ROOT = Path(os.environ.get("SOUTIEN_DOCUMENTS_ROOT", VAR_DIR / "docume
 DOCUMENT_MAX_BYTES = int(os.environ.get("SOUTIEN_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Requests for correction or information (5.1): answer expected within this many days by default.
 CORRECTION_DEFAULT_DAYS = int(os.environ.get("SOUTIEN_CORRECTION_DEFAULT_DAYS", "15"))
+# The yearly report (clause 8): reminders at these days from the due date (negative: before),
+# each sent once; a report this many days late is proposed for a non-compliance case (5.5);
+# a claim for the program's funds left unused at the agreement's end is due this many days
+# after the report that declares them is accepted (clause 7).
+REPORT_REMINDER_OFFSETS = tuple(
+    int(days)
+    for days in os.environ.get("SOUTIEN_REPORT_REMINDER_OFFSETS", "-30,-7,0,7,30").split(",")
+    if days.strip()
+)
+REPORT_LATE_CASE_DAYS = int(os.environ.get("SOUTIEN_REPORT_LATE_CASE_DAYS", "60"))
+UNUSED_FUNDS_CLAIM_DAYS = int(os.environ.get("SOUTIEN_UNUSED_FUNDS_CLAIM_DAYS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -95,10 +95,6 @@ def populate(n: int, user) -> None:
         )
         for o in organizations
     )
-    FundingSource.objects.bulk_create(
-        FundingSource(statements=s, funder="Ville", level="municipal", amount=Decimal(1))
-        for s in statements
-    )
     applications = Application.objects.bulk_create(
         Application(
             organization=o,
@@ -190,7 +186,7 @@ def populate(n: int, user) -> None:
         )
         for a in agreements
     )
-    AnnualReport.objects.bulk_create(
+    reports = AnnualReport.objects.bulk_create(
         AnnualReport(
             organization=y.agreement.organization,
             agreement_year=y,
@@ -198,6 +194,12 @@ def populate(n: int, user) -> None:
             due_on=date(2020, 6, 30),
         )
         for y in years
+    )
+    FundingSource.objects.bulk_create(
+        FundingSource(
+            report=r, funder="Ville", level="municipal", amount=Decimal(1), costs_covered="x"
+        )
+        for r in reports
     )
     Claim.objects.bulk_create(
         Claim(

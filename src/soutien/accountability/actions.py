@@ -2,96 +2,78 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.access import Capability, require
 from soutien.accounts.models import User
-from soutien.agreements.models import Agreement, AgreementYear, Installment, InstallmentState
+from soutien.agreements.models import (
+    Agreement,
+    AgreementYear,
+    Installment,
+    InstallmentState,
+    State,
+    YearState,
+)
 from soutien.budget import ledger
 from soutien.budget.models import LedgerKind
+from soutien.core import clock
+from soutien.core.files import new_versions
+from soutien.core.mail import send_templated
 from soutien.core.models import JournalEntry
+from soutien.core.urls import absolute_url
 from soutien.core.workflow import transition
-from soutien.organizations.models import FinancialStatements, Organization
+from soutien.organizations.members import is_ministry_staff, require_member
+from soutien.organizations.models import (
+    FinancialReportTypeChoices,
+    FinancialStatements,
+    Organization,
+)
 from soutien.payments.models import LineState, PaymentLine
 from soutien.rules import FiscalYear, financial_report_type, select_norms
+from soutien.rules.accountability import (
+    OBLIGATIONS,
+    counts_error,
+    covered_period,
+    indicators,
+    report_due_on,
+)
 
-from .models import AnnualReport, Claim, ClaimKind, ClaimOffset, ClaimState, OffsetState
+from .models import (
+    PROOF_KINDS,
+    AnnualReport,
+    Claim,
+    ClaimKind,
+    ClaimOffset,
+    ClaimState,
+    FundingSource,
+    IndicatorResult,
+    Obligation,
+    ObligationKind,
+    OffsetState,
+    RelatedPartyDeclaration,
+    ReportContent,
+    ReportCorrection,
+    ReportDocument,
+    ReportDocumentKind,
+    ReportState,
+)
+from .reports import (
+    EDITABLE_STATES,
+    PROOF_LABELS,
+    content_of,
+    form_refusal,
+    missing,
+    required_form_of,
+)
 
 ZERO = Decimal("0")
-
-
-@transaction.atomic
-def expect_annual_report(
-    year: AgreementYear, *, due_on: date, by: User | None, at: datetime
-) -> AnnualReport:
-    """Open the accountability of an agreement year; the report type follows clause 8."""
-    require(by, Capability.ACCOUNTABILITY)
-    agreement = year.agreement
-    fiscal_year = FiscalYear(year.fiscal_year)
-    values = select_norms(fiscal_year, fiscal_year.starts_on)
-    quebec_funding = year.amount + agreement.application.quebec_government_funding_other
-    report = AnnualReport(
-        organization_id=agreement.organization_id,
-        agreement_year=year,
-        required_report_type=financial_report_type(quebec_funding, values).value,
-        due_on=due_on,
-    )
-    report.save_as(by)
-    JournalEntry.write(
-        report,
-        "annual_report.expected",
-        by=by,
-        at=at,
-        to_state=report.state,
-        data={"quebec_government_funding": quebec_funding},
-    )
-    return report
-
-
-@transaction.atomic
-def receive_annual_report(
-    report: AnnualReport,
-    *,
-    received_on: date,
-    statements: FinancialStatements,
-    by: User,
-    at: datetime,
-) -> AnnualReport:
-    require(by, Capability.ACCOUNTABILITY)
-    if statements.organization_id != report.organization_id:
-        raise ValidationError(
-            {"statements": _("Ces états financiers sont ceux d'un autre organisme.")},
-            code="other_organization",
-        )
-    transition(
-        report,
-        "receive",
-        by=by,
-        at=at,
-        changes={"received_on": received_on, "statements": statements},
-    )
-    return report
-
-
-@transaction.atomic
-def accept_annual_report(report: AnnualReport, *, by: User, at: datetime) -> AnnualReport:
-    require(by, Capability.ACCOUNTABILITY)
-    transition(report, "accept", by=by, at=at)
-    return report
-
-
-@transaction.atomic
-def request_report_correction(
-    report: AnnualReport, *, by: User, at: datetime, reason: str
-) -> AnnualReport:
-    require(by, Capability.ACCOUNTABILITY)
-    transition(report, "request_correction", by=by, at=at, reason=reason)
-    return report
 
 
 def _money_of(claim: Claim) -> dict:
@@ -164,6 +146,23 @@ def establish_claim(
 ) -> Claim:
     """A sum to refund to the ministry (clause 7; 6.2 on termination)."""
     require(by, Capability.CLAIMS)
+    return _establish_claim(
+        organization,
+        kind=kind,
+        amount=amount,
+        fiscal_year=fiscal_year,
+        established_on=established_on,
+        due_on=due_on,
+        by=by,
+        at=at,
+        agreement=agreement,
+        reason=reason,
+    )
+
+
+def _establish_claim(
+    organization, *, kind, amount, fiscal_year, established_on, due_on, by, at, agreement, reason
+) -> Claim:
     _check_claim(organization, agreement, kind, amount, established_on, due_on)
     claim = Claim(
         organization=organization,
@@ -363,3 +362,660 @@ def offset_applied(installment_id: int, *, paid_on: date, by: User, at: datetime
     claim = Claim.objects.select_for_update().get(pk=offset.claim_id)
     transition(offset, "apply", by=by, at=at, data={"paid_on": paid_on.isoformat()})
     _recover(claim, offset.amount, by=by, at=at, data={"offset": offset.pk})
+
+
+# --- The yearly report (clause 8): obligations, the organization's answers, the review ----
+
+
+def _period_and_due(year: AgreementYear) -> tuple[date, date, date]:
+    """The organization's fiscal year the report covers and its due date (assumption
+    `report_due_days` of the norms)."""
+    organization = year.agreement.organization
+    fiscal_year = FiscalYear(year.fiscal_year)
+    values = select_norms(fiscal_year, fiscal_year.starts_on)
+    start, end = covered_period(
+        fiscal_year, organization.fiscal_year_end_month, organization.fiscal_year_end_day
+    )
+    return start, end, report_due_on(end, values)
+
+
+def _open_report(
+    year: AgreementYear, *, due_on: date | None, by: User | None, at: datetime
+) -> AnnualReport:
+    agreement = year.agreement
+    start, end, computed_due = _period_and_due(year)
+    due_on = due_on or computed_due
+    fiscal_year = FiscalYear(year.fiscal_year)
+    values = select_norms(fiscal_year, fiscal_year.starts_on)
+    # A first estimate, from the year's amount; the form is computed again on submission
+    # from what was actually received (`reports.required_form_of`).
+    estimate = year.amount + agreement.application.quebec_government_funding_other
+    report = AnnualReport(
+        organization_id=agreement.organization_id,
+        agreement_year=year,
+        required_report_type=financial_report_type(estimate, values).value,
+        period_start=start,
+        period_end=end,
+        due_on=due_on,
+    )
+    report.save_as(by)
+    ReportContent(report=report).save_as(by)
+    for kind, _label, clause in OBLIGATIONS:
+        Obligation(report=report, kind=kind, clause=clause, due_on=due_on).save_as(by)
+    JournalEntry.write(
+        report,
+        "annual_report.expected",
+        by=by,
+        at=at,
+        to_state=report.state,
+        data={
+            "quebec_government_funding": estimate,
+            "period": [start.isoformat(), end.isoformat()],
+            "due_on": due_on.isoformat(),
+            "due_rule": "report_due_days",
+            "norms": values.norms.version,
+            "clause": "8",
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def expect_annual_report(
+    year: AgreementYear, *, due_on: date | None = None, by: User, at: datetime
+) -> AnnualReport:
+    """Open the accountability of an agreement year by hand (the daily task does it too)."""
+    require(by, Capability.ACCOUNTABILITY)
+    return _open_report(year, due_on=due_on, by=by, at=at)
+
+
+def expect_due_reports(*, on: date, at: datetime) -> int:
+    """Every confirmed agreement year that has begun gets its report and obligations (8);
+    run by the daily task, by the program itself (no person). Returns how many."""
+    years = (
+        AgreementYear.objects.filter(
+            state=YearState.CONFIRMED,
+            annual_report__isnull=True,
+            fiscal_year__lte=FiscalYear.containing(on).start_year,
+            agreement__state__in=[State.ACTIVE, State.SUSPENDED, State.ENDED],
+        )
+        .select_related("agreement", "agreement__organization", "agreement__application")
+        .order_by("pk")
+    )
+    made = 0
+    for year in years:
+        try:
+            with transaction.atomic():
+                _open_report(year, due_on=None, by=None, at=at)
+        except IntegrityError:
+            continue  # another run opened it meanwhile
+        made += 1
+    return made
+
+
+def _require_author(by: User, organization: Organization) -> None:
+    """A member of the organization writes its report; ministry staff who may keep the
+    accountability record one received on paper (the journal says who)."""
+    if is_ministry_staff(by):
+        require(by, Capability.ACCOUNTABILITY)
+    else:
+        require_member(by, organization)
+
+
+def _editable(report: AnnualReport, by: User) -> ReportContent:
+    _require_author(by, report.organization)
+    if report.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _(
+                "Cette reddition de comptes est transmise : elle ne change plus, sauf si le "
+                "Ministère demande une correction."
+            ),
+            code="not_editable",
+        )
+    AnnualReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
+    content = ReportContent.objects.select_for_update().get(report=report)
+    report._content_cache = content
+    return content
+
+
+def _journal_saved(report, topic: str, *, by, at, autosave: bool, data=None) -> None:
+    if autosave:
+        return  # a draft autosaved: its history rows say who changed what
+    JournalEntry.write(
+        report, "annual_report.saved", by=by, at=at, data={"topic": topic, **(data or {})}
+    )
+
+
+@transaction.atomic
+def save_activities(
+    report: AnnualReport,
+    *,
+    activities: str,
+    results: dict[str, tuple[int, int, int, int]],
+    by: User,
+    at: datetime,
+    autosave: bool = False,
+) -> AnnualReport:
+    """The activity report and, per indicator, counts of women, men and another gender or
+    not stated, with their total (clause 8). Counts that do not add up are refused, all of
+    them before any is kept."""
+    content = _editable(report, by)
+    known = set(indicators().codes())
+    errors = {}
+    for code, counts in results.items():
+        if code not in known:
+            errors[f"indicator_{code}"] = _("Indicateur inconnu : %(code)s.") % {"code": code}
+            continue
+        problem = counts_error(*counts)
+        if problem:
+            errors[f"indicator_{code}"] = problem
+    if errors:
+        raise ValidationError(errors, code="counts")
+    content.activities = activities.strip()
+    content.save_as(by)
+    existing = {r.indicator: r for r in IndicatorResult.objects.filter(report=report)}
+    for code, (women, men, other, total) in results.items():
+        row = existing.get(code) or IndicatorResult(report=report, indicator=code)
+        if row.pk and (row.women, row.men, row.other, row.total) == (women, men, other, total):
+            continue
+        row.women, row.men, row.other, row.total = women, men, other, total
+        row.save_as(by)
+    _journal_saved(report, ObligationKind.ACTIVITIES, by=by, at=at, autosave=autosave)
+    return report
+
+
+@transaction.atomic
+def add_funding_source(
+    report: AnnualReport,
+    *,
+    funder: str,
+    program: str,
+    level: str,
+    amount: Decimal,
+    costs_covered: str,
+    by: User,
+    at: datetime,
+) -> FundingSource:
+    _editable(report, by)
+    source = FundingSource(
+        report=report,
+        funder=funder.strip(),
+        program=program.strip(),
+        level=level,
+        amount=amount,
+        costs_covered=costs_covered.strip(),
+    )
+    source.validate()
+    source.save_as(by)
+    _journal_saved(
+        report,
+        ObligationKind.FUNDING_SOURCES,
+        by=by,
+        at=at,
+        autosave=False,
+        data={"added": {"funder": source.funder, "level": level, "amount": amount}},
+    )
+    return source
+
+
+@transaction.atomic
+def remove_funding_source(source: FundingSource, *, by: User, at: datetime) -> None:
+    """A source declared by mistake, withdrawn while the report is a draft (its history is
+    kept by the history table)."""
+    report = source.report
+    _editable(report, by)
+    details = {"funder": source.funder, "amount": source.amount}
+    source._history_user = by
+    models.Model.delete(source)  # a draft line, not a record of the ministry
+    _journal_saved(
+        report, ObligationKind.FUNDING_SOURCES, by=by, at=at, autosave=False,
+        data={"removed": details},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def save_financial_report(
+    report: AnnualReport,
+    *,
+    financial_form: str,
+    cpa_name: str,
+    cpa_permit: str,
+    unspent_program_funds: Decimal | None,
+    statements_complete: bool,
+    upload: File | None = None,
+    by: User,
+    at: datetime,
+    autosave: bool = False,
+) -> AnnualReport:
+    """The financial report's form and signer, the program's funds left unused (clause 7),
+    and its file. A form less than the one required is refused here, with its reason."""
+    content = _editable(report, by)
+    if financial_form and financial_form not in FinancialReportTypeChoices.values:
+        raise ValidationError(
+            {"financial_form": _("Forme de rapport financier inconnue.")}, code="unknown_form"
+        )
+    content.financial_form = financial_form
+    content.cpa_name = cpa_name.strip()
+    content.cpa_permit = cpa_permit.strip()
+    content.unspent_program_funds = unspent_program_funds
+    content.statements_complete = statements_complete
+    content.validate()
+    refusal = form_refusal(report)
+    if refusal:
+        raise ValidationError({"financial_form": refusal}, code="form_below_required")
+    content.save_as(by)
+    documents = []
+    if upload is not None:
+        documents = new_versions(
+            ReportDocument,
+            owner_field="report",
+            owner=report,
+            uploads=[(ReportDocumentKind.FINANCIAL_STATEMENTS, upload)],
+            by=by,
+            at=at,
+        )
+    _journal_saved(
+        report,
+        ObligationKind.FINANCIAL_REPORT,
+        by=by,
+        at=at,
+        autosave=autosave and not documents,
+        data={"documents": [_document_data(d) for d in documents]},
+    )
+    return report
+
+
+def _document_data(document: ReportDocument) -> dict:
+    return {
+        "document": document.kind,
+        "version": document.number,
+        "sha256": document.sha256,
+        "name": document.original_name,
+    }
+
+
+@transaction.atomic
+def answer_related_parties(
+    report: AnnualReport, *, has_related_parties: bool, by: User, at: datetime
+) -> AnnualReport:
+    content = _editable(report, by)
+    if not has_related_parties and report.related_parties.exists():
+        raise ValidationError(
+            {
+                "has_related_parties": _(
+                    "Retirez d'abord les sociétés apparentées déclarées, ou répondez « oui »."
+                )
+            },
+            code="parties_declared",
+        )
+    content.has_related_parties = has_related_parties
+    content.save_as(by)
+    _journal_saved(
+        report,
+        ObligationKind.RELATED_PARTIES,
+        by=by,
+        at=at,
+        autosave=False,
+        data={"has_related_parties": has_related_parties},
+    )
+    return report
+
+
+@transaction.atomic
+def declare_related_party(
+    report: AnnualReport,
+    *,
+    legal_name: str,
+    neq: str,
+    relationship: str,
+    transactions_amount: Decimal,
+    sole_beneficiary: str,
+    proofs: dict[str, str],
+    uploads: dict[str, File] | None = None,
+    by: User,
+    at: datetime,
+) -> RelatedPartyDeclaration:
+    """A related company (clause 8): its legal name and NEQ, and the three proofs, each an
+    attestation saying where it is shown or a document. A party without every proof is
+    refused, with the proofs it lacks."""
+    content = _editable(report, by)
+    uploads = uploads or {}
+    party = RelatedPartyDeclaration(
+        report=report,
+        legal_name=legal_name.strip(),
+        neq=neq.strip(),
+        relationship=relationship.strip(),
+        transactions_amount=transactions_amount,
+        sole_beneficiary=sole_beneficiary.strip(),
+        **{field: (proofs.get(field) or "").strip() for field in PROOF_KINDS},
+    )
+    errors = {}
+    try:
+        party.validate()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for field in PROOF_KINDS:
+        if not getattr(party, field) and field not in uploads:
+            errors.setdefault(field, []).append(
+                str(_("Fournissez %(proof)s : une attestation ou un document (clause 8)."))
+                % {"proof": PROOF_LABELS[field]}
+            )
+    if errors:
+        raise ValidationError(errors, code="related_party")
+    party.save_as(by)
+    if not content.has_related_parties:
+        content.has_related_parties = True
+        content.save_as(by)
+    documents = []
+    if uploads:
+        documents = new_versions(
+            ReportDocument,
+            owner_field="report",
+            owner=report,
+            uploads=[(PROOF_KINDS[field], file) for field, file in uploads.items()],
+            by=by,
+            at=at,
+        )
+        for document in documents:
+            document.related_party = party
+        ReportDocument.objects.filter(pk__in=[d.pk for d in documents]).update(related_party=party)
+    _journal_saved(
+        report,
+        ObligationKind.RELATED_PARTIES,
+        by=by,
+        at=at,
+        autosave=False,
+        data={
+            "declared": {"legal_name": party.legal_name, "neq": party.neq},
+            "documents": [_document_data(d) for d in documents],
+        },
+    )
+    return party
+
+
+@transaction.atomic
+def withdraw_related_party(party: RelatedPartyDeclaration, *, by: User, at: datetime) -> None:
+    report = party.report
+    _editable(report, by)
+    details = {"legal_name": party.legal_name, "neq": party.neq}
+    # Its proofs stay as documents of the report (files are never deleted); the party goes.
+    party.documents.update(related_party=None)
+    party._history_user = by
+    models.Model.delete(party)
+    _journal_saved(
+        report, ObligationKind.RELATED_PARTIES, by=by, at=at, autosave=False,
+        data={"withdrawn": details},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def save_agm(
+    report: AnnualReport,
+    *,
+    held_on: date | None,
+    upload: File | None = None,
+    by: User,
+    at: datetime,
+    autosave: bool = False,
+) -> AnnualReport:
+    content = _editable(report, by)
+    if held_on is not None and report.period_end and held_on < report.period_end:
+        raise ValidationError(
+            {
+                "agm_held_on": _(
+                    "L'assemblée générale annuelle suit la fin de l'exercice couvert (%(end)s)."
+                )
+                % {"end": report.period_end.isoformat()}
+            },
+            code="agm_before_period_end",
+        )
+    content.agm_held_on = held_on
+    content.save_as(by)
+    documents = []
+    if upload is not None:
+        documents = new_versions(
+            ReportDocument,
+            owner_field="report",
+            owner=report,
+            uploads=[(ReportDocumentKind.AGM_MINUTES, upload)],
+            by=by,
+            at=at,
+        )
+    _journal_saved(
+        report,
+        ObligationKind.AGM_MINUTES,
+        by=by,
+        at=at,
+        autosave=autosave and not documents,
+        data={"documents": [_document_data(d) for d in documents]},
+    )
+    return report
+
+
+def _refuse_incomplete(report: AnnualReport) -> None:
+    gaps = missing(report)
+    errors = {
+        kind: [str(_("Il manque %(what)s.") % {"what": what}) for what in whats]
+        for kind, whats in gaps.items()
+        if whats
+    }
+    refusal = form_refusal(report)
+    if refusal:
+        errors.setdefault(ObligationKind.FINANCIAL_REPORT, []).insert(0, refusal)
+    if errors:
+        raise ValidationError(errors, code="incomplete")
+
+
+@transaction.atomic
+def submit_report(report: AnnualReport, *, by: User, at: datetime) -> AnnualReport:
+    """The organization transmits its report: every obligation complete, the financial
+    report in the form clause 8 requires from the Québec funding actually received. Reminders
+    stop here (they are for reports not transmitted)."""
+    _editable(report, by)
+    if report.corrections.filter(answered_at__isnull=True).exists():
+        raise ValidationError(
+            _("Répondez à la demande de correction du Ministère pour transmettre le rapport."),
+            code="correction_open",
+        )
+    return _submit(report, by=by, at=at)
+
+
+def _submit(report: AnnualReport, *, by: User, at: datetime) -> AnnualReport:
+    _refuse_incomplete(report)
+    required = required_form_of(report)
+    statements = FinancialStatements.objects.filter(
+        organization_id=report.organization_id, period_end=report.period_end
+    ).first()
+    transition(
+        report,
+        "receive",
+        by=by,
+        at=at,
+        changes={
+            "received_on": clock.localdate_of(at),
+            "required_report_type": required.form.value,
+            "statements": statements or report.statements,
+        },
+        data={
+            "required_form": required.form.value,
+            "program_paid": required.program_paid,
+            "other_quebec": required.other_quebec,
+            "explanation": required.explanation(),
+            "clause": "8",
+            "late": clock.localdate_of(at) > report.due_on,
+        },
+    )
+    report.obligations.filter(submitted_at__isnull=True).update(submitted_at=at)
+    # A new submission is checked again from the start.
+    for obligation in report.obligations.filter(met__isnull=False):
+        obligation.met, obligation.check_note = None, ""
+        obligation.checked_by, obligation.checked_at = None, None
+        obligation.save_as(by)
+    return report
+
+
+@transaction.atomic
+def check_obligation(
+    obligation: Obligation, *, met: bool, note: str = "", by: User, at: datetime
+) -> Obligation:
+    """The advisor's checklist: this obligation is met, or not (with what is wrong)."""
+    require(by, Capability.ACCOUNTABILITY)
+    report = obligation.report
+    if report.state != ReportState.RECEIVED:
+        raise ValidationError(
+            _("On vérifie une reddition de comptes transmise et pas encore acceptée."),
+            code="not_received",
+        )
+    note = (note or "").strip()
+    if not met and not note:
+        raise ValidationError(
+            {"note": _("Dites ce qui manque ou ce qui est à corriger.")}, code="note_required"
+        )
+    obligation.met, obligation.check_note = met, note
+    obligation.checked_by, obligation.checked_at = by, at
+    obligation.save_as(by)
+    JournalEntry.write(
+        report,
+        "annual_report.obligation_checked",
+        by=by,
+        at=at,
+        reason=note,
+        data={"obligation": obligation.kind, "met": met, "clause": obligation.clause},
+    )
+    return obligation
+
+
+@transaction.atomic
+def request_report_correction(
+    report: AnnualReport,
+    *,
+    by: User,
+    at: datetime,
+    reason: str,
+    due_at: datetime | None = None,
+    obligations: list[str] | tuple[str, ...] = (),
+) -> ReportCorrection:
+    """The report goes back to the organization, which corrects it by `due_at` (the same
+    mechanism as the application's requests, 5.1)."""
+    require(by, Capability.ACCOUNTABILITY)
+    reason = (reason or "").strip()
+    if due_at is None:
+        due_at = at + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Le motif est requis pour cette opération.")
+    if due_at <= at:
+        errors["due_at"] = _("L'échéance doit suivre la date de la demande.")
+    unknown = [code for code in obligations if code not in ObligationKind.values]
+    if unknown:
+        errors["obligations"] = _("Obligation inconnue : %(codes)s.") % {
+            "codes": ", ".join(unknown)
+        }
+    if errors:
+        raise ValidationError(errors, code="invalid_request")
+    correction = ReportCorrection(
+        report=report,
+        message=reason,
+        obligations=list(obligations),
+        requested_at=at,
+        requested_by=by,
+        due_at=due_at,
+    )
+    correction.validate()
+    correction.save_as(by)
+    transition(
+        report,
+        "request_correction",
+        by=by,
+        at=at,
+        reason=reason,
+        data={
+            "request": correction.pk,
+            "due_at": due_at.isoformat(),
+            "obligations": list(obligations),
+        },
+    )
+    send_templated(
+        to=report.organization.member_emails(),
+        subject_template="accountability/emails/correction_subject.txt",
+        body_template="accountability/emails/correction.txt",
+        context={
+            "report": report,
+            "correction": correction,
+            "url": absolute_url("portal:report", args=[report.pk]),
+        },
+    )
+    return correction
+
+
+@transaction.atomic
+def answer_report_correction(
+    correction: ReportCorrection, *, answer: str = "", by: User, at: datetime
+) -> ReportCorrection:
+    """The organization has corrected its report: with no other correction pending, the
+    report is transmitted again, checked as on its first submission."""
+    report = correction.report
+    _editable(report, by)
+    locked = ReportCorrection.objects.select_for_update().get(pk=correction.pk)
+    if locked.answered_at is not None:
+        raise ValidationError(
+            _("Vous avez déjà répondu à cette demande du Ministère."), code="already_answered"
+        )
+    locked.answered_at, locked.answered_by = at, by
+    locked.answer = (answer or "").strip()
+    locked.save_as(by)
+    JournalEntry.write(
+        report,
+        "annual_report.correction_answered",
+        by=by,
+        at=at,
+        reason=locked.answer,
+        data={"request": locked.pk, "late": at > locked.due_at},
+    )
+    if not report.corrections.filter(answered_at__isnull=True).exists():
+        _submit(report, by=by, at=at)
+    return locked
+
+
+@transaction.atomic
+def accept_annual_report(report: AnnualReport, *, by: User, at: datetime) -> AnnualReport:
+    """Every obligation checked and met: the report is accepted, which the next renewal
+    review reads (5.6). At the agreement's end, the program's funds left unused become a
+    claim to refund (clause 7)."""
+    require(by, Capability.ACCOUNTABILITY)
+    unmet = [o.get_kind_display() for o in report.obligations.all() if o.met is not True]
+    if unmet:
+        raise ValidationError(
+            _("Vérifiez d'abord chaque obligation ; non satisfaites ou non vérifiées : %(list)s.")
+            % {"list": ", ".join(str(u) for u in unmet)},
+            code="unchecked",
+        )
+    transition(report, "accept", by=by, at=at)
+    year = report.agreement_year
+    agreement = year.agreement
+    content = content_of(report)
+    last = not agreement.years.filter(
+        year_number__gt=year.year_number, state__in=[YearState.PLANNED, YearState.CONFIRMED]
+    ).exists()
+    unspent = content.unspent_program_funds or ZERO
+    if last and unspent > ZERO:
+        accepted_on = clock.localdate_of(at)
+        _establish_claim(
+            report.organization,
+            kind=ClaimKind.UNUSED_FUNDS,
+            amount=unspent,
+            fiscal_year=FiscalYear(year.fiscal_year),
+            established_on=accepted_on,
+            due_on=accepted_on + timedelta(days=settings.UNUSED_FUNDS_CLAIM_DAYS),
+            by=by,
+            at=at,
+            agreement=agreement,
+            reason=str(
+                _(
+                    "Aide non utilisée à l'expiration de la convention, déclarée dans la "
+                    "reddition de comptes n° %(report)s (clause 7)."
+                )
+                % {"report": report.pk}
+            ),
+        )
+    return report

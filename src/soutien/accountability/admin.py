@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from soutien.core.admin import ActionOnlyAdmin, RecordAdmin, fiscal_year_filter
+from soutien.core.admin import ActionOnlyAdmin, fiscal_year_filter
 from soutien.core.fiscal import label
 
 from .models import AnnualReport, Claim, FundingSource
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(RecordAdmin):
+class AnnualReportAdmin(ActionOnlyAdmin):
+    """Expected, submitted, corrected and accepted through accountability.actions."""
+
     list_display = (
         "pk",
         "organization",
@@ -32,8 +34,6 @@ class AnnualReportAdmin(RecordAdmin):
         "agreement_year__agreement__reference",
     )
     list_select_related = ("organization", "agreement_year", "agreement_year__agreement")
-    raw_id_fields = ("organization", "agreement_year", "statements")
-    readonly_fields = ("received_on",)
 
     @admin.display(description=_("convention"), ordering="agreement_year__agreement__reference")
     def agreement_reference(self, report):
@@ -45,27 +45,26 @@ class AnnualReportAdmin(RecordAdmin):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(RecordAdmin):
+class FundingSourceAdmin(ActionOnlyAdmin):
+    """Declared by the organization in its report (accountability.actions)."""
+
     list_display = ("funder", "program", "level", "amount", "organization_name", "period_end")
-    list_filter = ("level", "statements__organization__region")
+    list_filter = ("level", "report__organization__region")
     search_fields = (
         "funder",
         "program",
-        "statements__organization__legal_name",
-        "statements__organization__neq",
+        "report__organization__legal_name",
+        "report__organization__neq",
     )
-    list_select_related = ("statements", "statements__organization")
-    raw_id_fields = ("statements",)
+    list_select_related = ("report", "report__organization")
 
-    @admin.display(description=_("organisme"), ordering="statements__organization__legal_name")
+    @admin.display(description=_("organisme"), ordering="report__organization__legal_name")
     def organization_name(self, source):
-        return source.statements.organization.legal_name
+        return source.report.organization.legal_name
 
-    @admin.display(
-        description=_("fin de l'exercice de l'organisme"), ordering="statements__period_end"
-    )
+    @admin.display(description=_("fin de l'exercice de l'organisme"), ordering="report__period_end")
     def period_end(self, source):
-        return source.statements.period_end
+        return source.report.period_end
 
 
 @admin.register(Claim)

@@ -7,14 +7,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core import fiscal
-from soutien.core.models import Record, ScopedQuerySet
+from soutien.core.models import MinistryRequest, Record, ScopedQuerySet, StoredDocument
 from soutien.core.workflow import Transition, Workflow
 from soutien.organizations.models import FinancialReportTypeChoices
+from soutien.organizations.validators import NEQ_PATTERN, validate_neq
 from soutien.rules import FiscalYear
 
 ZERO = Decimal("0")
@@ -87,6 +89,8 @@ class AnnualReport(Record):
         max_length=20,
         choices=FinancialReportTypeChoices.choices,
     )
+    period_start = models.DateField(_("début de l'exercice de l'organisme couvert"), null=True)
+    period_end = models.DateField(_("fin de l'exercice de l'organisme couvert"), null=True)
     due_on = models.DateField(_("attendu le"))
     received_on = models.DateField(_("reçu le"), null=True, blank=True, editable=False)
     results_by_sex = models.BooleanField(_("résultats présentés selon les sexes"), default=False)
@@ -132,15 +136,17 @@ class FundingLevel(models.TextChoices):
 
 class FundingSourceQuerySet(ScopedQuerySet):
     def for_lists(self):
-        return self.select_related("statements", "statements__organization")
+        return self.select_related("report", "report__organization")
 
 
 class FundingSource(Record):
-    """Another funding source disclosed (clause 8), as shown in given financial statements."""
+    """Another funding source the organization discloses in its yearly report (clause 8):
+    who, under which program, how much, and the costs it covers — which must be costs other
+    than those the agreement covers."""
 
-    statements = models.ForeignKey(
-        "organizations.FinancialStatements",
-        verbose_name=_("états financiers"),
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("reddition de comptes"),
         on_delete=models.PROTECT,
         related_name="funding_sources",
     )
@@ -148,23 +154,362 @@ class FundingSource(Record):
     program = models.CharField(_("programme"), max_length=200, blank=True)
     level = models.CharField(_("provenance"), max_length=30, choices=FundingLevel.choices)
     amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    costs_covered = models.TextField(_("coûts couverts"))
 
     objects = FundingSourceQuerySet.as_manager()
-    scope_path: ClassVar[str | None] = "statements__organization"
+    scope_path: ClassVar[str | None] = "report__organization"
 
     class Meta:
         verbose_name = _("autre source de financement")
         verbose_name_plural = _("autres sources de financement")
+        ordering = ["report", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0),
                 name="funding_source_amount_not_negative",
                 violation_error_message=_("Le montant ne peut pas être négatif."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=FundingLevel.values), name="funding_source_level_valid"
+            ),
         ]
 
     def __str__(self):
         return self.funder
+
+
+class ObligationKind(models.TextChoices):
+    ACTIVITIES = "activities", _("Rapport d'activité et résultats selon les sexes")
+    FUNDING_SOURCES = "funding_sources", _("Autres sources de financement")
+    FINANCIAL_REPORT = "financial_report", _("Rapport financier annuel")
+    RELATED_PARTIES = "related_parties", _("Déclaration des sociétés apparentées")
+    AGM_MINUTES = "agm_minutes", _("Procès-verbal de l'assemblée générale annuelle")
+
+
+class Obligation(Record):
+    """One thing the organization owes for an agreement year (clause 8), with its clause and
+    due date; the advisor checks it (met or not, with a note) before accepting the report."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("reddition de comptes"),
+        on_delete=models.PROTECT,
+        related_name="obligations",
+    )
+    kind = models.CharField(_("obligation"), max_length=30, choices=ObligationKind.choices)
+    clause = models.CharField(_("clause"), max_length=10)
+    due_on = models.DateField(_("attendue le"))
+    submitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True, editable=False)
+    met = models.BooleanField(_("satisfaite"), null=True, editable=False)
+    check_note = models.TextField(_("note de vérification"), blank=True, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifiée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
+    checked_at = models.DateTimeField(_("vérifiée le"), null=True, editable=False)
+
+    scope_path: ClassVar[str | None] = "report__organization"
+
+    class Meta:
+        verbose_name = _("obligation de reddition de comptes")
+        verbose_name_plural = _("obligations de reddition de comptes")
+        ordering = ["report", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="obligation_once_per_report"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ObligationKind.values), name="obligation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(met__isnull=True) | Q(checked_by__isnull=False),
+                name="obligation_checked_by_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ReportContent(Record):
+    """What the organization answers in its report, topic by topic (a draft until it is
+    submitted; changes after that only through a correction)."""
+
+    report = models.OneToOneField(
+        AnnualReport,
+        verbose_name=_("reddition de comptes"),
+        on_delete=models.PROTECT,
+        related_name="content",
+    )
+    activities = models.TextField(_("activités réalisées et services offerts"), blank=True)
+    financial_form = models.CharField(
+        _("forme du rapport financier produit"),
+        max_length=20,
+        choices=FinancialReportTypeChoices.choices,
+        blank=True,
+    )
+    cpa_name = models.CharField(_("CPA signataire"), max_length=200, blank=True)
+    cpa_permit = models.CharField(_("numéro de permis du CPA"), max_length=20, blank=True)
+    statements_complete = models.BooleanField(
+        _("les états financiers sont complets (clause 8)"), null=True, blank=True
+    )
+    unspent_program_funds = models.DecimalField(
+        _("aide du programme non utilisée à la fin de l'exercice"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    has_related_parties = models.BooleanField(
+        _("l'organisme est en relation d'affaires avec des sociétés apparentées"),
+        null=True,
+        blank=True,
+    )
+    agm_held_on = models.DateField(
+        _("date de l'assemblée générale annuelle"), null=True, blank=True
+    )
+
+    scope_path: ClassVar[str | None] = "report__organization"
+
+    class Meta:
+        verbose_name = _("contenu de la reddition de comptes")
+        verbose_name_plural = _("contenus des redditions de comptes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unspent_program_funds__isnull=True) | Q(unspent_program_funds__gte=0),
+                name="report_unspent_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.report)
+
+
+class IndicatorResult(Record):
+    """Counts for one indicator of the ministry over the report's period, by sex (clause 8):
+    aggregates only, never a person."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("reddition de comptes"),
+        on_delete=models.PROTECT,
+        related_name="indicator_results",
+    )
+    indicator = models.CharField(_("indicateur"), max_length=40)
+    women = models.PositiveIntegerField(_("femmes"))
+    men = models.PositiveIntegerField(_("hommes"))
+    other = models.PositiveIntegerField(_("autre identité de genre ou non précisé"))
+    total = models.PositiveIntegerField(_("total"))
+
+    scope_path: ClassVar[str | None] = "report__organization"
+
+    class Meta:
+        verbose_name = _("résultat selon les sexes")
+        verbose_name_plural = _("résultats selon les sexes")
+        ordering = ["report", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"], name="indicator_result_once_per_report"
+            ),
+            models.CheckConstraint(
+                condition=Q(total=F("women") + F("men") + F("other")),
+                name="indicator_result_adds_up",
+                violation_error_message=_("Les nombres selon les sexes doivent donner le total."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.indicator
+
+
+class RelatedPartyDeclaration(Record):
+    """A related company declared in a yearly report (clause 8), with the proofs the clause
+    asks for: each proof is a document deposited or an attestation saying where it is shown."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("reddition de comptes"),
+        on_delete=models.PROTECT,
+        related_name="related_parties",
+    )
+    legal_name = models.CharField(_("nom légal"), max_length=200)
+    neq = models.CharField(
+        _("numéro d'entreprise du Québec (NEQ)"), max_length=10, validators=[validate_neq]
+    )
+    relationship = models.TextField(_("nature de la relation"))
+    transactions_amount = models.DecimalField(
+        _("montant des transactions de l'exercice"), max_digits=12, decimal_places=2
+    )
+    sole_beneficiary = models.TextField(
+        _("démonstration que l'organisme est l'unique bénéficiaire de ses surplus et subventions")
+    )
+    contract_proof = models.TextField(_("transactions documentées par contrat"), blank=True)
+    notes_proof = models.TextField(_("transactions divulguées par voie de notes"), blank=True)
+    cost_proof = models.TextField(
+        _("transactions à des coûts comparables à ceux d'une tierce partie"), blank=True
+    )
+
+    scope_path: ClassVar[str | None] = "report__organization"
+
+    class Meta:
+        verbose_name = _("société apparentée déclarée")
+        verbose_name_plural = _("sociétés apparentées déclarées")
+        ordering = ["report", "legal_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "neq"],
+                name="related_party_declared_once",
+                violation_error_message=_("Cette société apparentée est déjà déclarée."),
+            ),
+            models.CheckConstraint(
+                condition=Q(neq__regex=NEQ_PATTERN),
+                name="related_party_declaration_neq_10_digits",
+                violation_error_message=_("Le NEQ doit compter exactement 10 chiffres."),
+            ),
+            models.CheckConstraint(
+                condition=Q(transactions_amount__gte=0),
+                name="related_party_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.legal_name} ({self.neq})"
+
+
+class ReportDocumentKind(models.TextChoices):
+    FINANCIAL_STATEMENTS = "financial_statements", _("Rapport financier signé par un CPA")
+    AGM_MINUTES = "agm_minutes", _("Procès-verbal de l'assemblée générale annuelle")
+    CONTRACT_PROOF = "contract_proof", _("Contrat ou entente écrite avec la société apparentée")
+    NOTES_PROOF = "notes_proof", _("Notes aux états financiers sur la société apparentée")
+    COST_PROOF = "cost_proof", _("Preuve de coûts comparables à ceux d'une tierce partie")
+
+
+PROOF_KINDS = {
+    "contract_proof": ReportDocumentKind.CONTRACT_PROOF,
+    "notes_proof": ReportDocumentKind.NOTES_PROOF,
+    "cost_proof": ReportDocumentKind.COST_PROOF,
+}
+
+
+class ReportDocument(StoredDocument):
+    """A file of the yearly report; versions are kept."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("reddition de comptes"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=ReportDocumentKind.choices)
+    related_party = models.ForeignKey(
+        RelatedPartyDeclaration,
+        verbose_name=_("société apparentée"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+    )
+    retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
+
+    scope_path: ClassVar[str | None] = "report__organization"
+
+    class Meta:
+        verbose_name = _("document de la reddition de comptes")
+        verbose_name_plural = _("documents des redditions de comptes")
+        ordering = ["report", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "number"], name="report_document_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportDocumentKind.values), name="report_document_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    kind__in=[
+                        ReportDocumentKind.FINANCIAL_STATEMENTS,
+                        ReportDocumentKind.AGM_MINUTES,
+                    ]
+                )
+                | Q(related_party__isnull=True),
+                name="report_document_party_only_on_proofs",
+            ),
+        ]
+
+    def retention_fiscal_year(self) -> FiscalYear:
+        return FiscalYear(self.report.agreement_year.fiscal_year)
+
+
+class ReportCorrection(MinistryRequest):
+    """The advisor asks the organization to correct its report by a date (same mechanism as
+    the application's requests of 5.1); the report goes back to the organization."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        verbose_name=_("reddition de comptes"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    obligations = models.JSONField(_("obligations à revoir"), default=list, blank=True)
+
+    scope_path: ClassVar[str | None] = "report__organization"
+
+    class Meta:
+        verbose_name = _("demande de correction de la reddition de comptes")
+        verbose_name_plural = _("demandes de correction des redditions de comptes")
+        ordering = ["report", "-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gt=F("requested_at")),
+                name="report_correction_due_after_request",
+                violation_error_message=_("L'échéance doit suivre la date de la demande."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Demande de correction — %(report)s") % {"report": self.report}
+
+
+class ReportReminder(models.Model):
+    """A reminder of an obligation at one offset from its due date: a row per (obligation,
+    offset), so that each is sent at most once whatever the task's retries. A reminder the
+    clock passed without sending (a later one was due) is kept as skipped."""
+
+    obligation = models.ForeignKey(
+        Obligation,
+        verbose_name=_("obligation"),
+        on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    offset_days = models.IntegerField(_("jours par rapport à l'échéance"))
+    on = models.DateField(_("date du rappel"))
+    email = models.ForeignKey(
+        "core.OutgoingEmail",
+        verbose_name=_("courriel"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    skipped = models.BooleanField(
+        _("non envoyé (un rappel plus récent l'a remplacé)"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("rappel de reddition de comptes")
+        verbose_name_plural = _("rappels de reddition de comptes")
+        ordering = ["obligation", "offset_days"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "offset_days"], name="report_reminder_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.obligation} ({self.offset_days:+d} j)"
 
 
 class ClaimKind(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
@@ -12,8 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from soutien.core import clock, fiscal
-from soutien.core.models import Record, RecordsAreKept, ScopedQuerySet, StoredDocument
+from soutien.core import fiscal
+from soutien.core.models import (
+    MinistryRequest,
+    Record,
+    RecordsAreKept,
+    ScopedQuerySet,
+    StoredDocument,
+)
 from soutien.core.workflow import Transition, Workflow
 from soutien.organizations.attachment import attachment_of
 from soutien.rules import FiscalYear
@@ -514,7 +520,7 @@ class InformationRequestQuerySet(ScopedQuerySet):
         return self.open().filter(due_at__lt=at)
 
 
-class InformationRequest(Record):
+class InformationRequest(MinistryRequest):
     """The Ministry asks the organization to correct its file or to say more (5.1), by a date."""
 
     application = models.ForeignKey(
@@ -524,27 +530,8 @@ class InformationRequest(Record):
         related_name="information_requests",
     )
     kind = models.CharField(_("type"), max_length=20, choices=RequestKind.choices)
-    message = models.TextField(_("ce que le Ministère demande"))
     sections = models.JSONField(_("sections à revoir"), default=list, blank=True)
     documents = models.JSONField(_("documents à fournir"), default=list, blank=True)
-    requested_at = models.DateTimeField(_("demandée le"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("demandée par"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    due_at = models.DateTimeField(_("réponse attendue au plus tard le"))
-    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("répondue par"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    answer = models.TextField(_("réponse de l'organisme"), blank=True)
     retention_until = models.DateField(_("conserver jusqu'au"), null=True, editable=False)
 
     objects = InformationRequestQuerySet.as_manager()
@@ -570,29 +557,6 @@ class InformationRequest(Record):
 
     def retention_fiscal_year(self) -> FiscalYear:
         return FiscalYear(self.application.fiscal_year)
-
-    @property
-    def is_open(self) -> bool:
-        return self.answered_at is None
-
-    @property
-    def answered_late(self) -> bool:
-        return self.answered_at is not None and self.answered_at > self.due_at
-
-    @property
-    def deadline(self):
-        """The last day to answer, in Québec time."""
-        return clock.localdate_of(self.due_at)
-
-    def is_late(self, now) -> bool:
-        """Answered after the deadline, or still unanswered once it has passed.
-
-        `now` is a moment, or a day (then compared with the deadline's day).
-        """
-        if isinstance(now, datetime):
-            return (self.answered_at or now) > self.due_at
-        answered = clock.localdate_of(self.answered_at) if self.answered_at else now
-        return answered > self.deadline
 
 
 # The declaration made before submitting (issue 10): its wording is versioned, and the

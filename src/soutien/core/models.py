@@ -385,6 +385,58 @@ class StoredDocument(Record):
         return f"{self.original_name} (v{self.number})"
 
 
+class MinistryRequest(Record):
+    """The ministry asks the organization for something by a deadline; the organization
+    answers once. Shared by the application's requests (5.1) and the yearly report's
+    corrections (8): same fields, same lateness."""
+
+    message = models.TextField(_("ce que le Ministère demande"))
+    requested_at = models.DateTimeField(_("demandée le"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("réponse attendue au plus tard le"))
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("répondue par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    answer = models.TextField(_("réponse de l'organisme"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+    @property
+    def answered_late(self) -> bool:
+        return self.answered_at is not None and self.answered_at > self.due_at
+
+    @property
+    def deadline(self):
+        """The last day to answer, in Québec time."""
+        return clock.localdate_of(self.due_at)
+
+    def is_late(self, now) -> bool:
+        """Answered after the deadline, or still unanswered once it has passed.
+
+        `now` is a moment, or a day (then compared with the deadline's day).
+        """
+        if isinstance(now, datetime):
+            return (self.answered_at or now) > self.due_at
+        answered = clock.localdate_of(self.answered_at) if self.answered_at else now
+        return answered > self.deadline
+
+
 class EmailState(models.TextChoices):
     QUEUED = "queued", _("En file d'attente")
     SENDING = "sending", _("En cours d'envoi")

@@ -37,6 +37,7 @@ DECIMAL_PARAMETERS = (
     "stream2_regions_total",
     "agreement_max_years",
     "termination_notice_days",
+    "report_due_days",
     "records_retention_years",
 )
 OTHER_PARAMETERS = (
@@ -101,6 +102,7 @@ class YearValues(Struct, frozen=True, cache_hash=True):
     stream2_regions_total: Decimal
     agreement_max_years: Decimal
     termination_notice_days: Decimal
+    report_due_days: Decimal
     records_retention_years: Decimal
 
     def parameter(self, name: str) -> Parameter:
