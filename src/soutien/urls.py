@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from soutien.accountability.models import ReportDocument
 from soutien.agreements.models import AgreementDocument
 from soutien.agreements.portal_views import agreement_document_pdf, journal_letter
 from soutien.agreements.workspace_views import measure_letter
@@ -37,6 +38,12 @@ urlpatterns = [
         views.download,
         {"model": AgreementDocument},
         name="agreement-document",
+    ),
+    path(
+        "documents/redditions/<int:pk>/",
+        views.download,
+        {"model": ReportDocument},
+        name="report-document",
     ),
     path("documents/decisions/<int:pk>/lettre.pdf", decision_letter, name="decision-letter"),
     path("documents/mesures/<int:pk>/lettre.pdf", measure_letter, name="measure-letter"),

@@ -942,7 +942,7 @@ def request_report_correction(
         context={
             "report": report,
             "correction": correction,
-            "url": absolute_url("portal:report", args=[report.pk]),
+            "url": absolute_url("portal:report", pk=report.pk),
         },
     )
     return correction

@@ -33,6 +33,25 @@ urlpatterns = [
     ),
     path("conventions/", payments.agreements, name="agreements"),
     path("creances/", accountability.claims, name="claims"),
+    path("redditions/", accountability.reports, name="reports"),
+    path("redditions/<int:pk>/", accountability.report, name="report"),
+    path("redditions/<int:pk>/transmettre/", accountability.submit_report, name="submit_report"),
+    path(
+        "redditions/<int:pk>/sources/<int:source_pk>/retirer/",
+        accountability.remove_funding_source,
+        name="remove_funding_source",
+    ),
+    path(
+        "redditions/<int:pk>/apparentees/<int:party_pk>/retirer/",
+        accountability.withdraw_related_party,
+        name="withdraw_related_party",
+    ),
+    path(
+        "redditions/<int:pk>/corrections/<int:correction_pk>/",
+        accountability.answer_report_correction,
+        name="answer_report_correction",
+    ),
+    path("redditions/<int:pk>/<slug:topic>/", accountability.report_topic, name="report_topic"),
     path("conventions/<int:pk>/copie-signee/", agreements.signed_copy, name="signed_copy"),
     path(
         "conventions/annees/<int:year_pk>/reconduction/",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from soutien.accountability.models import Claim
+from soutien.accountability.models import AnnualReport, Claim
+from soutien.accountability.reports import EDITABLE_STATES, status_label
 from soutien.agreements.portal_views import renewals_offered
 from soutien.applications.portal_views import dashboard_context, portal_login_required
 from soutien.core import clock
@@ -21,4 +22,13 @@ def dashboard(request):
         .select_related("organization")
         .order_by("due_on")
     )
+    # The yearly reports still to transmit or to correct (8), the late ones first.
+    today = clock.today()
+    context["reports_due"] = [
+        (report, status_label(report, today))
+        for report in AnnualReport.objects.for_user(request.user)
+        .filter(state__in=EDITABLE_STATES)
+        .select_related("organization", "agreement_year")
+        .order_by("due_on", "pk")
+    ]
     return render(request, "portal/dashboard.html", context)
