@@ -321,7 +321,8 @@ def test_from_submission_to_acceptance_through_a_correction():
     )
     report.refresh_from_db()
     assert report.state == ReportState.CORRECTION_REQUESTED
-    assert OutgoingEmail.objects.filter(recipients__contains=[member.email]).exists()
+    (email,) = [e for e in OutgoingEmail.objects.all() if member.email in e.recipients]
+    assert "Précisez les activités de francisation." in email.body
     with pytest.raises(ValidationError):
         actions.submit_report(report, by=member, at=at(2020, 6, 6))  # the correction first
     actions.save_activities(
