@@ -352,3 +352,56 @@ def test_6_1_3_a_withdrawal_is_refused_where_the_rules_do_not_require_it(two_yea
             evaluation, kind="surplus_withdrawal", amount=Decimal("100"), justification="x",
             by=advisor, at=at(2019, 3, 4),
         )  # fmt: skip
+
+
+def test_5_6_and_8_a_missing_report_refuses_requirements_met_and_an_accepted_one_says_met(
+    client, two_years, people
+):
+    """The year-1 report (due June 29, 2019) read by the year-2 renewal review."""
+    import html
+
+    from soutien.accountability import actions as accountability
+    from tests.accountability.test_reports import fill
+    from tests.factories import make_representative
+
+    organization, _decision, agreement = two_years
+    advisor = people[Role.ADVISOR]
+    report = accountability.expect_annual_report(
+        agreement.years.get(year_number=1), by=advisor, at=at(2019, 4, 1)
+    )
+    renewal = renewal_decision(organization, people, reviewed=False)
+    url = reverse("workspace:application", args=[renewal.application_id])
+    with pytest.raises(ValidationError) as error:
+        actions.review_renewal(
+            renewal.application,
+            requirements_met=True,
+            evidence="Tout va bien.",
+            by=advisor,
+            at=at(2019, 7, 15),
+        )
+    assert error.value.message_dict["requirements_met"] == [
+        "La reddition de comptes de 2018-2019 n'est pas reçue ou sa correction est en retard "
+        "(clause 8) : les exigences ne sont pas respectées de façon continue (5.6)."
+    ]
+    member = make_representative(organization)
+    fill(report, member, when=at(2019, 7, 20))
+    accountability.submit_report(report, by=member, at=at(2019, 7, 20))
+    for obligation in report.obligations.all():
+        accountability.check_obligation(obligation, met=True, by=advisor, at=at(2019, 7, 25))
+    accountability.accept_annual_report(report, by=advisor, at=at(2019, 7, 25))
+    client.force_login(advisor)
+    page = html.unescape(client.get(url).content.decode())
+    assert "année 1 (2018-2019) — accepté, exigence respectée" in page
+    assert "Toutes les redditions de comptes échues sont acceptées : exigence respectée" in page
+    review = actions.review_renewal(
+        renewal.application,
+        requirements_met=True,
+        evidence="Rapport de l'an 1 accepté.",
+        by=advisor,
+        at=at(2019, 7, 26),
+    )
+    assert review.requirements_met
+    from soutien.core.models import JournalEntry
+
+    entry = JournalEntry.objects.get(action="renewal.reviewed")
+    assert entry.data["reports"] == [{"fiscal_year": "2018-2019", "state": "Accepté", "met": True}]

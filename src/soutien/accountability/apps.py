@@ -22,5 +22,9 @@ class AccountabilityConfig(AppConfig):
         from soutien.agreements import obligations
 
         obligations.reports_of.answer_with(debts.reports_of)
+
+        from .reports import renewal_findings
+
+        obligations.renewal_findings.answer_with(renewal_findings)
         offsets.applied.answer_with(offset_applied)
         history.commitments_respected.answer_with(debts.commitments_respected)

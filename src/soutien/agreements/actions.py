@@ -28,6 +28,7 @@ from soutien.organizations.members import require_member
 from soutien.rules import FiscalYear, NoNormsInForce, covered_fiscal_years, select_norms
 from soutien.rules.reporting import installments as split_installments
 
+from . import obligations
 from .models import (
     Agreement,
     AgreementDocument,
@@ -531,6 +532,21 @@ def review_renewal(
             },
             code="evidence_required",
         )
+    # What the yearly reports say (8): a report due and missing, or whose correction is
+    # overdue, means the requirements were not continuously met.
+    findings = obligations.renewal_findings(year.agreement, clock.localdate_of(at))
+    if requirements_met and not findings["met"]:
+        raise ValidationError(
+            {
+                "requirements_met": _(
+                    "La reddition de comptes de %(years)s n'est pas reçue ou sa correction est "
+                    "en retard (clause 8) : les exigences ne sont pas respectées de façon "
+                    "continue (5.6)."
+                )
+                % {"years": ", ".join(findings["missing"])}
+            },
+            code="report_missing",
+        )
     review = RenewalReview.objects.select_for_update().filter(application=application).first()
     if review is None:
         review = RenewalReview(application=application, year=year, created_at=at)
@@ -558,6 +574,10 @@ def review_renewal(
             "year": year.year_number,
             "requirements_met": requirements_met,
             "eligibility_confirmed": review.eligibility_confirmed,
+            "reports": [
+                {"fiscal_year": r["fiscal_year"], "state": r["state"], "met": r["met"]}
+                for r in findings["reports"]
+            ],
             "clause": "5.6",
         },
     )

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from soutien.accountability.models import AnnualReport, Claim
+from soutien.accountability.models import Claim
+from soutien.accountability.reports import renewal_findings
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.accounts.models import User
 from soutien.agreements import actions as agreement_actions
@@ -98,9 +99,7 @@ def _renewal_review(request, app, year, decision) -> dict:
         and (refused or (review is not None and not review.requirements_met)),
         "end_form": ReasonForm(prefix="end"),
         "measures": NonComplianceAction.objects.filter(agreement=agreement).order_by("decided_on"),
-        "reports": AnnualReport.objects.filter(agreement_year__agreement=agreement)
-        .select_related("agreement_year")
-        .order_by("agreement_year__year_number"),
+        "findings": renewal_findings(agreement, clock.today()),
         "claims": Claim.objects.filter(organization_id=agreement.organization_id).order_by(
             "-established_on"
         ),
