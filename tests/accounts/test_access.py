@@ -86,7 +86,7 @@ ACTIONS = {
     agreements.review_renewal: Capability.EVALUATE,
     agreements.end_at_renewal: Capability.MEASURES,
     accountability.expect_annual_report: Capability.ACCOUNTABILITY,
-    accountability.receive_annual_report: Capability.ACCOUNTABILITY,
+    accountability.check_obligation: Capability.ACCOUNTABILITY,
     accountability.accept_annual_report: Capability.ACCOUNTABILITY,
     accountability.request_report_correction: Capability.ACCOUNTABILITY,
     accountability.establish_claim: Capability.CLAIMS,
@@ -114,6 +114,18 @@ NOT_STAFF_ACTIONS = {
     "commit_funded_lines",  # inside approve_allocation
     "receive_signed_copy",  # the organization's own verb (require_member)
     "offset_applied",  # inside payments.record_results (which checked the role)
+    # The yearly report's author (clause 8): a member of the organization, or staff who may
+    # keep the accountability recording a report received on paper (`_require_author`).
+    "save_activities",
+    "add_funding_source",
+    "remove_funding_source",
+    "save_financial_report",
+    "answer_related_parties",
+    "declare_related_party",
+    "withdraw_related_party",
+    "save_agm",
+    "submit_report",
+    "answer_report_correction",
 }
 STAFF_MODULES = (evaluations, budget, agreements, payments, accountability)
 

@@ -84,7 +84,7 @@ def populate(n: int, user) -> None:
         RelatedParty(organization=o, legal_name="Société", neq=o.neq) for o in organizations
     )
     Membership.objects.bulk_create(Membership(user=user, organization=o) for o in organizations)
-    statements = FinancialStatements.objects.bulk_create(
+    FinancialStatements.objects.bulk_create(
         FinancialStatements(
             organization=o,
             period_start=date(2018, 4, 1),
