@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from soutien.accountability import actions as accountability
 from soutien.accountability.models import ClaimKind
+from soutien.accountability.reports import required_form_of
 from soutien.accounts.models import Role, User
 from soutien.accounts.validators import DEMO_PASSWORD
 from soutien.agreements import actions as agreements
@@ -48,6 +49,7 @@ from soutien.organizations.models import (
 )
 from soutien.organizations.regions import REGIONS
 from soutien.rules import FiscalYear
+from soutien.rules.accountability import indicators
 from soutien.rules.eligibility import CRITERIA_BY_STREAM, JUDGEABLE
 from soutien.rules.facts import Stream as RulesStream
 from soutien.rules.text import french_date
@@ -448,6 +450,7 @@ class _Builder:
         organizations.link_representative(
             representative, others[0], title="Direction générale", by=advisor, at=start
         )
+        self.paths: dict = {"representative": others[0]}
         for fy_start in (2018, 2019):
             for stream, amount in ((1, Decimal("6500000")), (2, Decimal("700000"))):
                 envelope = budget.open_envelope(
@@ -478,7 +481,6 @@ class _Builder:
             )
 
         agreements_2018 = {}
-        self.paths: dict = {}
         for fy_start in (2018, 2019):
             fiscal_year = FiscalYear(fy_start)
             deadline = _aware(date(fy_start, 2, 28), 16, 0)
@@ -755,32 +757,121 @@ class _Builder:
                     at=_aware(due),
                 )
 
+    def fill_report(self, report, agreement, by, *, related: bool) -> None:
+        """A report as a coordinator fills it: activities with results by sex, the other
+        sources (the Québec one declared in the application), the financial report in the
+        form required, the minutes of the AGM."""
+        at = _aware(report.due_on - timedelta(days=12))
+        refugees = agreement.organization.refugees_received_per_year or 0
+        results = {}
+        for number, code in enumerate(indicators().codes()):
+            total = (refugees if code == "refugees_settled" else 20 + 7 * number) + 3
+            women = total // 2 + 1
+            other = 1 if total > 10 else 0
+            results[code] = (women, total - women - other, other, total)
+        accountability.save_activities(
+            report,
+            activities="Accueil et installation, francisation, accompagnement vers l'emploi "
+            "et activités interculturelles, en français.",
+            results=results,
+            by=by,
+            at=at,
+        )
+        accountability.add_funding_source(
+            report,
+            funder=f"Ville de {agreement.organization.city}",
+            program="Soutien aux organismes communautaires",
+            level="municipal",
+            amount=Decimal("8000"),
+            costs_covered="Loyer et entretien du local d'accueil.",
+            by=by,
+            at=at,
+        )
+        quebec = agreement.application.quebec_government_funding_other
+        if quebec:
+            accountability.add_funding_source(
+                report,
+                funder="Ministère de l'Emploi et de la Solidarité sociale",
+                program="Programme d'aide et d'accompagnement social",
+                level="quebec_government",
+                amount=quebec,
+                costs_covered="Accompagnement vers l'emploi.",
+                by=by,
+                at=at,
+            )
+        if related:
+            accountability.declare_related_party(
+                report,
+                legal_name=f"Immeubles {agreement.organization.legal_name[:40]} inc.",
+                neq=f"11{agreement.organization.pk:08d}",
+                relationship="Société contrôlée par les mêmes administrateurs ; elle loue le "
+                "local à l'organisme.",
+                transactions_amount=Decimal("9600"),
+                sole_beneficiary="Note 9 des états financiers : l'organisme est l'unique "
+                "bénéficiaire de ses surplus et de ses subventions.",
+                proofs={
+                    "contract_proof": "Bail signé le 1er avril 2018.",
+                    "notes_proof": "Note 9 des états financiers.",
+                    "cost_proof": "Trois soumissions comparables jointes au bail.",
+                },
+                by=by,
+                at=at,
+            )
+        else:
+            accountability.answer_related_parties(report, has_related_parties=False, by=by, at=at)
+        accountability.save_financial_report(
+            report,
+            financial_form=required_form_of(report).form.value,
+            cpa_name="Cabinet comptable fictif",
+            cpa_permit=f"A{100000 + agreement.organization.pk}",
+            unspent_program_funds=Decimal("0"),
+            statements_complete=True,
+            upload=_pdf("rapport-financier"),
+            by=by,
+            at=at,
+        )
+        accountability.save_agm(
+            report,
+            held_on=report.period_end + timedelta(days=40),
+            upload=_pdf("proces-verbal-aga"),
+            by=by,
+            at=at,
+        )
+
     def accountability(self, agreements_2018: dict, statements: dict, finance, advisor) -> None:
+        """The first year's reports (clause 8), due 90 days after each organization's fiscal
+        year (the norms' assumption): most received on paper and recorded by the advisor, then
+        checked and accepted; one in five sent back for a correction, one in five still
+        expected — the demo representative's among them, to fill in the portal."""
+        representative_org = self.paths.get("representative")
         for position, agreement in enumerate(agreements_2018.values()):
             year = agreement.years.get(year_number=1)
             report = accountability.expect_annual_report(
-                year, due_on=date(2019, 6, 30), by=advisor, at=_aware(date(2019, 4, 1))
+                year, by=advisor, at=_aware(date(2019, 4, 1))
             )
-            if position % 5 == 4:
-                continue  # still expected
-            accountability.receive_annual_report(
-                report,
-                received_on=date(2019, 6, 20),
-                statements=statements[(agreement.organization_id, 2018)],
-                by=advisor,
-                at=_aware(date(2019, 6, 20)),
-            )
+            if position % 5 == 4 or agreement.organization_id == getattr(
+                representative_org, "pk", None
+            ):
+                continue  # still expected, and late on the program date
+            self.fill_report(report, agreement, advisor, related=position % 7 == 2)
+            received = report.due_on - timedelta(days=10)
+            accountability.submit_report(report, by=advisor, at=_aware(received))
+            reviewed = _aware(received + timedelta(days=20))
             if position % 5 == 3:
                 accountability.request_report_correction(
                     report,
                     by=advisor,
-                    at=_aware(date(2019, 7, 15)),
-                    reason="Les résultats ne sont pas présentés selon les sexes (clause 8).",
+                    at=reviewed,
+                    due_at=_aware(received + timedelta(days=50), 16, 0),
+                    reason="Les résultats ne sont pas présentés selon les sexes pour la "
+                    "francisation (clause 8).",
+                    obligations=["activities"],
                 )
-            else:
-                accountability.accept_annual_report(
-                    report, by=advisor, at=_aware(date(2019, 7, 15))
-                )
+                continue
+            for obligation in report.obligations.all():
+                accountability.check_obligation(obligation, met=True, by=advisor, at=reviewed)
+            accountability.accept_annual_report(report, by=advisor, at=reviewed)
+
         # A few claims: unused funds under a respected repayment agreement, one defaulted,
         # and a revision of a year's amount.
         chosen = list(agreements_2018.values())[5:8]
