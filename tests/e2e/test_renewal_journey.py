@@ -21,10 +21,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_year_2_renewal_with_a_surplus_that_persists(demo_database, page, sign_in):
     representative = User.objects.get(email="representant@demo.soutien.example")
+    # The organization whose year-1 report is accepted (8): its requirements were met (5.6).
     year = next(
         y
         for y in AgreementYear.objects.for_user(representative).awaiting_renewal()
         if y.agreement.stream == 1
+        and y.agreement.years.get(year_number=1).annual_report.state == "accepted"
         and not Application.objects.filter(
             organization=y.agreement.organization, fiscal_year=y.fiscal_year
         ).exists()
