@@ -154,7 +154,6 @@ def test_a_related_party_without_its_proofs_is_refused(client):
     document = party.documents.get()
     served = client.get(reverse("report-document", args=[document.pk]))
     assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF")
-    served.close()
     client.force_login(make_representative(make_organization()))
     assert client.get(reverse("report-document", args=[document.pk])).status_code == 404
 
