@@ -55,6 +55,8 @@ run: export SOUTIEN_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/soutien-mission migrate --noinput
 	$(BIN)/soutien-mission demo
+	@# The daily accountability run (reports opened, reminders) waits in the worker's queue.
+	$(BIN)/soutien-mission reminders --schedule
 	@# The worker runs the background tasks (emails, exports) beside the server, and stops with it.
 	@# Ctrl-C, a closed terminal or a kill stops both (a non-interactive shell's EXIT trap alone
 	@# does not run when the shell is killed by a signal).
