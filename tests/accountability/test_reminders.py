@@ -73,7 +73,7 @@ def test_8_one_run_a_day_sends_each_offset_once_on_its_day():
 
 
 def test_8_the_reminder_lists_each_obligation_with_its_clause_due_date_and_the_link():
-    opened()
+    _advisor, _member, report = opened()
     assert reminders.send_report_reminders(on=date(2020, 6, 22)) == 1
     before = reminder_emails().get()
     assert "est attendue le 29 juin 2020, dans 7 jours." in before.body
@@ -86,8 +86,7 @@ def test_8_the_reminder_lists_each_obligation_with_its_clause_due_date_and_the_l
         "- Procès-verbal de l'assemblée générale annuelle (clause 3), échéance le 29 juin 2020 "
         ": dans 7 jours" in before.body
     )
-    # The portal's home until the report's own page is named (portal:report).
-    assert absolute_url("portal:dashboard") in before.body
+    assert absolute_url("portal:report", pk=report.pk) in before.body
     assert reminders.send_report_reminders(on=date(2020, 7, 6)) == 1
     late = reminder_emails().last()
     assert "était attendue le 29 juin 2020 : elle a 7 jours de retard." in late.body

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from soutien.accountability.models import AnnualReport
+from soutien.accountability.reminders import send_report_reminders
 from soutien.accountability.reports import required_form_of
 from soutien.accounts.models import User
 from soutien.applications.models import Application, DocumentKind, Kind
@@ -35,6 +36,15 @@ def test_a_late_report_from_its_reminder_to_the_renewal_review(
     representative = User.objects.get(email="representant@demo.soutien.example")
     report = AnnualReport.objects.for_user(representative).get(state="expected")
     organization = report.organization
+
+    # The daily task runs at the program date: the report is late, the reminder goes out.
+    assert send_report_reminders(on=clock.today()) >= 1
+    email = next(
+        e for e in OutgoingEmail.objects.order_by("-pk") if representative.email in e.recipients
+    )
+    assert "reddition de comptes" in email.subject.lower()
+    link = re.search(r"https?://\S+/espace/redditions/\d+/", email.body)[0]
+    assert link.endswith(f"/espace/redditions/{report.pk}/")
 
     log_in(page, "representant")
     page.goto(f"/espace/redditions/{report.pk}/")

@@ -66,9 +66,7 @@ def test_8_a_form_meets_the_required_one_or_a_more_demanding_one(given_form, req
         ("27652", "97348", "audit"),
     ],
 )
-def test_8_the_form_required_adds_the_programs_payments_and_the_declared_sources(
-    paid, other, form
-):
+def test_8_the_form_required_adds_the_programs_payments_and_the_declared_sources(paid, other, form):
     required = required_form(Decimal(paid), Decimal(other), VALUES)
     assert required.form == form
     assert required.quebec_funding == Decimal(paid) + Decimal(other)

@@ -103,8 +103,7 @@ def _context(report: AnnualReport, outstanding: list[Obligation], *, on: date) -
             }
             for obligation in outstanding
         ],
-        # The report's own page once the portal names it (portal:report).
-        "url": absolute_url("portal:dashboard"),
+        "url": absolute_url("portal:report", pk=report.pk),
         **_timing(report.due_on, on),
     }
 
