@@ -132,7 +132,9 @@ def missing(report: AnnualReport) -> dict[str, list[str]]:
         activity.append(str(_("la description des activités réalisées et des services offerts")))
     reported = set(report.indicator_results.values_list("indicator", flat=True))
     absent = [i.label for i in indicators().items if i.code not in reported]
-    if absent:
+    if len(absent) == len(indicators().items):
+        activity.append(str(_("les résultats selon les sexes des indicateurs du Ministère")))
+    elif absent:
         activity.append(
             str(_("les résultats selon les sexes de : %(names)s")) % {"names": ", ".join(absent)}
         )
