@@ -16,7 +16,7 @@ from soutien.agreements.models import Installment
 from soutien.budget.models import AllocationRun
 from soutien.payments import actions as payments
 from soutien.rules import FiscalYear
-from tests.factories import at, make_organization, make_representative, make_user
+from tests.factories import at, make_organization, make_representative, make_user, upload
 from tests.payments.helpers import identified, signed_agreement
 from tests.workspace.helpers import granted_decision, one_year_agreement, staff
 
@@ -68,6 +68,17 @@ MATRIX = [
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "post", {"finance", "manager", "administrator"}),
+    ("workspace:reports", None, "get", {"advisor", "manager", "administrator"}),
+    ("workspace:report", "report", "get", {"advisor", "manager", "administrator"}),
+    ("workspace:check_obligation", "obligation", "post", {"advisor", "manager", "administrator"}),
+    ("workspace:report_correction", "report", "post", {"advisor", "manager", "administrator"}),
+    ("workspace:accept_report", "report", "post", {"advisor", "manager", "administrator"}),
+    (
+        "workspace:report_document",
+        "report_document",
+        "get",
+        {"advisor", "manager", "administrator"},
+    ),
     ("workspace:approve_credits", "envelope", "get", {"manager", "administrator"}),
     ("workspace:approve_credits", "envelope", "post", {"manager", "administrator"}),
     ("workspace:payment_runs", None, "get", {"finance", "administrator"}),
@@ -141,6 +152,17 @@ def world():
         by=people["advisor"],
         at=at(2019, 10, 1),
     )
+    # The yearly report of that agreement (8), with its minutes deposited.
+    report = accountability.expect_annual_report(
+        signed.years.order_by("year_number").first(), by=people["advisor"], at=at(2019, 10, 1)
+    )
+    accountability.save_agm(
+        report,
+        held_on=date(2020, 6, 10),
+        upload=upload("pv-aga.pdf"),
+        by=make_representative(organization),
+        at=at(2020, 6, 11),
+    )
     objects = {
         "application": application.pk,
         "evaluation": evaluation.pk,
@@ -159,6 +181,9 @@ def world():
         "signed": signed.pk,
         "claim": claim.pk,
         "offset": planned_offset.pk,
+        "report": report.pk,
+        "obligation": report.obligations.first().pk,
+        "report_document": report.documents.get().pk,
     }
     return people, objects
 
@@ -173,6 +198,8 @@ def test_every_workspace_url_for_every_role(client, world, name, obj, method, al
         if role != "anonymous":
             client.force_login(people[role])
         response = getattr(client, method)(url, {})
+        if response.streaming:
+            response.close()  # a file served: its handle is released
         login = response.status_code == 302 and "/compte/connexion/" in response["Location"]
         if role == "anonymous":
             assert login, (role, name, method)

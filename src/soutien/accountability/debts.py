@@ -55,11 +55,12 @@ def commitments_respected(organization_id: int, *, on: date) -> bool:
 
 
 def reports_of(agreement) -> list[dict]:
-    """The agreement's yearly reports (8), for its page: year, due date, state, form."""
+    """The agreement's yearly reports (8), for its page: id, year, due date, state, form."""
     from .models import AnnualReport
 
     return [
         {
+            "pk": report.pk,
             "year": report.agreement_year.year_number,
             "due_on": report.due_on,
             "state": report.get_state_display(),

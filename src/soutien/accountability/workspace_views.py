@@ -1,27 +1,56 @@
 """Claims (clause 7; 6.2 on termination) in the ministry's workspace: an agreement's claims,
-establishing one, its repayment agreement and the repayments received."""
+establishing one, its repayment agreement and the repayments received; and the review of
+the yearly reports (clause 8): their list, the checklist, corrections and acceptance."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from soutien.accounts.access import Capability, can, workspace_view
 from soutien.agreements.forms import ReasonForm
-from soutien.agreements.models import Agreement, Installment, InstallmentState
+from soutien.agreements.models import Agreement, Breach, Installment, InstallmentState
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
 from soutien.core.models import JournalEntry
+from soutien.core.pagination import paginate
+from soutien.core.templatetags.french import jour
+from soutien.core.views import download
+from soutien.organizations.models import FinancialReportTypeChoices
 from soutien.payments.models import LineState
 from soutien.rules import FiscalYear
+from soutien.rules.accountability import indicators
 
 from . import actions
 from .forms import EstablishClaimForm, OffsetForm, RepaymentAgreementForm, RepaymentForm
-from .models import Claim, ClaimOffset, ClaimState, OffsetState
+from .models import (
+    AnnualReport,
+    Claim,
+    ClaimOffset,
+    ClaimState,
+    Obligation,
+    OffsetState,
+    ReportDocument,
+    ReportDocumentKind,
+    ReportState,
+)
+from .reports import TOPICS, content_of, form_refusal, required_form_of, status_label
+from .review_forms import (
+    CORRECTION_FIELDS,
+    AcceptReportForm,
+    CheckObligationForm,
+    ReportCorrectionForm,
+    ReportFilter,
+    deadline_at,
+)
 
 
 def _fiscal_years(agreement: Agreement) -> list[FiscalYear]:
@@ -247,3 +276,243 @@ def cancel_offset(request, pk: int):
     else:
         messages.error(request, _("Le motif est requis pour annuler la compensation."))
     return redirect("workspace:claim", pk=offset.claim_id)
+
+
+# --- Yearly reports (clause 8): the list, the review, the decisions ---------------------------
+
+
+def reports_queryset(user):
+    return (
+        AnnualReport.objects.for_user(user)
+        .for_lists()
+        .select_related("agreement_year__agreement__application__assigned_advisor")
+        .order_by("due_on", "organization__legal_name", "pk")
+    )
+
+
+def _late_case_url(report: AnnualReport, today) -> str | None:
+    """The agreement's case form, prefilled, for a report late beyond the delay after which
+    a case is proposed (settings.REPORT_LATE_CASE_DAYS); a person decides to open it."""
+    if report.state != ReportState.EXPECTED:
+        return None
+    days = (today - report.due_on).days
+    if days <= settings.REPORT_LATE_CASE_DAYS:
+        return None
+    finding = _(
+        "La reddition de comptes de l'exercice %(year)s, attendue le %(due)s, n'est pas reçue "
+        "(%(days)s jours de retard)."
+    ) % {
+        "year": FiscalYear(report.agreement_year.fiscal_year).label,
+        "due": jour(report.due_on),
+        "days": days,
+    }
+    query = urlencode(
+        {"manquement": Breach.ACCOUNTABILITY, "article": _("clause 8"), "constat": finding}
+    )
+    url = reverse("workspace:agreement", args=[report.agreement_year.agreement_id])
+    return f"{url}?{query}#ouvrir-un-dossier"
+
+
+@workspace_view(Capability.ACCOUNTABILITY)
+def reports(request):
+    """Every yearly report, by state and advisor; the late ones propose a case (5.5)."""
+    today = clock.today()
+    filters = ReportFilter(request.GET, queryset=reports_queryset(request.user), today=today)
+    valid = filters.is_valid()
+    page = paginate(request, filters.qs if valid else filters.qs.none())
+    for report in page.object_list:
+        report.status = status_label(report, today)
+        report.fiscal_year_label = FiscalYear(report.agreement_year.fiscal_year).label
+        report.case_url = _late_case_url(report, today)
+    return render(
+        request,
+        "accountability/workspace_reports.html",
+        {"page": page, "filters": filters, "late_days": settings.REPORT_LATE_CASE_DAYS},
+        status=200 if valid else 422,
+    )
+
+
+REPORT_LABELS = {
+    "annual_report.expected": _lazy("Reddition de comptes attendue"),
+    "annual_report.saved": _lazy("Réponse enregistrée par l'organisme"),
+    "annual_report.received": _lazy("Reddition de comptes transmise"),
+    "annual_report.obligation_checked": _lazy("Obligation vérifiée"),
+    "annual_report.correction_requested": _lazy("Correction demandée à l'organisme"),
+    "annual_report.correction_answered": _lazy("Correction transmise par l'organisme"),
+    "annual_report.accepted": _lazy("Reddition de comptes acceptée"),
+}
+
+
+def _report_for(request, pk: int) -> AnnualReport:
+    return get_object_or_404(
+        AnnualReport.objects.for_user(request.user).select_related(
+            "organization",
+            "agreement_year__agreement__application__assigned_advisor",
+        ),
+        pk=pk,
+    )
+
+
+def _check_form(obligation: Obligation, data=None) -> CheckObligationForm:
+    initial = {}
+    if obligation.met is not None:
+        initial = {"met": "yes" if obligation.met else "no", "note": obligation.check_note}
+    return CheckObligationForm(data, prefix=f"o{obligation.pk}", initial=initial)
+
+
+def _render_report(
+    request, report, *, check_forms=None, correction_form=None, accept_form=None, status=200
+):
+    """The review page: each obligation in the order of the portal's topics, its content
+    read-only and, while the report is received, its checklist; `*_form` carry a refusal."""
+    today = clock.today()
+    reviewing = report.state == ReportState.RECEIVED
+    check_forms = check_forms or {}
+    by_kind = {o.kind: o for o in report.obligations.select_related("checked_by")}
+    obligations = []
+    for topic in TOPICS:
+        obligation = by_kind.get(topic.code)
+        if obligation is None:
+            continue
+        form = (check_forms.get(obligation.pk) or _check_form(obligation)) if reviewing else None
+        obligations.append({"obligation": obligation, "topic": topic, "form": form})
+    results = {r.indicator: r for r in report.indicator_results.all()}
+    documents = list(report.documents.select_related("related_party").order_by("kind", "-number"))
+    content = content_of(report)
+    required = required_form_of(report)
+    return render(
+        request,
+        "accountability/workspace_report.html",
+        {
+            "report": report,
+            "agreement": report.agreement_year.agreement,
+            "fiscal_year": FiscalYear(report.agreement_year.fiscal_year),
+            "status": status_label(report, today),
+            "late_case_url": _late_case_url(report, today),
+            "content": content,
+            "financial_form_label": FinancialReportTypeChoices(content.financial_form).label
+            if content.financial_form
+            else "",
+            "required": required,
+            "required_label": FinancialReportTypeChoices(required.form.value).label,
+            "refusal": form_refusal(report),
+            "indicator_rows": [(i.label, results.get(i.code)) for i in indicators().items],
+            "funding_sources": report.funding_sources.all(),
+            "statements_documents": [
+                d for d in documents if d.kind == ReportDocumentKind.FINANCIAL_STATEMENTS
+            ],
+            "agm_documents": [d for d in documents if d.kind == ReportDocumentKind.AGM_MINUTES],
+            "related_parties": [
+                (party, [d for d in documents if d.related_party_id == party.pk])
+                for party in report.related_parties.all()
+            ],
+            "obligations": obligations,
+            "reviewing": reviewing,
+            "correction_form": correction_form or ReportCorrectionForm(report=report, today=today),
+            "accept_form": accept_form or AcceptReportForm(),
+            "corrections": report.corrections.select_related(
+                "requested_by", "answered_by"
+            ).order_by("-requested_at"),
+            "journal": _report_journal(report),
+        },
+        status=status,
+    )
+
+
+def _report_journal(report) -> list:
+    entries = list(
+        JournalEntry.objects.for_subject(report).select_related("actor").order_by("-at", "-pk")
+    )
+    for entry in entries:
+        entry.label = REPORT_LABELS.get(entry.action, entry.action)
+    return entries
+
+
+@workspace_view(Capability.ACCOUNTABILITY)
+def report(request, pk: int):
+    return _render_report(request, _report_for(request, pk))
+
+
+@require_POST
+@workspace_view(Capability.ACCOUNTABILITY)
+def check_obligation(request, pk: int):
+    """One line of the checklist: met, or not with what is wrong (clause 8)."""
+    obligation = get_object_or_404(Obligation.objects.for_user(request.user), pk=pk)
+    form = _check_form(obligation, request.POST)
+    if form.is_valid():
+        try:
+            actions.check_obligation(
+                obligation,
+                met=form.cleaned_data["met"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("« %(obligation)s » est vérifiée.") % {"obligation": obligation},
+            )
+            return redirect(f"{reverse('workspace:report', args=[obligation.report_id])}#o{pk}")
+    report = _report_for(request, obligation.report_id)
+    return _render_report(request, report, check_forms={obligation.pk: form}, status=422)
+
+
+@require_POST
+@workspace_view(Capability.ACCOUNTABILITY)
+def report_correction(request, pk: int):
+    """The report goes back to the organization, to correct by a date; it is emailed."""
+    report = _report_for(request, pk)
+    today = clock.today()
+    form = ReportCorrectionForm(request.POST, report=report, today=today)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.request_report_correction(
+                report,
+                reason=data["message"],
+                due_at=deadline_at(data["deadline"]),
+                obligations=data["obligations"],
+                by=request.user,
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            add_action_errors(form, _renamed(error, CORRECTION_FIELDS))
+        else:
+            messages.success(
+                request,
+                _("La demande de correction est envoyée à l'organisme ; le rapport lui revient."),
+            )
+            return redirect("workspace:report", pk=report.pk)
+    return _render_report(request, _report_for(request, pk), correction_form=form, status=422)
+
+
+def _renamed(error: ValidationError, names: dict) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(k, k): v for k, v in error.error_dict.items()})
+
+
+@require_POST
+@workspace_view(Capability.ACCOUNTABILITY)
+def accept_report(request, pk: int):
+    """Every obligation checked and met: the report is accepted (clause 8; read at 5.6)."""
+    report = _report_for(request, pk)
+    form = AcceptReportForm(request.POST)
+    try:
+        actions.accept_annual_report(report, by=request.user, at=clock.now())
+    except ValidationError as error:
+        form.is_valid()
+        add_action_errors(form, error)
+    else:
+        messages.success(request, _("La reddition de comptes est acceptée."))
+        return redirect("workspace:report", pk=report.pk)
+    return _render_report(request, _report_for(request, pk), accept_form=form, status=422)
+
+
+@workspace_view(Capability.ACCOUNTABILITY)
+def report_document(request, pk: int):
+    """A file of a yearly report, served as the application's documents are."""
+    return download(request, model=ReportDocument, pk=pk)

@@ -175,6 +175,21 @@ class OpenCaseForm(WorkspaceForm):
         },
     )
 
+    # A page that proposes a case links here with what it found (?manquement=…&article=…
+    # &constat=…); the form is only prefilled: a person opens the case or not.
+    QUERY = {"manquement": "breach", "article": "clause", "constat": "finding"}
+
+    @classmethod
+    def initial_from(cls, query, *, today) -> dict:
+        initial = {"found_on": today}
+        for param, name in cls.QUERY.items():
+            value = query.get(param, "").strip()
+            if value:
+                initial[name] = value[: getattr(cls.base_fields[name], "max_length", None)]
+        if initial.get("breach") not in Breach.values:
+            initial.pop("breach", None)
+        return initial
+
 
 class ProposeMeasureForm(WorkspaceForm):
     kind = forms.ChoiceField(

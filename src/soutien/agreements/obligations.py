@@ -7,7 +7,7 @@ from soutien.core.answers import Question
 
 reports_of = Question(
     "agreements.obligations.reports_of",
-    "(agreement) -> [{year, due_on, state, report_type}]: the yearly reports of clause 8",
+    "(agreement) -> [{pk, year, due_on, state, report_type}]: the yearly reports of clause 8",
 )
 
 renewal_findings = Question(

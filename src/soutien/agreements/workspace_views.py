@@ -235,12 +235,14 @@ def _measures_context(request, agreement: Agreement, **forms) -> dict:
     open_to_measures = agreement.state in actions.OPEN_TO_MEASURES
     return {
         "cases": agreement.cases.prefetch_related("proposals").order_by("-found_on", "-pk"),
-        "case_form": forms.get("case_form") or OpenCaseForm(initial={"found_on": clock.today()}),
+        "case_form": forms.get("case_form")
+        or OpenCaseForm(initial=OpenCaseForm.initial_from(request.GET, today=clock.today())),
         "can_open_case": open_to_measures and can(request.user, Capability.AGREEMENT),
         "lift_form": forms.get("lift_form") or ReasonForm(),
         "can_lift": agreement.state == State.SUSPENDED and can(request.user, Capability.MEASURES),
         "journal": journal_of(agreement),
         "reports": obligations.reports_of(agreement),
+        "can_review_reports": can(request.user, Capability.ACCOUNTABILITY),
     }
 
 
