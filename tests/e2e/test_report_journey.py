@@ -122,7 +122,7 @@ def test_a_late_report_from_its_reminder_to_the_renewal_review(
     assert "est transmise au Ministère" in main_text(page)
     report.refresh_from_db()
     assert report.state == "received" and report.required_report_type == "audit"
-    REVIEW_STEPS(page, report)
+    review_and_send_back(page, report)
 
     # The organization answers the correction.
     log_in(page, "representant")
@@ -136,7 +136,7 @@ def test_a_late_report_from_its_reminder_to_the_renewal_review(
     follow(page, "button:has-text('Transmettre la correction')")
     report.refresh_from_db()
     assert report.state == "received"
-    ACCEPT_STEPS(page, report)
+    accept(page, report)
 
     # The next year's renewal: the organization renews, the advisor's review reads the report.
     year = report.agreement_year.agreement.years.get(year_number=2)
@@ -165,9 +165,39 @@ def test_a_late_report_from_its_reminder_to_the_renewal_review(
     assert "Toutes les redditions de comptes échues sont acceptées" in findings
 
 
-def REVIEW_STEPS(page, report):  # noqa: N802 - filled in with the workspace pages
-    raise NotImplementedError
+def check(page, obligation, met: bool, note: str = "") -> None:
+    """The advisor's checklist, one obligation at a time."""
+    page.check(f"input[name='o{obligation.pk}-met'][value={'yes' if met else 'no'}]")
+    if note:
+        page.fill(f"#o{obligation.pk}-note", note)
+    follow(page, f"#o{obligation.pk} button:has-text('Enregistrer la vérification')")
 
 
-def ACCEPT_STEPS(page, report):  # noqa: N802
-    raise NotImplementedError
+def review_and_send_back(page, report) -> None:
+    """The advisor reads the report, finds the activities too thin, asks for a correction."""
+    log_in(page, "conseillere")
+    page.goto("/ministere/redditions/?status=to_review")
+    follow(page, f"a[href='/ministere/redditions/{report.pk}/']")
+    text = main_text(page)
+    assert "Immeubles solidaires de l'Outaouais inc." in text and "1145267890" in text
+    assert "Rapport d'audit signé par un CPA" in text
+    assert axe_violations(page) == []
+    for obligation in report.obligations.exclude(kind="activities"):
+        check(page, obligation, met=True)
+    check(page, report.obligations.get(kind="activities"), met=False, note="Trop succinct.")
+    page.fill("#correction-message", "Précisez les activités de francisation.")
+    page.check("input[name=correction-obligations][value=activities]")
+    follow(page, "button:has-text('Envoyer la demande de correction')")
+    report.refresh_from_db()
+    assert report.state == "correction_requested"
+
+
+def accept(page, report) -> None:
+    log_in(page, "conseillere")
+    page.goto(f"/ministere/redditions/{report.pk}/")
+    for obligation in report.obligations.all():
+        check(page, obligation, met=True)
+    follow(page, "button:has-text('Accepter la reddition de comptes')")
+    report.refresh_from_db()
+    assert report.state == "accepted"
+    assert axe_violations(page) == []
