@@ -544,6 +544,8 @@ class _Builder:
                     at=_aware(date(2019, 9, 1)),
                 )  # fmt: skip
         self.submission_periods()
+        # The daily task has run up to the program date: every begun year has its report (8).
+        accountability.expect_due_reports(on=PROGRAM_DATE, at=_aware(PROGRAM_DATE, 6))
 
     def submission_periods(self) -> None:
         """The call of 2018-2019 (closed) and the second call of 2019-2020, open on

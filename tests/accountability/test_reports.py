@@ -1,7 +1,7 @@
 """The yearly report of clause 8: obligations, the organization's answers, submission with
 the required form, the advisor's review, and what acceptance opens (clause 7)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -81,7 +81,11 @@ def fill(report, member, *, form="review", quebec="0", when=None):
     )
     actions.answer_related_parties(report, has_related_parties=False, by=member, at=when)
     actions.save_agm(
-        report, held_on=date(2020, 6, 10), upload=upload("pv-aga.pdf"), by=member, at=when
+        report,
+        held_on=report.period_end + timedelta(days=40),
+        upload=upload("pv-aga.pdf"),
+        by=member,
+        at=when,
     )
 
 

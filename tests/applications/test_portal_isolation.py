@@ -104,9 +104,8 @@ def test_every_portal_url_is_closed_to_another_organization(client, organization
             body = response.content.decode() if not response.streaming else ""
             assert "Organisme Alpha Secret" not in body, (name, method)
             assert organization_a["reference"] not in body, (name, method)
-            if (
-                name in REPORT_URLS
-                or any(k in path for k in (str(organization_a["pk"]),))
+            if name in REPORT_URLS or (
+                any(k in path for k in (str(organization_a["pk"]),))
                 and name not in ("dashboard", "start")
             ):
                 # The report's pages that take one method refuse the other before they look

@@ -19,19 +19,33 @@ from .test_demo_walkthrough import follow, log_in, status
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def accept_first_report(agreement, representative) -> None:
+    from soutien.accountability import actions as accountability
+    from tests.accountability.test_reports import fill
+    from tests.factories import at
+
+    advisor = User.objects.get(email="conseillere@demo.soutien.example")
+    report = agreement.years.get(year_number=1).annual_report
+    fill(report, representative, when=at(2019, 7, 2))
+    accountability.submit_report(report, by=representative, at=at(2019, 7, 3))
+    for obligation in report.obligations.all():
+        accountability.check_obligation(obligation, met=True, by=advisor, at=at(2019, 7, 10))
+    accountability.accept_annual_report(report, by=advisor, at=at(2019, 7, 10))
+
+
 def test_a_year_2_renewal_with_a_surplus_that_persists(demo_database, page, sign_in):
     representative = User.objects.get(email="representant@demo.soutien.example")
-    # The organization whose year-1 report is accepted (8): its requirements were met (5.6).
     year = next(
         y
         for y in AgreementYear.objects.for_user(representative).awaiting_renewal()
         if y.agreement.stream == 1
-        and y.agreement.years.get(year_number=1).annual_report.state == "accepted"
         and not Application.objects.filter(
             organization=y.agreement.organization, fiscal_year=y.fiscal_year
         ).exists()
     )
     organization = year.agreement.organization
+    # Its year-1 report (8) was transmitted and accepted in the summer: requirements met (5.6).
+    accept_first_report(year.agreement, representative)
     # Its statements still show unrestricted net assets above half of its expenses (6.1.3).
     for statements in FinancialStatements.objects.filter(organization=organization):
         statements.unrestricted_net_assets = statements.total_expenses

@@ -66,6 +66,7 @@ def test_assumptions_are_marked_in_the_norms_file():
         "volunteer_amount_scale",
         "historic_funding_keeps_additional_amount",
         "new_attachment_ranking",
+        "report_due_days",
     }
     assert all("Hypothèse" in text for text in norms.assumptions.values())
 
