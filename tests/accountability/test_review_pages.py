@@ -107,7 +107,7 @@ def test_8_the_review_page_shows_each_obligation_read_only(client, received):
         "Ville de Sherbrooke",
         "Julie Comptable",
         "A123456",
-        "10 juin 2020",
+        "10 mai 2020",
         "etats-financiers.pdf",
         "pv-aga.pdf",
         "À examiner",
