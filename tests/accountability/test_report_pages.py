@@ -180,3 +180,20 @@ def test_submitting_lists_what_is_missing_then_transmits_and_answers_a_correctio
     assert client.post(answer, {"answer": "Précisé."}).status_code == 302
     report.refresh_from_db()
     assert report.state == "received"
+
+
+def test_a_file_too_large_is_refused_naming_it_and_the_date_is_not_kept(client, settings):
+    _advisor, member, report = opened()
+    settings.DOCUMENT_MAX_BYTES = 1024
+    client.force_login(member)
+    big = upload("proces-verbal.pdf", b"%PDF-1.4\n" + b"0" * 2048)
+    refused = client.post(
+        topic_url(report, "agm_minutes"), {"agm_held_on": "2020-05-10", "file": big}
+    )
+    assert refused.status_code == 422
+    page = text(refused)
+    assert "Le fichier « proces-verbal.pdf » dépasse la taille maximale" in page
+    # shown beside the file field, and summarized at the top
+    assert 'id="id_file_error"' in page and "Fichier du procès-verbal :" in page
+    report.content.refresh_from_db()
+    assert report.content.agm_held_on is None and not ReportDocument.objects.exists()

@@ -396,3 +396,25 @@ def test_renewal_findings_say_a_missing_report_is_not_met():
     assert renewal_findings(agreement, date(2020, 6, 1))["met"]  # not due yet
     late = renewal_findings(agreement, date(2020, 7, 1))
     assert not late["met"] and late["missing"] == ["2019-2020"]
+
+
+def test_two_people_at_once_the_second_is_told_what_the_first_did():
+    advisor, member, report = opened()
+    fill(report, member)
+    colleague = make_representative(report.organization)
+    seen_by_member = AnnualReport.objects.get(pk=report.pk)
+    seen_by_colleague = AnnualReport.objects.get(pk=report.pk)
+    actions.submit_report(seen_by_member, by=member, at=at(2020, 6, 1))
+    with pytest.raises(ValidationError) as error:
+        actions.submit_report(seen_by_colleague, by=colleague, at=at(2020, 6, 1))
+    assert "est transmise : elle ne change plus" in str(error.value)
+    for obligation in report.obligations.all():
+        actions.check_obligation(obligation, met=True, by=advisor, at=at(2020, 6, 2))
+    other_advisor = make_user(Role.ADVISOR)
+    first = AnnualReport.objects.get(pk=report.pk)
+    second = AnnualReport.objects.get(pk=report.pk)
+    actions.accept_annual_report(first, by=advisor, at=at(2020, 6, 3))
+    with pytest.raises(ValidationError) as error:
+        actions.accept_annual_report(second, by=other_advisor, at=at(2020, 6, 3))
+    assert "n'est pas à examiner : accepté" in str(error.value)
+    assert JournalEntry.objects.filter(action="annual_report.accepted").count() == 1

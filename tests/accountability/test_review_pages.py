@@ -5,6 +5,7 @@ correction, the acceptance, and the report's files."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, datetime, time
 
 import pytest
@@ -255,3 +256,24 @@ def test_the_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(5) as large:
         assert "30 redditions de comptes" in text(client.get(url, {"status": "late"}))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_8_published_results_by_sex_show_small_counts_as_fewer_than_five(client):
+    accountability = actions
+    advisor, member, report = opened()
+    fill(report, member)
+    accountability.submit_report(report, by=member, at=at(2020, 6, 1))
+    url = reverse("workspace:report_statistics")
+    client.force_login(advisor)
+    assert "Aucune reddition de comptes acceptée" in html.unescape(client.get(url).content.decode())
+    for obligation in report.obligations.all():
+        accountability.check_obligation(obligation, met=True, by=advisor, at=at(2020, 6, 2))
+    accountability.accept_annual_report(report, by=advisor, at=at(2020, 6, 2))
+    page = html.unescape(client.get(url, {"exercice": "2019"}).content.decode())
+    row = re.search(r"<tr><th scope=\"row\">Personnes immigrantes accueillies</th>.*?</tr>", page)
+    # 3 women, 2 men, 1 other: each shown as « moins de 5 »; the total of 6 is shown.
+    assert row is not None
+    cells = re.findall(r'<td class="money">([^<]*)</td>', row[0])
+    assert cells == ["1", "moins de 5", "moins de 5", "moins de 5", "6"]
+    assert client.get(url, {"exercice": "1999"}).status_code == 404
+    assert client.get(url, {"exercice": "x"}).status_code == 404

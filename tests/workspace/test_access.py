@@ -69,6 +69,7 @@ MATRIX = [
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "post", {"finance", "manager", "administrator"}),
     ("workspace:reports", None, "get", {"advisor", "manager", "administrator"}),
+    ("workspace:report_statistics", None, "get", {"advisor", "manager", "administrator"}),
     ("workspace:report", "report", "get", {"advisor", "manager", "administrator"}),
     ("workspace:check_obligation", "obligation", "post", {"advisor", "manager", "administrator"}),
     ("workspace:report_correction", "report", "post", {"advisor", "manager", "administrator"}),

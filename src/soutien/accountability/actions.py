@@ -462,8 +462,16 @@ def _require_author(by: User, organization: Organization) -> None:
         require_member(by, organization)
 
 
+def _lock(report: AnnualReport) -> None:
+    """The report's row, locked and read again: two people acting at once are served one
+    after the other, the second on what the first left."""
+    AnnualReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
+    report.refresh_from_db()
+
+
 def _editable(report: AnnualReport, by: User) -> ReportContent:
     _require_author(by, report.organization)
+    _lock(report)
     if report.state not in EDITABLE_STATES:
         raise ValidationError(
             _(
@@ -472,7 +480,6 @@ def _editable(report: AnnualReport, by: User) -> ReportContent:
             ),
             code="not_editable",
         )
-    AnnualReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
     content = ReportContent.objects.select_for_update().get(report=report)
     report._content_cache = content
     return content
@@ -861,6 +868,8 @@ def check_obligation(
     """The advisor's checklist: this obligation is met, or not (with what is wrong)."""
     require(by, Capability.ACCOUNTABILITY)
     report = obligation.report
+    _lock(report)
+    obligation.refresh_from_db()
     if report.state != ReportState.RECEIVED:
         raise ValidationError(
             _("On vérifie une reddition de comptes transmise et pas encore acceptée."),
@@ -898,6 +907,7 @@ def request_report_correction(
     """The report goes back to the organization, which corrects it by `due_at` (the same
     mechanism as the application's requests, 5.1)."""
     require(by, Capability.ACCOUNTABILITY)
+    _lock(report)
     reason = (reason or "").strip()
     if due_at is None:
         due_at = at + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
@@ -983,6 +993,13 @@ def accept_annual_report(report: AnnualReport, *, by: User, at: datetime) -> Ann
     review reads (5.6). At the agreement's end, the program's funds left unused become a
     claim to refund (clause 7)."""
     require(by, Capability.ACCOUNTABILITY)
+    _lock(report)
+    if report.state != ReportState.RECEIVED:
+        raise ValidationError(
+            _("Cette reddition de comptes n'est pas à examiner : %(state)s.")
+            % {"state": report.get_state_display().lower()},
+            code="not_received",
+        )
     unmet = [o.get_kind_display() for o in report.obligations.all() if o.met is not True]
     if unmet:
         raise ValidationError(

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from soutien.core.views import download
 from soutien.organizations.models import FinancialReportTypeChoices
 from soutien.payments.models import LineState
 from soutien.rules import FiscalYear
-from soutien.rules.accountability import indicators
+from soutien.rules.accountability import SMALL_COUNT, indicators, published_count
 
 from . import actions
 from .forms import EstablishClaimForm, OffsetForm, RepaymentAgreementForm, RepaymentForm
@@ -36,6 +38,7 @@ from .models import (
     Claim,
     ClaimOffset,
     ClaimState,
+    IndicatorResult,
     Obligation,
     OffsetState,
     ReportDocument,
@@ -516,3 +519,59 @@ def accept_report(request, pk: int):
 def report_document(request, pk: int):
     """A file of a yearly report, served as the application's documents are."""
     return download(request, model=ReportDocument, pk=pk)
+
+
+@workspace_view(Capability.ACCOUNTABILITY)
+def report_statistics(request):
+    """Results by sex of the accepted reports of a fiscal year, per indicator and region, as
+    published: a count of 1 to 4 shows as « moins de 5 » (clause 8, decision 017)."""
+    years = sorted(
+        set(
+            AnnualReport.objects.filter(state=ReportState.ACCEPTED).values_list(
+                "agreement_year__fiscal_year", flat=True
+            )
+        ),
+        reverse=True,
+    )
+    chosen = request.GET.get("exercice") or (str(years[0]) if years else "")
+    if chosen and (not chosen.isdigit() or int(chosen) not in years):
+        raise Http404
+    rows = (
+        IndicatorResult.objects.filter(
+            report__state=ReportState.ACCEPTED,
+            report__agreement_year__fiscal_year=int(chosen) if chosen else None,
+        )
+        .values("indicator", "report__organization__region__name")
+        .annotate(
+            women=Sum("women"),
+            men=Sum("men"),
+            other=Sum("other"),
+            total=Sum("total"),
+            reports=Count("report", distinct=True),
+        )
+        .order_by("indicator", "report__organization__region__name")
+    )
+    labels = {i.code: i.label for i in indicators().items}
+    order = {i.code: n for n, i in enumerate(indicators().items)}
+    table = [
+        {
+            "indicator": labels.get(row["indicator"], row["indicator"]),
+            "region": row["report__organization__region__name"],
+            "reports": row["reports"],
+            **{key: published_count(row[key]) for key in ("women", "men", "other", "total")},
+        }
+        for row in sorted(
+            rows,
+            key=lambda r: (order.get(r["indicator"], 99), r["report__organization__region__name"]),
+        )
+    ]
+    return render(
+        request,
+        "accountability/workspace_report_statistics.html",
+        {
+            "years": [(year, FiscalYear(year).label) for year in years],
+            "chosen": int(chosen) if chosen else None,
+            "table": table,
+            "small": SMALL_COUNT,
+        },
+    )

@@ -69,6 +69,7 @@ urlpatterns = [
         name="repayment_agreement",
     ),
     path("redditions/", accountability.reports, name="reports"),
+    path("redditions/statistiques/", accountability.report_statistics, name="report_statistics"),
     path("redditions/<int:pk>/", accountability.report, name="report"),
     path(
         "redditions/obligations/<int:pk>/verification/",
