@@ -19,6 +19,31 @@ from .test_demo_walkthrough import follow, log_in, status
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def renew_in_portal(page, year) -> Application:
+    """The representative renews `year` in the portal: documents unchanged, the renewal
+    section, the declaration, deposited (5.6)."""
+    log_in(page, "representant")
+    page.goto(f"/espace/conventions/annees/{year.pk}/reconduction/")
+    follow(page, "button:has-text('Commencer le formulaire de reconduction')")
+    renewal = Application.objects.get(organization=year.agreement.organization, kind=Kind.RENEWAL)
+    assert axe_violations(page) == []
+    page.goto(f"/espace/demandes/{renewal.pk}/documents/")
+    for kind in DocumentKind.values:
+        page.check(f"input[name={kind}_unchanged]")
+    page.click("button:has-text('Déposer les documents choisis')")  # with its progress bar
+    page.wait_for_selector("text=9 documents enregistrés.")
+    page.goto(f"/espace/demandes/{renewal.pk}/sections/renewal/")
+    page.fill("#id_changes_summary", "Aucun changement aux règlements ni au conseil.")
+    page.check("#id_eligibility_confirmed")
+    follow(page, "button:has-text('Enregistrer et continuer')")
+    page.goto(f"/espace/demandes/{renewal.pk}/depot/")
+    page.fill("#id_declarant_name", "Mathieu Représentant")
+    page.fill("#id_declarant_title", "Direction générale")
+    page.check("#id_declared")
+    follow(page, "button:has-text('Déposer ma demande')")
+    return renewal
+
+
 def accept_first_report(agreement, representative) -> None:
     from soutien.accountability import actions as accountability
     from tests.accountability.test_reports import fill
@@ -52,25 +77,7 @@ def test_a_year_2_renewal_with_a_surplus_that_persists(demo_database, page, sign
         statements.save()
 
     # The organization starts its renewal, keeps the documents that did not change, submits.
-    log_in(page, "representant")
-    page.goto(f"/espace/conventions/annees/{year.pk}/reconduction/")
-    follow(page, "button:has-text('Commencer le formulaire de reconduction')")
-    renewal = Application.objects.get(organization=organization, kind=Kind.RENEWAL)
-    assert axe_violations(page) == []
-    page.goto(f"/espace/demandes/{renewal.pk}/documents/")
-    for kind in DocumentKind.values:
-        page.check(f"input[name={kind}_unchanged]")
-    page.click("button:has-text('Déposer les documents choisis')")  # with its progress bar
-    page.wait_for_selector("text=9 documents enregistrés.")
-    page.goto(f"/espace/demandes/{renewal.pk}/sections/renewal/")
-    page.fill("#id_changes_summary", "Aucun changement aux règlements ni au conseil.")
-    page.check("#id_eligibility_confirmed")
-    follow(page, "button:has-text('Enregistrer et continuer')")
-    page.goto(f"/espace/demandes/{renewal.pk}/depot/")
-    page.fill("#id_declarant_name", "Mathieu Représentant")
-    page.fill("#id_declarant_title", "Direction générale")
-    page.check("#id_declared")
-    follow(page, "button:has-text('Déposer ma demande')")
+    renewal = renew_in_portal(page, year)
     renewal.refresh_from_db()
     assert renewal.state == "submitted"
 

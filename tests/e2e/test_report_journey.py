@@ -13,13 +13,13 @@ from soutien.accountability.models import AnnualReport
 from soutien.accountability.reminders import send_report_reminders
 from soutien.accountability.reports import required_form_of
 from soutien.accounts.models import User
-from soutien.applications.models import Application, DocumentKind, Kind
 from soutien.core import clock
 from soutien.core.models import OutgoingEmail
 from soutien.rules.accountability import indicators
 
 from .conftest import axe_violations
 from .test_demo_walkthrough import follow, log_in
+from .test_renewal_journey import renew_in_portal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +35,6 @@ def test_a_late_report_from_its_reminder_to_the_renewal_review(
 ):
     representative = User.objects.get(email="representant@demo.soutien.example")
     report = AnnualReport.objects.for_user(representative).get(state="expected")
-    organization = report.organization
 
     # The daily task runs at the program date: the report is late, the reminder goes out.
     assert send_report_reminders(on=clock.today()) >= 1
@@ -140,24 +139,7 @@ def test_a_late_report_from_its_reminder_to_the_renewal_review(
 
     # The next year's renewal: the organization renews, the advisor's review reads the report.
     year = report.agreement_year.agreement.years.get(year_number=2)
-    log_in(page, "representant")
-    page.goto(f"/espace/conventions/annees/{year.pk}/reconduction/")
-    follow(page, "button:has-text('Commencer le formulaire de reconduction')")
-    renewal = Application.objects.get(organization=organization, kind=Kind.RENEWAL)
-    page.goto(f"/espace/demandes/{renewal.pk}/documents/")
-    for kind in DocumentKind.values:
-        page.check(f"input[name={kind}_unchanged]")
-    page.click("button:has-text('Déposer les documents choisis')")
-    page.wait_for_selector("text=9 documents enregistrés.")
-    page.goto(f"/espace/demandes/{renewal.pk}/sections/renewal/")
-    page.fill("#id_changes_summary", "Aucun changement aux règlements ni au conseil.")
-    page.check("#id_eligibility_confirmed")
-    follow(page, "button:has-text('Enregistrer et continuer')")
-    page.goto(f"/espace/demandes/{renewal.pk}/depot/")
-    page.fill("#id_declarant_name", "Mathieu Représentant")
-    page.fill("#id_declarant_title", "Direction générale")
-    page.check("#id_declared")
-    follow(page, "button:has-text('Déposer ma demande')")
+    renewal = renew_in_portal(page, year)
     log_in(page, "conseillere")
     page.goto(f"/ministere/dossiers/{renewal.pk}/")
     findings = html.unescape(page.inner_text("#accountability-findings"))

@@ -611,16 +611,7 @@ def save_financial_report(
     if refusal:
         raise ValidationError({"financial_form": refusal}, code="form_below_required")
     content.save_as(by)
-    documents = []
-    if upload is not None:
-        documents = new_versions(
-            ReportDocument,
-            owner_field="report",
-            owner=report,
-            uploads=[(ReportDocumentKind.FINANCIAL_STATEMENTS, upload)],
-            by=by,
-            at=at,
-        )
+    documents = _deposit(report, ReportDocumentKind.FINANCIAL_STATEMENTS, upload, by=by, at=at)
     _journal_saved(
         report,
         ObligationKind.FINANCIAL_REPORT,
@@ -630,6 +621,16 @@ def save_financial_report(
         data={"documents": [_document_data(d) for d in documents]},
     )
     return report
+
+
+def _deposit(report, kind: str, upload: File | None, *, by, at) -> list[ReportDocument]:
+    """The next version of one of the report's files, or nothing when none is given."""
+    if upload is None:
+        return []
+    return new_versions(
+        ReportDocument, owner_field="report", owner=report, uploads=[(kind, upload)], by=by,
+        at=at,
+    )  # fmt: skip
 
 
 def _document_data(document: ReportDocument) -> dict:
@@ -778,16 +779,7 @@ def save_agm(
         )
     content.agm_held_on = held_on
     content.save_as(by)
-    documents = []
-    if upload is not None:
-        documents = new_versions(
-            ReportDocument,
-            owner_field="report",
-            owner=report,
-            uploads=[(ReportDocumentKind.AGM_MINUTES, upload)],
-            by=by,
-            at=at,
-        )
+    documents = _deposit(report, ReportDocumentKind.AGM_MINUTES, upload, by=by, at=at)
     _journal_saved(
         report,
         ObligationKind.AGM_MINUTES,
@@ -908,14 +900,7 @@ def request_report_correction(
     mechanism as the application's requests, 5.1)."""
     require(by, Capability.ACCOUNTABILITY)
     _lock(report)
-    reason = (reason or "").strip()
-    if due_at is None:
-        due_at = at + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
-    errors = {}
-    if not reason:
-        errors["reason"] = _("Le motif est requis pour cette opération.")
-    if due_at <= at:
-        errors["due_at"] = _("L'échéance doit suivre la date de la demande.")
+    reason, due_at, errors = ReportCorrection.terms(reason, at=at, due_at=due_at)
     unknown = [code for code in obligations if code not in ObligationKind.values]
     if unknown:
         errors["obligations"] = _("Obligation inconnue : %(codes)s.") % {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from soutien.applications.portal_views import portal_login_required
 from soutien.core import clock
+from soutien.core.forms import add_action_errors
 from soutien.organizations.members import members_act
 from soutien.rules import FiscalYear
 
@@ -298,12 +299,9 @@ def _save_form(request, form, save, *, errors_to=None) -> bool:
         save()
     except ValidationError as error:
         error = _rename_file_errors(error)
-        if hasattr(error, "error_dict"):
-            for key, errors in error.message_dict.items():
-                name = errors_to(key) if errors_to else key
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
+        if errors_to and hasattr(error, "error_dict"):
+            error = ValidationError({errors_to(k): v for k, v in error.error_dict.items()})
+        add_action_errors(form, error)
         return False
     return True
 
@@ -312,21 +310,28 @@ def _documents(report, kind):
     return list(report.documents.filter(kind=kind).order_by("-number"))
 
 
+def _remove_line(request, report, verb, line, done: str, topic: str):
+    """A draft line withdrawn (a source, a related party), back to its topic's page."""
+    try:
+        verb(line, by=request.user, at=clock.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("portal:report_topic", report.pk, topic)
+
+
 @portal_login_required
 @members_act
 @require_POST
 def remove_funding_source(request, pk: int, source_pk: int):
     report = _report(request, pk)
     source = get_object_or_404(report.funding_sources, pk=source_pk)
-    try:
-        actions.remove_funding_source(source, by=request.user, at=clock.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("La source « %(funder)s » est retirée.") % {"funder": source.funder}
-        )
-    return redirect("portal:report_topic", report.pk, ObligationKind.FUNDING_SOURCES)
+    done = _("La source « %(funder)s » est retirée.") % {"funder": source.funder}
+    return _remove_line(
+        request, report, actions.remove_funding_source, source, done,
+        ObligationKind.FUNDING_SOURCES,
+    )  # fmt: skip
 
 
 @portal_login_required
@@ -335,15 +340,26 @@ def remove_funding_source(request, pk: int, source_pk: int):
 def withdraw_related_party(request, pk: int, party_pk: int):
     report = _report(request, pk)
     party = get_object_or_404(report.related_parties, pk=party_pk)
-    try:
-        actions.withdraw_related_party(party, by=request.user, at=clock.now())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("La société « %(name)s » est retirée.") % {"name": party.legal_name}
-        )
-    return redirect("portal:report_topic", report.pk, ObligationKind.RELATED_PARTIES)
+    done = _("La société « %(name)s » est retirée.") % {"name": party.legal_name}
+    return _remove_line(
+        request, report, actions.withdraw_related_party, party, done,
+        ObligationKind.RELATED_PARTIES,
+    )  # fmt: skip
+
+
+def _refused_overview(request, report, error: ValidationError, *, answer_form=None):
+    """The report's summary with what the refusal says, nothing transmitted (422)."""
+    report.refresh_from_db()
+    problems = (
+        [m for errors in error.message_dict.values() for m in errors]
+        if hasattr(error, "error_dict")
+        else error.messages
+    )
+    context = _report_context(
+        request, report, page="overview", answer_form=answer_form or CorrectionAnswerForm(),
+        refusals=problems,
+    )  # fmt: skip
+    return render(request, "accountability/portal_report.html", context, status=422)
 
 
 @portal_login_required
@@ -354,17 +370,7 @@ def submit_report(request, pk: int):
     try:
         actions.submit_report(report, by=request.user, at=clock.now())
     except ValidationError as error:
-        report.refresh_from_db()
-        problems = (
-            [m for errors in error.message_dict.values() for m in errors]
-            if hasattr(error, "error_dict")
-            else error.messages
-        )
-        context = _report_context(
-            request, report, page="overview", answer_form=CorrectionAnswerForm(),
-            refusals=problems,
-        )  # fmt: skip
-        return render(request, "accountability/portal_report.html", context, status=422)
+        return _refused_overview(request, report, error)
     messages.success(
         request,
         _("Votre reddition de comptes est transmise au Ministère. Merci."),
@@ -385,16 +391,7 @@ def answer_report_correction(request, pk: int, correction_pk: int):
                 correction, answer=form.cleaned_data["answer"], by=request.user, at=clock.now()
             )
         except ValidationError as error:
-            report.refresh_from_db()
-            problems = (
-                [m for errors in error.message_dict.values() for m in errors]
-                if hasattr(error, "error_dict")
-                else error.messages
-            )
-            context = _report_context(
-                request, report, page="overview", answer_form=form, refusals=problems
-            )
-            return render(request, "accountability/portal_report.html", context, status=422)
+            return _refused_overview(request, report, error, answer_form=form)
         messages.success(
             request,
             _("Votre réponse est transmise ; la reddition de comptes est transmise de nouveau."),

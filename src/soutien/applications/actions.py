@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -272,14 +271,7 @@ def request_correction(
     the advisor needs more information during the evaluation (information: the file stays
     where it is); either way the organization answers by `due_at` (5.1)."""
 
-    reason = (reason or "").strip()
-    if due_at is None:
-        due_at = at + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
-    errors = {}
-    if not reason:
-        errors["reason"] = _("Le motif est requis pour cette opération.")
-    if due_at <= at:
-        errors["due_at"] = _("L'échéance doit suivre la date de la demande.")
+    reason, due_at, errors = InformationRequest.terms(reason, at=at, due_at=due_at)
     unknown = [s for s in sections if s not in section_codes()] + [
         d for d in documents if d not in DocumentKind.values
     ]

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -412,6 +412,20 @@ class MinistryRequest(Record):
 
     class Meta:
         abstract = True
+
+    @staticmethod
+    def terms(reason: str, *, at: datetime, due_at: datetime | None) -> tuple[str, datetime, dict]:
+        """A new request's reason and deadline (by default CORRECTION_DEFAULT_DAYS later),
+        with what is wrong with them, by field."""
+        reason = (reason or "").strip()
+        if due_at is None:
+            due_at = at + timedelta(days=settings.CORRECTION_DEFAULT_DAYS)
+        errors = {}
+        if not reason:
+            errors["reason"] = _("Le motif est requis pour cette opération.")
+        if due_at <= at:
+            errors["due_at"] = _("L'échéance doit suivre la date de la demande.")
+        return reason, due_at, errors
 
     @property
     def is_open(self) -> bool:
