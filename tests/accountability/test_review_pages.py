@@ -277,3 +277,14 @@ def test_8_published_results_by_sex_show_small_counts_as_fewer_than_five(client)
     assert cells == ["1", "moins de 5", "moins de 5", "moins de 5", "6"]
     assert client.get(url, {"exercice": "1999"}).status_code == 404
     assert client.get(url, {"exercice": "x"}).status_code == 404
+
+
+def test_a_report_opened_by_the_daily_task_says_so_in_its_journal(client):
+    from tests.agreements.test_agreements import signed
+
+    _advisor, agreement = signed()
+    assert actions.expect_due_reports(on=date(2019, 6, 1), at=at(2019, 6, 1)) == 1
+    report = agreement.years.get().annual_report
+    client.force_login(make_user(Role.ADVISOR))
+    page = html.unescape(client.get(reverse("workspace:report", args=[report.pk])).content.decode())
+    assert "Reddition de comptes attendue" in page and "le programme" in page

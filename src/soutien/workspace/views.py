@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from soutien.accountability.models import Claim
@@ -15,14 +18,16 @@ from soutien.accounts.models import User
 from soutien.agreements import actions as agreement_actions
 from soutien.agreements.forms import ReasonForm, RenewalReviewForm, RenewYearForm
 from soutien.agreements.models import Agreement, NonComplianceAction, RenewalReview, YearState
+from soutien.applications.actions import latest_documents
 from soutien.applications.answers import answers_of
-from soutien.applications.models import Kind
+from soutien.applications.models import DocumentKind, Kind
+from soutien.applications.portal_views import ACTION_LABELS
 from soutien.budget.actions import funded_line
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
 from soutien.core.models import JournalEntry
 from soutien.evaluations.dossier import application_date
-from soutien.evaluations.models import Decision
+from soutien.evaluations.models import Decision, Evaluation
 from soutien.evaluations.workspace_views import application_for, current_evaluation
 from soutien.organizations import actions as organization_actions
 from soutien.organizations.attachment import attachment_of
@@ -50,13 +55,19 @@ def application(request, pk: int):
         if organization.attached_to_ministry
         else None
     )
+    evaluation = current_evaluation(app)
     return render(
         request,
         "workspace/application.html",
         {
             **_renewal_review(request, app, renewal_year, decision),
             "application": app,
-            "evaluation": current_evaluation(app),
+            "evaluation": evaluation,
+            "digest": _digest(evaluation),
+            "documents": sorted(
+                latest_documents(app).values(), key=lambda d: DOCUMENT_ORDER.get(d.kind, 99)
+            ),
+            "journal": _history(app, evaluation, decision),
             "decision": decision,
             "agreement": agreement,
             "renewal_year": renewal_year,
@@ -75,6 +86,54 @@ def application(request, pk: int):
             "can_attach": can(request.user, Capability.ATTACH),
         },
     )
+
+
+DOCUMENT_ORDER = {kind: n for n, kind in enumerate(DocumentKind.values)}
+HISTORY_LABELS = {
+    **ACTION_LABELS,
+    "application.advisor_assigned": _lazy("Conseillère ou conseiller attitré"),
+    "application.completeness_checked": _lazy("Complétude vérifiée (5.1)"),
+    "evaluation.started": _lazy("Évaluation commencée"),
+    "evaluation.judgment_recorded": _lazy("Jugement consigné"),
+    "evaluation.judgments_recorded": _lazy("Jugements consignés"),
+    "evaluation.computed": _lazy("Calcul des règles"),
+    "evaluation.adjusted": _lazy("Ajustement consigné"),
+    "evaluation.completed": _lazy("Évaluation terminée"),
+    "evaluation.cancelled": _lazy("Évaluation annulée"),
+}
+
+
+def _digest(evaluation) -> dict | None:
+    """The evaluation in brief, before its details: state, eligibility, amount, and the
+    criteria the rules leave to a person's judgment (« à vérifier »)."""
+    if evaluation is None:
+        return None
+    findings = (evaluation.result or {}).get("findings", [])
+    return {
+        "to_judge": [f for f in findings if f.get("status") == "to_verify"],
+        "unmet": [f for f in findings if f.get("status") == "unmet"],
+        "computed": evaluation.result is not None,
+    }
+
+
+def _history(app, evaluation, decision, limit: int = 100) -> list[JournalEntry]:
+    """What happened to the dossier: the application, its evaluations and its decision."""
+    subjects = Q(subject_type=ContentType.objects.get_for_model(app), subject_id=app.pk)
+    evaluations = list(app.evaluations.values_list("pk", flat=True))
+    if evaluations:
+        subjects |= Q(
+            subject_type=ContentType.objects.get_for_model(Evaluation), subject_id__in=evaluations
+        )
+    if decision is not None:
+        subjects |= Q(
+            subject_type=ContentType.objects.get_for_model(decision), subject_id=decision.pk
+        )
+    entries = list(
+        JournalEntry.objects.filter(subjects).select_related("actor").order_by("-at", "-pk")[:limit]
+    )
+    for entry in entries:
+        entry.label = HISTORY_LABELS.get(entry.action, entry.action)
+    return entries
 
 
 def _renewal_review(request, app, year, decision) -> dict:
