@@ -67,6 +67,7 @@ ACTIONS = {
     budget.approve_allocation: Capability.APPROVE_ALLOCATION,
     budget.cancel_allocation: Capability.ALLOCATE,
     budget.decide_within_budget: Capability.DECIDE,
+    budget.communicate_decision: Capability.DECIDE,
     agreements.prepare_agreement: Capability.AGREEMENT,
     agreements.upload_agreement_document: Capability.AGREEMENT,
     agreements.sign_agreement: Capability.AGREEMENT,

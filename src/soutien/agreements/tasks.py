@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from soutien.core.jobs import JobFile, Progress, run_job
+from soutien.core.jobs import JobFile, Progress, run_items, run_job
 from soutien.core.models import BackgroundJob
 
 from . import exports
@@ -23,3 +23,12 @@ def _finance_export(job: BackgroundJob, progress: Progress) -> JobFile:
     _title, rows_for = exports.KINDS[kind]
     rows = rows_for(job.started_by, job.params.get("fiscal_year"), progress=progress)
     return JobFile(*exports.export_file(rows, kind=kind, fmt=fmt))
+
+
+@task()
+def run_campaign_job(job_id: int) -> str:
+    """A campaign's work in bulk, element by element (`agreements.campaign`)."""
+    from . import campaign
+
+    kind = BackgroundJob.objects.values_list("kind", flat=True).get(pk=job_id)
+    return run_items(job_id, campaign.WORK[kind])

@@ -490,10 +490,18 @@ def decision_reasons(evaluation: Evaluation, outcome: str, line: AllocationLine 
 
 @transaction.atomic
 def decide_within_budget(
-    evaluation: Evaluation, *, outcome: str, by: User, at: datetime, note: str = ""
+    evaluation: Evaluation,
+    *,
+    outcome: str,
+    by: User,
+    at: datetime,
+    note: str = "",
+    communicate: bool = True,
 ) -> Decision:
     """Accept (only a dossier funded by an approved allocation run) or refuse, with reasons
-    citing the clauses; the organization is told by email and finds the letter in its space."""
+    citing the clauses; the organization is told by email and finds the letter in its space.
+    `communicate=False` (a campaign prepared in bulk): the letter goes later, once
+    (`communicate_decision`)."""
     require(by, Capability.DECIDE)
     line = funded_line(evaluation.application_id)
     if outcome == Outcome.GRANTED and line is None:
@@ -515,8 +523,39 @@ def decide_within_budget(
         by=by,
         at=at,
         reason=reason,
-        communicated_on=clock.localdate_of(at),
+        communicated_on=clock.localdate_of(at) if communicate else None,
     )
+    if communicate:
+        _tell(decision)
+    return decision
+
+
+@transaction.atomic
+def communicate_decision(decision: Decision, *, by: User, at: datetime, letter_sha256: str = ""):
+    """The decision's letter goes to the organization, once: its day is written (the
+    decision is immutable after), the email says it waits in its space (5.2)."""
+    require(by, Capability.DECIDE)
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.communicated_on is not None:
+        raise ValidationError(
+            _("La lettre de cette décision est déjà communiquée (le %(day)s).")
+            % {"day": locked.communicated_on.isoformat()},
+            code="already_communicated",
+        )
+    locked.communicated_on = clock.localdate_of(at)
+    locked.save_as(by)
+    JournalEntry.write(
+        locked,
+        "decision.communicated",
+        by=by,
+        at=at,
+        data={"letter_sha256": letter_sha256, "clause": "5.2"},
+    )
+    _tell(locked)
+    return locked
+
+
+def _tell(decision: Decision) -> None:
     application = decision.application
     notify_organization(
         application.organization,
@@ -532,4 +571,3 @@ def decide_within_budget(
             "outcome": decision.get_outcome_display().lower(),
         },
     )
-    return decision

@@ -537,3 +537,42 @@ class BackgroundJob(models.Model):
         if not self.total:
             return 0
         return min(100, self.done * 100 // self.total)
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", _("À faire")
+    DONE = "done", _("Fait")
+    SKIPPED = "skipped", _("Déjà fait")
+    FAILED = "failed", _("Échec")
+
+
+class JobItem(models.Model):
+    """One element of a job done element by element (`core.jobs.run_items`): a dossier to
+    assign, decide or write to. A job started again does only what is not done; a failure
+    is kept with its reason and does not stop the others."""
+
+    job = models.ForeignKey(
+        BackgroundJob, verbose_name=_("travail"), on_delete=models.CASCADE, related_name="items"
+    )
+    key = models.CharField(_("élément"), max_length=60)
+    label = models.CharField(_("désignation"), max_length=300, blank=True)
+    state = models.CharField(
+        _("état"), max_length=10, choices=ItemState.choices, default=ItemState.PENDING
+    )
+    note = models.CharField(_("résultat"), max_length=300, blank=True)
+    error = models.TextField(_("motif de l'échec"), blank=True)
+    finished_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("élément d'un travail")
+        verbose_name_plural = _("éléments des travaux")
+        ordering = ["job", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "key"], name="job_item_once"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ItemState.values), name="job_item_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.job} — {self.label or self.key}"

@@ -7,6 +7,7 @@ One namespace for every stage; the views live in the app of their stage, or here
 from django.urls import path
 
 from soutien.accountability import workspace_views as accountability
+from soutien.agreements import campaign_views as campaign
 from soutien.agreements import workspace_views as agreements
 from soutien.budget import workspace_views as budget
 from soutien.evaluations import workspace_views as views
@@ -68,6 +69,20 @@ urlpatterns = [
         accountability.repayment_agreement,
         name="repayment_agreement",
     ),
+    path("campagne/attribution/", campaign.bulk_assign, name="bulk_assign"),
+    path("campagne/repartitions/<int:pk>/", campaign.campaign_run, name="campaign_run"),
+    path(
+        "campagne/repartitions/<int:pk>/decisions/",
+        campaign.campaign_prepare,
+        name="campaign_prepare",
+    ),
+    path(
+        "campagne/repartitions/<int:pk>/lettres/",
+        campaign.campaign_letters,
+        name="campaign_letters",
+    ),
+    path("campagne/travaux/<int:pk>/", campaign.campaign_job, name="campaign_job"),
+    path("campagne/travaux/<int:pk>/reprendre/", campaign.campaign_resume, name="campaign_resume"),
     path("redditions/", accountability.reports, name="reports"),
     path("redditions/statistiques/", accountability.report_statistics, name="report_statistics"),
     path("redditions/<int:pk>/", accountability.report, name="report"),
