@@ -68,6 +68,13 @@ MATRIX = [
     ("workspace:export", "csv", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "xlsx", "get", {"finance", "manager", "administrator"}),
     ("workspace:export", "csv", "post", {"finance", "manager", "administrator"}),
+    ("workspace:bulk_assign", None, "get", {"manager", "administrator"}),
+    ("workspace:bulk_assign", None, "post", {"manager", "administrator"}),
+    ("workspace:campaign_run", "run", "get", {"manager", "administrator"}),
+    ("workspace:campaign_prepare", "run", "post", {"manager", "administrator"}),
+    ("workspace:campaign_letters", "run", "post", {"manager", "administrator"}),
+    ("workspace:campaign_job", "campaign_job", "get", {"manager", "administrator"}),
+    ("workspace:campaign_resume", "campaign_job", "post", {"manager", "administrator"}),
     ("workspace:reports", None, "get", {"advisor", "manager", "administrator"}),
     ("workspace:report_statistics", None, "get", {"advisor", "manager", "administrator"}),
     ("workspace:report", "report", "get", {"advisor", "manager", "administrator"}),
@@ -164,7 +171,20 @@ def world():
         by=make_representative(organization),
         at=at(2020, 6, 11),
     )
+    # A campaign job finished with one dossier in failure, to resume (issue 15).
+    from soutien.agreements import campaign
+    from soutien.core.models import BackgroundJob, JobItem
+
+    campaign_job = BackgroundJob.objects.create(
+        kind=campaign.PREPARE,
+        params={"run": run.pk, "duration_years": 1},
+        started_by=people["manager"],
+        state="done",
+        total=1,
+    )
+    JobItem.objects.create(job=campaign_job, key=str(application.pk), state="failed", error="x")
     objects = {
+        "campaign_job": campaign_job.pk,
         "application": application.pk,
         "evaluation": evaluation.pk,
         "decision": decision.pk,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -256,7 +255,8 @@ def campaign_job(request, pk: int):
 def campaign_resume(request, pk: int):
     """Start a finished job again: only what is not done, the failures included."""
     job = _job(request, pk)
-    if not resume_items(job, task=run_campaign_job):
-        raise Http404
-    messages.success(request, _("Le travail reprend pour les dossiers qui ne sont pas faits."))
+    if resume_items(job, task=run_campaign_job):
+        messages.success(request, _("Le travail reprend pour les dossiers qui ne sont pas faits."))
+    else:
+        messages.error(request, _("Rien à reprendre : le travail est en cours ou tout est fait."))
     return redirect("workspace:campaign_job", pk=job.pk)
