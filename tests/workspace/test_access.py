@@ -5,6 +5,7 @@ Refused: anonymous → the login page; without the role → 403 with the French 
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from soutien.accounts.models import Role
 from soutien.agreements import actions as agreement_actions
 from soutien.agreements.models import Installment
 from soutien.budget.models import AllocationRun
+from soutien.budget.whatif import try_norms
 from soutien.payments import actions as payments
 from soutien.rules import FiscalYear
 from tests.factories import at, make_organization, make_representative, make_user, upload
@@ -22,6 +24,9 @@ from tests.workspace.helpers import granted_decision, one_year_agreement, staff
 
 pytestmark = pytest.mark.django_db
 
+HYPOTHETICAL = (
+    Path(__file__).parents[2] / "docs" / "examples" / "normes-hypothetiques-2018-2020.toml"
+)
 STAFF = {"advisor", "manager", "finance", "administrator"}
 ALL_ROLES = ("anonymous", "representative", "advisor", "manager", "finance", "administrator")
 
@@ -44,6 +49,10 @@ MATRIX = [
     ("workspace:allocation", "run", "post", {"manager", "administrator"}),
     ("workspace:references", None, "get", STAFF),
     ("workspace:references", None, "post", {"manager", "administrator"}),
+    ("workspace:norms_trials", None, "get", {"manager", "administrator"}),
+    ("workspace:norms_trials", None, "post", {"manager", "administrator"}),
+    ("workspace:run_norms_trial", None, "post", {"manager", "administrator"}),
+    ("workspace:norms_trial", "norms_trial", "get", {"manager", "administrator"}),
     ("workspace:prepare_agreement", "decision", "get", {"advisor", "manager", "administrator"}),
     ("workspace:renew_year", "decision", "post", {"advisor", "manager", "administrator"}),
     ("workspace:review_renewal", "application", "post", {"advisor", "administrator"}),
@@ -113,6 +122,14 @@ def world():
     people["representative"] = application.organization.memberships.get().user
     agreement = one_year_agreement(decision, people)
     run = AllocationRun.objects.get()
+    trial = try_norms(
+        draft_text=HYPOTHETICAL.read_text(encoding="utf-8"),
+        draft_name=HYPOTHETICAL.name,
+        fiscal_year=FiscalYear(2019),
+        stream=1,
+        by=people["manager"],
+        at=at(2019, 3, 20),
+    )
     # An approved payment run of November 2019 (6.2), by two other finance officers.
     organization = make_organization()
     identified(organization, people["finance"])
@@ -190,6 +207,7 @@ def world():
         "decision": decision.pk,
         "envelope": run.envelope_id,
         "run": run.pk,
+        "norms_trial": trial.pk,
         "agreement": agreement.pk,
         "csv": "csv",
         "xlsx": "xlsx",

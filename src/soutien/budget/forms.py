@@ -123,3 +123,54 @@ class CreditsApprovalForm(WorkspaceForm):
         help_text=_("Par exemple le numéro des crédits votés par l'Assemblée nationale."),
         error_messages={"required": _("Inscrivez la référence de l'approbation des crédits.")},
     )
+
+
+def _campaign_choices():
+    from soutien.core import fiscal
+
+    from .models import BudgetEnvelope
+
+    return [
+        (f"{e.fiscal_year}-{e.stream}", f"{fiscal.label(e.fiscal_year)}, volet {e.stream}")
+        for e in BudgetEnvelope.objects.order_by("-fiscal_year", "stream")
+    ]
+
+
+class NormsDraftForm(WorkspaceForm):
+    """A draft norms file (uploaded, or an example of docs/examples/) to check and compare."""
+
+    draft = forms.FileField(
+        label=_("Fichier de normes (TOML)"),
+        required=False,
+        help_text=_("Même format que les normes en vigueur ; 200 Ko au plus."),
+    )
+    example = forms.ChoiceField(label=_("Ou un exemple fourni"), required=False, choices=[])
+
+    def __init__(self, *args, examples=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["example"].choices = [("", _("— Aucun —"))] + [(n, n) for n in examples]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("draft")
+        if upload is not None and upload.size > 200_000:
+            self.add_error("draft", _("Le fichier dépasse 200 Ko."))
+        elif upload is None and not cleaned.get("example"):
+            self.add_error("draft", _("Choisissez un fichier de normes ou un exemple fourni."))
+        return cleaned
+
+
+class NormsTrialForm(WorkspaceForm):
+    """Run the what-if: the draft's text (carried from the comparison page) and a campaign."""
+
+    draft_text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=200_000)
+    draft_name = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    campaign = forms.ChoiceField(
+        label=_("Campagne (exercice et volet)"),
+        choices=[],
+        error_messages={"required": _("Choisissez la campagne à rejouer.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].choices = _campaign_choices()

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from soutien.core import fiscal
+from soutien.core.jsonutil import DecimalDecoder, DecimalEncoder
 from soutien.core.models import Record, RecordsAreKept, ScopedQuerySet
 from soutien.core.workflow import Transition, Workflow
 from soutien.rules import FiscalYear
@@ -466,3 +467,57 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RecordsAreKept(type(self))
+
+
+class NormsTrialQuerySet(ScopedQuerySet):
+    def for_lists(self):
+        return self.select_related("created_by").defer("draft_text", "figures")
+
+
+class NormsTrial(models.Model):
+    """A draft version of the norms tried on a campaign (issue 15): a report, never a decision.
+
+    It keeps its inputs (the draft's text, the campaign, the credits), both versions' SHA-256
+    and its figures as they were computed; the dossiers are not touched (decision 019).
+    """
+
+    created_at = models.DateTimeField(_("préparé le"), editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("préparé par"),
+        on_delete=models.PROTECT,
+        related_name="norms_trials",
+        editable=False,
+    )
+    fiscal_year = fiscal.fiscal_year_field()
+    stream = models.PositiveSmallIntegerField(
+        _("volet"), choices=[(1, _("Volet 1")), (2, _("Volet 2"))]
+    )
+    draft_name = models.CharField(_("fichier du projet de normes"), max_length=200)
+    draft_text = models.TextField(_("texte du projet de normes"), editable=False)
+    draft_version = models.CharField(_("version projetée"), max_length=40, editable=False)
+    draft_sha256 = models.CharField(_("empreinte SHA-256 du projet"), max_length=64)
+    base_version = models.CharField(_("version en vigueur"), max_length=40, editable=False)
+    base_sha256 = models.CharField(_("empreinte SHA-256 de la version en vigueur"), max_length=64)
+    available = models.DecimalField(_("crédits de l'enveloppe"), max_digits=14, decimal_places=2)
+    dossiers = models.PositiveIntegerField(_("dossiers rejoués"), default=0)
+    changed = models.PositiveIntegerField(_("dossiers changés"), default=0)
+    not_replayed = models.PositiveIntegerField(_("dossiers non rejoués"), default=0)
+    figures = models.JSONField(
+        _("résultats"), encoder=DecimalEncoder, decoder=DecimalDecoder, editable=False
+    )
+
+    objects = NormsTrialQuerySet.as_manager()
+    scope_path: ClassVar[str | None] = None  # ministry staff only
+
+    class Meta:
+        verbose_name = _("essai d'une version des normes")
+        verbose_name_plural = _("essais de versions des normes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Essai de « %(version)s » sur %(fiscal_year)s, volet %(stream)s") % {
+            "version": self.draft_version,
+            "fiscal_year": fiscal.label(self.fiscal_year),
+            "stream": self.stream,
+        }

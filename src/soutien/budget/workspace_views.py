@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
@@ -17,12 +18,21 @@ from soutien.accounts.access import Capability, can, workspace_view
 from soutien.core import clock
 from soutien.core.forms import add_action_errors, error_messages
 from soutien.core.pagination import paginate
-from soutien.evaluations.models import Evaluation
+from soutien.evaluations.models import Eligibility, Evaluation
 from soutien.organizations.models import Region
+from soutien.rules import FiscalYear
+from soutien.rules.norms_draft import read_draft
 
-from . import actions
-from .forms import AllocationForm, CreditsApprovalForm, DecideForm, RegionReferenceForm
-from .models import AllocationRun, BudgetEnvelope, RegionReference
+from . import actions, whatif
+from .forms import (
+    AllocationForm,
+    CreditsApprovalForm,
+    DecideForm,
+    NormsDraftForm,
+    NormsTrialForm,
+    RegionReferenceForm,
+)
+from .models import AllocationRun, BudgetEnvelope, NormsTrial, RegionReference
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -217,3 +227,102 @@ def decide(request, pk: int):
     for message in error_messages(form):
         messages.error(request, message)
     return redirect("workspace:application", pk=evaluation.application_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# A draft version of the norms, tried before it is adopted (issue 15, decision 019).
+
+EXAMPLES_DIR = settings.PACKAGE_DIR.parents[1] / "docs" / "examples"
+
+
+def _examples() -> list[str]:
+    return sorted(p.name for p in EXAMPLES_DIR.glob("*.toml")) if EXAMPLES_DIR.is_dir() else []
+
+
+@workspace_view(Capability.ALLOCATE)
+def norms_trials(request):
+    """Past what-ifs, and a draft norms file to check and compare with the version in force."""
+    examples = _examples()
+    form = NormsDraftForm(examples=examples)
+    context = {"trials": NormsTrial.objects.for_user(request.user).for_lists()[:50]}
+    if request.method == "POST":
+        form = NormsDraftForm(request.POST, request.FILES, examples=examples)
+        if form.is_valid():
+            upload = form.cleaned_data["draft"]
+            if upload is not None:
+                name, content = upload.name, upload.read()
+            else:
+                name = form.cleaned_data["example"]
+                content = (EXAMPLES_DIR / name).read_bytes()
+            draft = read_draft(content)
+            text = content.decode("utf-8") if draft.norms is not None else ""
+            context.update(
+                {
+                    "draft": draft,
+                    "draft_name": name,
+                    "draft_sha256": whatif.sha256(content),
+                    "base": whatif.base_of(draft) if draft.norms is not None else None,
+                    "comparison": whatif.comparison(draft) if draft.norms is not None else [],
+                    "trial_form": NormsTrialForm(initial={"draft_text": text, "draft_name": name}),
+                }
+            )
+            status = 200 if draft.norms is not None else 422
+            return render(request, "workspace/norms_draft.html", context, status=status)
+    context["form"] = form
+    return render(
+        request, "workspace/norms_trials.html", context, status=422 if form.errors else 200
+    )
+
+
+@require_POST
+@workspace_view(Capability.ALLOCATE)
+def run_norms_trial(request):
+    form = NormsTrialForm(request.POST)
+    if form.is_valid():
+        start_year, stream = (int(part) for part in form.cleaned_data["campaign"].split("-"))
+        try:
+            trial = whatif.try_norms(
+                draft_text=form.cleaned_data["draft_text"],
+                draft_name=form.cleaned_data["draft_name"],
+                fiscal_year=FiscalYear(start_year),
+                stream=stream,
+                by=request.user,
+                at=clock.now(),
+            )
+        except ValidationError as error:
+            _errors(request, error)
+            return redirect("workspace:norms_trials")
+        messages.success(
+            request, _("Le rejeu est terminé ; rien n'a été décidé ni écrit aux dossiers.")
+        )
+        return redirect("workspace:norms_trial", pk=trial.pk)
+    for message in error_messages(form):
+        messages.error(request, message)
+    return redirect("workspace:norms_trials")
+
+
+@workspace_view(Capability.ALLOCATE)
+def norms_trial(request, pk: int):
+    trial = get_object_or_404(NormsTrial.objects.for_user(request.user), pk=pk)
+    figures = trial.figures
+    labels = dict(Eligibility.choices)
+    changed = []
+    for dossier in figures["dossiers"]:
+        if dossier["changed"]:
+            for side in ("before", "after"):
+                outcome = dossier[side]
+                outcome["eligibility_label"] = labels.get(outcome["eligibility"], "—")
+            changed.append(dossier)
+    return render(
+        request,
+        "workspace/norms_trial.html",
+        {
+            "trial": trial,
+            "figures": figures,
+            "changed_dossiers": changed,
+            "funding_changed": [
+                d for d in changed if d["before"]["funded"] != d["after"]["funded"]
+            ],
+            "comparison_changed": [c for c in figures["comparison"] if c["changed"]],
+        },
+    )

@@ -25,13 +25,17 @@ class Evaluation(NamedTuple):
     installments: tuple[Installment, ...]
 
 
-def evaluate(dossier: Dossier, *, explain: bool = True) -> Evaluation:
+def evaluate(
+    dossier: Dossier, *, explain: bool = True, values: YearValues | None = None
+) -> Evaluation:
     """Evaluate with the norms in force on the application date for its fiscal year.
 
     `explain=False`: some amount lines without their labels (`compute_amount`), for the
-    batch's compact form, which writes no line.
+    batch's compact form, which writes no line. `values`: other norms for the dossier's
+    fiscal year instead (a draft version tried before it is adopted, `rules.whatif`).
     """
-    values = select_norms(dossier.fiscal_year, dossier.application_date)
+    if values is None:
+        values = select_norms(dossier.fiscal_year, dossier.application_date)
     findings, eligibility = assess_with_eligibility(dossier, values)
     ineligible = eligibility is Eligibility.INELIGIBLE
     amount = compute_amount(dossier, values, ineligible=ineligible, explain=explain)

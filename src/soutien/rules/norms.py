@@ -202,6 +202,12 @@ def load_norms(path: Path) -> Norms:
 
     with path.open("rb") as handle:
         data = tomllib.load(handle)
+    return norms_from_data(data, source=path.name, directory=path.parent)
+
+
+def norms_from_data(data: dict[str, Any], *, source: str, directory: Path = NORMS_DIR) -> Norms:
+    """The norms of a parsed TOML file (a deployed file, or a draft read by `norms_draft`)."""
+    path = directory / source
     try:
         parameters = {
             name: Parameter(
@@ -230,10 +236,10 @@ def load_norms(path: Path) -> Norms:
             parameters=parameters,
         )
     except (KeyError, IndexError, TypeError, ValueError) as error:
-        raise NormsFileError(f"{path.name}: {error!r}") from error
+        raise NormsFileError(f"{source}: {error!r}") from error
     missing = set(DECIMAL_PARAMETERS + OTHER_PARAMETERS) - parameters.keys()
     if missing:
-        raise NormsFileError(f"{path.name}: missing parameters {sorted(missing)}")
+        raise NormsFileError(f"{source}: missing parameters {sorted(missing)}")
     for fiscal_year in norms.fiscal_years:
         norms.values_for(fiscal_year)
     return norms

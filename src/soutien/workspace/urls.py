@@ -35,6 +35,9 @@ urlpatterns = [
     path("budget/enveloppes/<int:pk>/repartir/", budget.run_allocation, name="run_allocation"),
     path("budget/repartitions/<int:pk>/", budget.allocation, name="allocation"),
     path("budget/donnees-regionales/", budget.references, name="references"),
+    path("budget/essais-de-normes/", budget.norms_trials, name="norms_trials"),
+    path("budget/essais-de-normes/rejouer/", budget.run_norms_trial, name="run_norms_trial"),
+    path("budget/essais-de-normes/<int:pk>/", budget.norms_trial, name="norms_trial"),
     path("decisions/<int:pk>/convention/", agreements.prepare_agreement, name="prepare_agreement"),
     path("decisions/<int:pk>/reconduction/", agreements.renew_year, name="renew_year"),
     path(
