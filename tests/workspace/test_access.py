@@ -238,7 +238,9 @@ def test_every_workspace_url_for_every_role(client, world, name, obj, method, al
             client.force_login(people[role])
         response = getattr(client, method)(url, {})
         if response.streaming:
-            response.close()  # a file served: its handle is released
+            # A file served: read to its end, which releases its handle (closing the
+            # response would also close the test's database connection, on PostgreSQL).
+            b"".join(response.streaming_content)
         login = response.status_code == 302 and "/compte/connexion/" in response["Location"]
         if role == "anonymous":
             assert login, (role, name, method)
