@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -152,6 +152,10 @@ class Year:
         return sum(s.count for s in self.states)
 
 
+def _ledger_amounts(balance: ledger.Balance) -> dict[str, Decimal]:
+    return {name: getattr(balance, name) for name in LEDGER_MEASURES}
+
+
 def _tier_label(tier: int) -> str:
     return str(Priority(tier).label) if tier in Priority.values else _("Priorité non établie")
 
@@ -166,15 +170,24 @@ def year_at_a_glance(filters: Filters) -> Year:
         "streams": {s: Line(s, str(ApplicationStream(s).label)) for s in streams},
     }
 
-    def lines_of(region, tier, stream) -> Iterable[Line]:
-        tier = tier or NO_TIER
+    def region_line(region) -> Line:
         if region not in by["regions"]:
             by["regions"][region] = Line(region, regions.get(region) or _("Sans organisme"))
+        return by["regions"][region]
+
+    def tier_line(tier) -> Line:
+        tier = tier or NO_TIER
         if tier not in by["tiers"]:
             by["tiers"][tier] = Line(tier, _tier_label(tier))
+        return by["tiers"][tier]
+
+    def stream_line(stream) -> Line:
         if stream not in by["streams"]:
             by["streams"][stream] = Line(stream, _("Volet %(stream)s") % {"stream": stream})
-        return by["regions"][region], by["tiers"][tier], by["streams"][stream]
+        return by["streams"][stream]
+
+    def lines_of(region, tier, stream) -> Iterable[Line]:
+        return region_line(region), tier_line(tier), stream_line(stream)
 
     applications = Application.objects.filter(**filters.of_applications())
     states: dict[str, int] = {}
@@ -219,25 +232,31 @@ def year_at_a_glance(filters: Filters) -> Year:
         for line in lines_of(*(row[g] for g in group)):
             line.add(granted=row["total"])
 
-    # The ledger, per organization and stream: its region is the organization's, its tier the
-    # one of the organization's application of that year and stream (one per year, stream).
-    tiers = dict(
-        ((org, stream), priority)
-        for org, stream, priority in applications.order_by().values_list(
-            "organization_id", "stream", "priority"
-        )
-    )
-    money = ledger.balances(
-        group_by=("organization_id", "organization__region_id", "stream"), **filters.of_ledger()
-    )
-    for (org, region, stream), balance in money.items():
-        amounts = {name: getattr(balance, name) for name in LEDGER_MEASURES}
-        if not any(amounts.values()):  # the envelope's credits, say: none of these measures
-            continue
-        for line in lines_of(region, tiers.get((org, stream)), stream):
-            line.add(**amounts)
-
+    # The ledger: by region and stream, the organization's region; by tier, the tier of the
+    # organization's application of the entry's year and stream (one per year and stream,
+    # 5.4), joined in SQL; what no application explains is shown without a tier.
     total_balance = ledger.balance(**filters.of_ledger())
+    for (region, stream), balance in ledger.balances(
+        group_by=("organization__region_id", "stream"), **filters.of_ledger()
+    ).items():
+        amounts = _ledger_amounts(balance)
+        if any(amounts.values()):  # the envelope's credits, say: none of these measures
+            region_line(region).add(**amounts)
+            stream_line(stream).add(**amounts)
+    explained = dict.fromkeys(LEDGER_MEASURES, ZERO)
+    for (tier,), balance in ledger.balances(
+        group_by=("organization__applications__priority",),
+        organization__applications__fiscal_year=F("fiscal_year"),
+        organization__applications__stream=F("stream"),
+        **filters.of_ledger(),
+    ).items():
+        amounts = _ledger_amounts(balance)
+        tier_line(tier).add(**amounts)
+        explained = {name: explained[name] + amounts[name] for name in LEDGER_MEASURES}
+    unexplained = {name: getattr(total_balance, name) - explained[name] for name in LEDGER_MEASURES}
+    if any(unexplained.values()):
+        tier_line(NO_TIER).add(**unexplained)
+
     tables = {}
     titles = {
         "regions": (_("Par région administrative"), _("Région")),
