@@ -122,6 +122,7 @@ test-postgres: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/rules_bench.py
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/glance_bench.py
 	$(BIN)/python bench/workspace_bench.py
 	$(BIN)/python bench/payments_bench.py
 	$(BIN)/python bench/whatif_bench.py

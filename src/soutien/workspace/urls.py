@@ -9,6 +9,7 @@ from django.urls import path
 from soutien.accountability import workspace_views as accountability
 from soutien.agreements import campaign_views as campaign
 from soutien.agreements import workspace_views as agreements
+from soutien.budget import glance_views as glance
 from soutien.budget import workspace_views as budget
 from soutien.evaluations import workspace_views as views
 from soutien.payments import workspace_views as payments
@@ -32,6 +33,8 @@ urlpatterns = [
     path("evaluations/<int:pk>/decision/", budget.decide, name="decide"),
     path("decisions/<int:pk>/explication/", views.explain, name="explain"),
     path("budget/", budget.budget, name="budget"),
+    path("annee/", glance.glance_page, name="glance"),
+    path("annee/<str:table>.<str:fmt>", glance.glance_export, name="glance_export"),
     path("budget/enveloppes/<int:pk>/repartir/", budget.run_allocation, name="run_allocation"),
     path("budget/repartitions/<int:pk>/", budget.allocation, name="allocation"),
     path("budget/donnees-regionales/", budget.references, name="references"),
