@@ -197,3 +197,46 @@ class _NoTask:
     @staticmethod
     def enqueue(*_args):
         return None
+
+
+def test_a_funded_renewal_confirms_its_agreements_year_and_one_not_reviewed_says_why(people):
+    from soutien.agreements import actions as agreement_actions
+    from soutien.agreements.models import YearState
+    from soutien.applications.models import Kind
+    from tests.agreements.test_renewals import decided
+    from tests.factories import upload
+
+    manager = people["manager"]
+    envelope(manager, "5000000", fiscal_year=2018)
+    organizations = [
+        make_organization(refugee_reception=True, refugees_received_per_year=200) for _ in range(2)
+    ]
+    renewals = []
+    for organization in organizations:
+        first = decided(organization, 2018, {"manager": manager})
+        agreement = agreement_actions.prepare_agreement(
+            first, duration_years=2, signatory_name="Présidente", by=manager, at=at(2018, 4, 1)
+        )
+        agreement_actions.sign_agreement(
+            agreement, upload=upload("convention.pdf"), signed_on=date(2018, 5, 10), by=manager,
+            at=at(2018, 5, 10),
+        )  # fmt: skip
+        application, evaluation = evaluated_dossier(
+            people["advisor"], organization, kind=Kind.RENEWAL, fiscal_year=2019
+        )
+        renewals.append((application, agreement))
+    # Only the first renewal was reviewed favourably (5.6).
+    agreement_actions.review_renewal(
+        renewals[0][0], requirements_met=True, evidence="Exigences respectées.",
+        by=people["advisor"], at=at(2019, 3, 10),
+    )  # fmt: skip
+    env = envelope(manager, "5000000")
+    run = budget_actions.run_allocation(env, by=manager, at=at(2019, 3, 15))
+    budget_actions.approve_allocation(run, by=manager, at=at(2019, 3, 16))
+    job = campaign.start_preparation(run, duration_years=1, by=manager, task=_NoTask)
+    run_items(job.pk, campaign.WORK[job.kind])
+    reviewed, not_reviewed = (job.items.get(key=str(a.pk)) for a, _agreement in renewals)
+    assert reviewed.state == "done" and "confirmée (5.6)" in reviewed.note
+    assert renewals[0][1].years.get(year_number=2).state == YearState.CONFIRMED
+    assert not_reviewed.state == "failed" and "revue" in not_reviewed.error.lower()
+    assert Agreement.objects.count() == 2  # no second agreement for a renewal

@@ -25,7 +25,7 @@ from soutien.evaluations.models import Decision, Outcome
 from soutien.rules import FiscalYear
 
 from . import actions
-from .models import Agreement
+from .models import Agreement, YearState
 
 ASSIGN = "campaign_assign"
 PREPARE = "campaign_prepare"
@@ -126,8 +126,19 @@ def prepare_one(job: BackgroundJob, key: str) -> str:
         done.append(_("décision rendue"))
     elif decision.outcome != Outcome.GRANTED:
         raise ValidationError(_("La décision rendue refuse l'aide."), code="refused")
-    if not Agreement.objects.filter(application_id=line.application_id).exists():
-        application = line.application
+    application = line.application
+    covering = actions.covering_year(
+        application.organization_id, application.fiscal_year, application.stream
+    )
+    if covering is not None and covering.agreement.application_id != application.pk:
+        # A renewal (5.6): the decision confirms the year of the agreement that covers it.
+        if covering.state == YearState.PLANNED:
+            actions.renew_year(decision, by=by, at=at)
+            done.append(
+                _("année %(number)s de la convention %(reference)s confirmée (5.6)")
+                % {"number": covering.year_number, "reference": covering.agreement.reference}
+            )
+    elif not Agreement.objects.filter(application_id=line.application_id).exists():
         name, title = proposed_signatory(application)
         if not name:
             raise ValidationError(
