@@ -221,7 +221,7 @@ def test_a_funded_renewal_confirms_its_agreements_year_and_one_not_reviewed_says
             agreement, upload=upload("convention.pdf"), signed_on=date(2018, 5, 10), by=manager,
             at=at(2018, 5, 10),
         )  # fmt: skip
-        application, evaluation = evaluated_dossier(
+        application, _evaluation = evaluated_dossier(
             people["advisor"], organization, kind=Kind.RENEWAL, fiscal_year=2019
         )
         renewals.append((application, agreement))
