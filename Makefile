@@ -126,6 +126,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/workspace_bench.py
 	$(BIN)/python bench/payments_bench.py
 	$(BIN)/python bench/whatif_bench.py
+	$(BIN)/python bench/campaign_bench.py
 	$(BIN)/python bench/startup_bench.py
 
 clean:
