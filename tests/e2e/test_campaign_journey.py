@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from soutien.accounts.models import User
 from soutien.agreements.models import Agreement
+from soutien.applications.models import Application
 from soutien.budget.models import AllocationRun
 from soutien.core import clock
 from soutien.core.models import BackgroundJob, JobItem, JournalEntry
@@ -48,8 +50,27 @@ def finish_the_evaluations() -> list[int]:
 def test_the_manager_tries_a_norms_version_and_closes_the_campaign_in_bulk(demo_database, page):
     log_in(page, "gestionnaire")
 
+    # The dossiers still to evaluate, assigned in bulk by region.
+    follow(page, "text=Attribuer des dossiers en lot")
+    assert axe_violations(page) == []
+    region = Application.objects.filter(state="submitted").values_list(
+        "organization__region_id", flat=True
+    )[0]
+    advisor = User.objects.get(email="conseillere@demo.soutien.example")
+    page.check("input[name=rule][value=region]")
+    page.click("summary")  # « Par région »
+    page.select_option(f"select[name=region_{region}]", str(advisor.pk))
+    follow(page, 'button:has-text("Lancer l\'attribution")')
+    page.wait_for_selector("#job-summary")
+    assert "Terminé" in main_text(page) and axe_violations(page) == []
+    in_region = Application.objects.filter(
+        organization__region_id=region, state__in=["submitted", "incomplete", "under_evaluation"]
+    )
+    assert set(in_region.values_list("assigned_advisor_id", flat=True)) == {advisor.pk}
+
     # The hypothetical norms: checked, compared clause by clause, the campaign replayed.
     page.goto("/ministere/budget/essais-de-normes/")
+    assert axe_violations(page) == []
     page.set_input_files("input[type=file]", str(EXAMPLE))
     follow(page, "button:has-text('Vérifier et comparer')")
     text = main_text(page)
