@@ -12,7 +12,7 @@ import pytest
 from soutien.accounts.models import User
 from soutien.agreements.models import Agreement
 from soutien.applications.models import Application
-from soutien.budget.models import AllocationRun
+from soutien.budget.models import AllocationRun, NormsTrial
 from soutien.core import clock
 from soutien.core.models import BackgroundJob, JobItem, JournalEntry
 from soutien.evaluations import actions as evaluations
@@ -77,14 +77,19 @@ def test_the_manager_tries_a_norms_version_and_closes_the_campaign_in_bulk(demo_
     assert "hypothétique" in text.lower() and "Clause par clause" in text
     assert "2019-04-01 : 31000" in text and "2019-04-01 : 27652" in text  # the floor raised
     assert axe_violations(page) == []
-    page.select_option("select[name=campaign]", index=1)
+    decisions, evaluated = Decision.objects.count(), list(Evaluation.objects.values("pk", "amount"))
+    page.select_option("select[name=campaign]", label="2019-2020, volet 1")
     follow(page, "button:has-text('Rejouer la campagne')")
     report = main_text(page)
     assert "Dossiers dont le financement changerait" in report
     assert "Tous les dossiers changés" in report and "Totaux par région" in report
     assert axe_violations(page) == []
-    # Nothing was decided by the what-if.
-    decisions = Decision.objects.count()
+    # The raised floor changes amounts of the campaign's dossiers, each listed; nothing was
+    # decided or written to the dossiers by the what-if.
+    trial = NormsTrial.objects.get()
+    assert trial.changed > 0 and f"{trial.changed} changés" in report
+    assert Decision.objects.count() == decisions
+    assert list(Evaluation.objects.values("pk", "amount")) == evaluated
 
     # The last dossiers of the campaign are evaluated; the manager allocates and approves.
     finished = finish_the_evaluations()
