@@ -47,7 +47,9 @@ def finish_the_evaluations() -> list[int]:
     return done
 
 
-def test_the_manager_tries_a_norms_version_and_closes_the_campaign_in_bulk(demo_database, page):
+def test_the_manager_tries_a_norms_version_and_closes_the_campaign_in_bulk(
+    demo_database, page, tmp_path
+):
     log_in(page, "gestionnaire")
 
     # The dossiers still to evaluate, assigned in bulk by region.
@@ -71,6 +73,18 @@ def test_the_manager_tries_a_norms_version_and_closes_the_campaign_in_bulk(demo_
     # The hypothetical norms: checked, compared clause by clause, the campaign replayed.
     page.goto("/ministere/budget/essais-de-normes/")
     assert axe_violations(page) == []
+    # A draft with a negative amount is refused, naming its key and line.
+    broken = tmp_path / "normes-erronees.toml"
+    broken.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace('value = "31000"', 'value = "-1"'),
+        encoding="utf-8",
+    )
+    page.set_input_files("input[type=file]", str(broken))
+    follow(page, "button:has-text('Vérifier et comparer')")
+    refusal = main_text(page)
+    assert "Le fichier est refusé" in refusal and "other_attached_floor" in refusal
+    assert axe_violations(page) == []
+    page.goto("/ministere/budget/essais-de-normes/")
     page.set_input_files("input[type=file]", str(EXAMPLE))
     follow(page, "button:has-text('Vérifier et comparer')")
     text = main_text(page)

@@ -142,6 +142,7 @@ def test_a_late_report_from_its_reminder_to_the_renewal_review(
     renewal = renew_in_portal(page, year)
     log_in(page, "conseillere")
     page.goto(f"/ministere/dossiers/{renewal.pk}/")
+    assert axe_violations(page) == []  # the dossier page, its digest and history included
     findings = html.unescape(page.inner_text("#accountability-findings"))
     assert "année 1 (2018-2019) — accepté, exigence respectée" in findings
     assert "Toutes les redditions de comptes échues sont acceptées" in findings
