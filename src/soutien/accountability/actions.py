@@ -67,7 +67,6 @@ from .models import (
 from .reports import (
     EDITABLE_STATES,
     PROOF_LABELS,
-    content_of,
     form_refusal,
     missing,
     required_form_of,
@@ -995,7 +994,7 @@ def accept_annual_report(report: AnnualReport, *, by: User, at: datetime) -> Ann
     transition(report, "accept", by=by, at=at)
     year = report.agreement_year
     agreement = year.agreement
-    content = content_of(report)
+    content = ReportContent.objects.get(report=report)  # as stored, never a cached copy
     last = not agreement.years.filter(
         year_number__gt=year.year_number, state__in=[YearState.PLANNED, YearState.CONFIRMED]
     ).exists()
