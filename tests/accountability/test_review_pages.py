@@ -288,3 +288,44 @@ def test_a_report_opened_by_the_daily_task_says_so_in_its_journal(client):
     client.force_login(make_user(Role.ADVISOR))
     page = html.unescape(client.get(reverse("workspace:report", args=[report.pk])).content.decode())
     assert "Reddition de comptes attendue" in page and "le programme" in page
+
+
+def test_the_review_and_portal_pages_run_a_constant_number_of_queries(client):
+    """One related party and one source, or twenty of each: the same queries (no N+1)."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    advisor, member, report = opened()
+    fill(report, member)
+
+    def add(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            actions.add_funding_source(
+                report, funder=f"Fondation {n}", program="", level="private",
+                amount=Decimal(100 + n), costs_covered="Activités.", by=member, at=at(2020, 5, 2),
+            )  # fmt: skip
+            actions.declare_related_party(
+                report, legal_name=f"Société {n} inc.", neq=f"11{n:08d}", relationship="x",
+                transactions_amount=Decimal(10), sole_beneficiary="Note 3",
+                proofs={"contract_proof": "a", "notes_proof": "b", "cost_proof": "c"},
+                by=member, at=at(2020, 5, 2),
+            )  # fmt: skip
+
+    def count(user, url) -> int:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    pages = [
+        (advisor, reverse("workspace:report", args=[report.pk])),
+        (member, reverse("portal:report_topic", args=[report.pk, "related_parties"])),
+        (member, reverse("portal:report_topic", args=[report.pk, "funding_sources"])),
+        (member, reverse("portal:report", args=[report.pk])),
+    ]
+    add(1, 1)
+    few = [count(user, url) for user, url in pages]
+    add(20, 2)
+    assert [count(user, url) for user, url in pages] == few
