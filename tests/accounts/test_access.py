@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from soutien.accountability import actions as accountability
+from soutien.accounts import actions as accounts_actions
 from soutien.accounts.access import GRANTS, REASONS, Capability, can, refusal
 from soutien.accounts.models import Role
 from soutien.agreements import actions as agreements
@@ -44,6 +45,7 @@ EXPECTED = {
     "measures": {"manager", "administrator"},
     "accountability": {"advisor", "manager", "administrator"},
     "claims": {"finance", "manager", "administrator"},
+    "privacy": {"manager", "administrator"},
 }
 
 # Every staff action that changes money or a decision, and the capability it needs.
@@ -88,6 +90,7 @@ ACTIONS = {
     agreements.end_at_renewal: Capability.MEASURES,
     accountability.expect_annual_report: Capability.ACCOUNTABILITY,
     accountability.check_obligation: Capability.ACCOUNTABILITY,
+    accounts_actions.record_incident: Capability.PRIVACY,
     accountability.accept_annual_report: Capability.ACCOUNTABILITY,
     accountability.request_report_correction: Capability.ACCOUNTABILITY,
     accountability.establish_claim: Capability.CLAIMS,

@@ -42,6 +42,7 @@ class Capability(StrEnum):
     MEASURES = "measures"
     ACCOUNTABILITY = "accountability"
     CLAIMS = "claims"
+    PRIVACY = "privacy"
 
 
 ADVISOR, MANAGER, FINANCE, ADMINISTRATOR = (
@@ -69,6 +70,9 @@ GRANTS: dict[Capability, frozenset[str]] = {
     Capability.MEASURES: frozenset({MANAGER, ADMINISTRATOR}),
     Capability.ACCOUNTABILITY: frozenset({ADVISOR, MANAGER, ADMINISTRATOR}),
     Capability.CLAIMS: frozenset({FINANCE, MANAGER, ADMINISTRATOR}),
+    # The register of confidentiality incidents (Loi 25): the program's management and the
+    # administration, which answer for the protection of personal information.
+    Capability.PRIVACY: frozenset({MANAGER, ADMINISTRATOR}),
 }
 
 REASONS: dict[Capability, Any] = {
@@ -128,6 +132,10 @@ REASONS: dict[Capability, Any] = {
     Capability.CLAIMS: _(
         "Seules les finances et la gestion du programme établissent les sommes à rembourser "
         "(6.2, 7) et les ententes de remboursement."
+    ),
+    Capability.PRIVACY: _(
+        "Le registre des incidents de confidentialité est réservé à la gestion du programme "
+        "et à l'administration."
     ),
 }
 

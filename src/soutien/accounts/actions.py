@@ -20,7 +20,8 @@ from soutien.core.mail import send_templated
 from soutien.core.models import JournalEntry
 from soutien.core.urls import absolute_url
 
-from .models import User
+from .access import Capability, require
+from .models import ConfidentialityIncident, User
 from .tokens import BadLink, confirmation_token, make_token, read_token
 
 EMAIL_CHANGE_SALT = "soutien.accounts.email-change"
@@ -171,3 +172,49 @@ def resend_confirmation(*, email: str, at: datetime) -> bool:
         },
     )
     return True
+
+
+INCIDENT_FIELDS = (
+    "occurred_on",
+    "occurred_until",
+    "discovered_on",
+    "circumstances",
+    "information",
+    "persons",
+    "risk",
+    "risk_reasons",
+    "commission_notified_on",
+    "persons_notified_on",
+    "measures",
+)
+
+
+@transaction.atomic
+def record_incident(*, by: User, at: datetime, **fields) -> ConfidentialityIncident:
+    """A confidentiality incident in the register (Loi 25), with who recorded it: dates in
+    order, none in the future, a notice never before the incident was known."""
+    require(by, Capability.PRIVACY)
+    unknown = set(fields) - set(INCIDENT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown incident fields: {sorted(unknown)}")
+    incident = ConfidentialityIncident(recorded_by=by, **fields)
+    errors = {}
+    today = clock.localdate_of(at)
+    if incident.discovered_on and incident.discovered_on > today:
+        errors["discovered_on"] = _("La date de connaissance ne peut pas être dans l'avenir.")
+    for name in ("commission_notified_on", "persons_notified_on"):
+        day = getattr(incident, name)
+        if day and incident.discovered_on and day < incident.discovered_on:
+            errors[name] = _("Un avis suit la connaissance de l'incident.")
+    if errors:
+        raise ValidationError(errors, code="incident")
+    incident.validate()
+    incident.save_as(by)
+    JournalEntry.write(
+        incident,
+        "incident.recorded",
+        by=by,
+        at=at,
+        data={"persons": incident.persons, "risk": incident.risk},
+    )
+    return incident

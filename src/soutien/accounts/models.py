@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from soutien.core import clock
+from soutien.core.models import Record
 
 
 class Role(models.TextChoices):
@@ -167,3 +168,67 @@ def _role_grants(role: str, perm: str) -> bool:
     if action in ("add", "change"):
         return app_label in ROLE_CHANGES.get(role, frozenset())
     return False  # delete: never (nothing is hard-deleted)
+
+
+class IncidentRisk(models.TextChoices):
+    LOW = "low", _("Pas de risque qu'un préjudice sérieux soit causé")
+    SERIOUS = "serious", _("Risque qu'un préjudice sérieux soit causé")
+
+
+class ConfidentialityIncident(Record):
+    """A confidentiality incident in the register the law on the protection of personal
+    information in the public sector requires (Loi 25): what was concerned, when, how many
+    people, the risk assessed, the notices given, the measures taken. Staff only."""
+
+    occurred_on = models.DateField(_("date ou début de l'incident"))
+    occurred_until = models.DateField(_("fin de l'incident"), null=True, blank=True)
+    discovered_on = models.DateField(_("date où le Ministère en a eu connaissance"))
+    circumstances = models.TextField(_("description des circonstances"))
+    information = models.TextField(_("renseignements personnels visés"))
+    persons = models.PositiveIntegerField(_("nombre de personnes concernées (ou estimation)"))
+    risk = models.CharField(_("évaluation du risque"), max_length=10, choices=IncidentRisk.choices)
+    risk_reasons = models.TextField(
+        _("motifs de l'évaluation (sensibilité, conséquences, probabilité)")
+    )
+    commission_notified_on = models.DateField(
+        _("avis à la Commission d'accès à l'information le"), null=True, blank=True
+    )
+    persons_notified_on = models.DateField(
+        _("avis aux personnes concernées le"), null=True, blank=True
+    )
+    measures = models.TextField(_("mesures prises pour diminuer le risque"))
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("inscrit par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    scope_path = None  # the ministry's own register
+
+    class Meta:
+        verbose_name = _("incident de confidentialité")
+        verbose_name_plural = _("registre des incidents de confidentialité")
+        ordering = ["-discovered_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discovered_on__gte=models.F("occurred_on")),
+                name="incident_discovered_after_it_occurred",
+                violation_error_message=_(
+                    "La date de connaissance ne peut pas précéder l'incident."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(occurred_until__isnull=True)
+                | models.Q(occurred_until__gte=models.F("occurred_on")),
+                name="incident_ends_after_it_starts",
+                violation_error_message=_("La fin de l'incident ne peut pas précéder son début."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(risk__in=IncidentRisk.values), name="incident_risk_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Incident n° %(id)s") % {"id": self.pk}

@@ -15,8 +15,6 @@ grouped by (region, tier, stream), and rolled up here.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from soutien.applications.models import Application, Priority
 from soutien.applications.models import State as ApplicationState
 from soutien.applications.models import Stream as ApplicationStream
-from soutien.core.spreadsheet import safe_row
+from soutien.core.spreadsheet import to_csv, to_xlsx
 from soutien.evaluations.models import Decision, Evaluation, Outcome
 from soutien.evaluations.models import State as EvaluationState
 from soutien.organizations.models import Region
@@ -386,46 +384,6 @@ def table_rows(year: Year, table: str) -> tuple[list[str], list[bool], list[list
         for line in [*figures.lines, figures.total]
     ]
     return headings, money, rows
-
-
-def to_csv(headings: list[str], money: list[bool], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(safe_row(headings))
-    for row in rows:
-        # Amounts written after the texts are neutralized: a number is never quoted.
-        writer.writerow(
-            [
-                f"{value:.2f}" if is_money else ("" if value is None else safe_row([value])[0])
-                for value, is_money in zip(row, money, strict=True)
-            ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-MONEY_FORMAT = '#,##0.00 "$"'
-
-
-def to_xlsx(headings: list[str], money: list[bool], rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(safe_row(headings))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(safe_row(row))
-        for column, is_money in enumerate(money, start=1):
-            if is_money:
-                sheet.cell(row=sheet.max_row, column=column).number_format = MONEY_FORMAT
-    for index in range(len(headings)):
-        sheet.column_dimensions[chr(ord("A") + index)].width = 40 if index == 0 else 18
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def export(year: Year, table: str, fmt: str) -> tuple[str, str, bytes]:

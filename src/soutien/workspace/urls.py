@@ -7,6 +7,7 @@ One namespace for every stage; the views live in the app of their stage, or here
 from django.urls import path
 
 from soutien.accountability import workspace_views as accountability
+from soutien.accounts import workspace_views as privacy
 from soutien.agreements import campaign_views as campaign
 from soutien.agreements import workspace_views as agreements
 from soutien.budget import glance_views as glance
@@ -75,6 +76,8 @@ urlpatterns = [
         accountability.repayment_agreement,
         name="repayment_agreement",
     ),
+    path("incidents/", privacy.incidents, name="incidents"),
+    path("incidents/registre.<str:fmt>", privacy.incidents_export, name="incidents_export"),
     path("campagne/attribution/", campaign.bulk_assign, name="bulk_assign"),
     path("campagne/repartitions/<int:pk>/", campaign.campaign_run, name="campaign_run"),
     path(
