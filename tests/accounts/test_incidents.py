@@ -102,7 +102,7 @@ def test_the_register_page_records_and_exports_safely(client):
     assert refused.status_code == 422
     assert "Le nombre ne peut pas être négatif." in html.unescape(refused.content.decode())
     assert not ConfidentialityIncident.objects.exists()
-    formula = "=HYPERLINK(\"http://exemple\")"
+    formula = '=HYPERLINK("http://exemple")'
     assert client.post(url, {**data, "information": formula}).status_code == 302
     page = html.unescape(client.get(url).content.decode())
     assert "1 incident inscrit" in page and "Pas de risque qu'un préjudice sérieux" in page
