@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "soutien.agreements",
     "soutien.payments",
     "soutien.accountability",
+    # the retention schedule and persons' rights: they read every stage (clause 7)
+    "soutien.privacy",
     # ... and the two faces, which import the stages.
     "soutien.portal",
     "soutien.workspace",
@@ -228,6 +230,20 @@ REPORT_REMINDER_OFFSETS = tuple(
 )
 REPORT_LATE_CASE_DAYS = int(os.environ.get("SOUTIEN_REPORT_LATE_CASE_DAYS", "60"))
 UNUSED_FUNDS_CLAIM_DAYS = int(os.environ.get("SOUTIEN_UNUSED_FUNDS_CLAIM_DAYS", "30"))
+# Retention of what clause 7 does not govern (Loi sur l'accès, art. 73: destroyed once its
+# purpose is served): a colleague's invitation (its address) and the accounts of the persons
+# who represented organizations whose last dossier is closed (`soutien.rules.retention`).
+PRIVACY_INVITATION_RETENTION_DAYS = int(
+    os.environ.get("SOUTIEN_PRIVACY_INVITATION_RETENTION_DAYS", "365")
+)
+PRIVACY_ACCOUNT_RETENTION_YEARS = int(
+    os.environ.get("SOUTIEN_PRIVACY_ACCOUNT_RETENTION_YEARS", "6")
+)
+# A person's access or correction request is answered within 20 days, 30 with notice
+# (Loi sur l'accès, art. 98).
+PRIVACY_REQUEST_DAYS = int(os.environ.get("SOUTIEN_PRIVACY_REQUEST_DAYS", "20"))
+# Seconds the retention worker waits between two items: spreads a large run's disk work.
+RETENTION_THROTTLE_SECONDS = float(os.environ.get("SOUTIEN_RETENTION_THROTTLE_SECONDS", "0"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -14,5 +14,6 @@ MIGRATION_MODULES = {
         "agreements",
         "payments",
         "accountability",
+        "privacy",
     )
 }

@@ -1,0 +1,354 @@
+"""What the retention schedule has due on a day, and what holds it (clause 7; Loi sur
+l'accès, art. 73).
+
+Each kind of record has a rule (`soutien.rules.retention`) whose clock starts when the
+record's matter closes: for an agreement's dossier, the last of its end or termination, its
+last report accepted and its last claim settled, read from the journal (what was decided,
+when). A matter still open is not due at all; a due matter under a legal hold is listed as
+held with the reason, and nothing of it is destroyed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from soutien.accountability.models import OUTSTANDING_STATES, AnnualReport, Claim, ReportState
+from soutien.accounts.models import User
+from soutien.agreements.models import Agreement, AgreementYear, CaseState, NonComplianceCase
+from soutien.agreements.models import State as AgreementState
+from soutien.applications.models import Application
+from soutien.applications.models import State as ApplicationState
+from soutien.core import clock
+from soutien.core.models import JournalEntry
+from soutien.core.retention import retention_years
+from soutien.organizations.models import BoardMember, Invitation, Membership, Organization
+from soutien.rules import FiscalYear
+from soutien.rules.retention import (
+    ACCOUNT,
+    APPLICATION,
+    BOARD_MEMBER,
+    DOSSIER,
+    INVITATION,
+    RetentionRule,
+    retention_rules,
+)
+
+from .models import DestructionRecord, LegalHold, PersonalInformationRequest, RequestState
+
+CLOSED_AGREEMENT = (AgreementState.ENDED, AgreementState.TERMINATED)
+CLOSED_APPLICATION = (ApplicationState.REFUSED, ApplicationState.WITHDRAWN)
+
+
+def rules(today: date | None = None) -> dict[str, RetentionRule]:
+    """The rules in force: clause 7's years from the norms covering `today`."""
+    today = today or clock.today()
+    return retention_rules(
+        records_years=retention_years(FiscalYear.containing(today)),
+        account_years=settings.PRIVACY_ACCOUNT_RETENTION_YEARS,
+        invitation_days=settings.PRIVACY_INVITATION_RETENTION_DAYS,
+    )
+
+
+@dataclass
+class Due:
+    """One record whose retention has run, as the plan lists it."""
+
+    rule: RetentionRule
+    target: object
+    organization: Organization | None
+    label: str
+    clock_started_on: date
+    kept_until: date
+    explanation: str
+    holds: list[str] = field(default_factory=list)
+
+
+def _journal_day(record, actions: tuple[str, ...]) -> date | None:
+    entry = JournalEntry.objects.for_subject(record).filter(action__in=actions).order_by("-at")
+    at = entry.values_list("at", flat=True).first()
+    return clock.localdate_of(at) if at else None
+
+
+# --- Closure of a matter ------------------------------------------------------------------
+
+
+def dossier_closure(agreement: Agreement) -> tuple[date | None, list[str]]:
+    """The day the agreement's dossier closed, or None and what keeps it open."""
+    open_reasons: list[str] = []
+    days: list[date] = []
+    if agreement.state not in CLOSED_AGREEMENT:
+        open_reasons.append(f"la convention est « {agreement.get_state_display()} »")
+    else:
+        ended = _journal_day(agreement, ("agreement.ended", "agreement.terminated"))
+        days.append(ended or agreement.ends_on)
+    for report in AnnualReport.objects.filter(agreement_year__agreement=agreement):
+        if report.state != ReportState.ACCEPTED:
+            open_reasons.append(f"le rapport annuel {report.pk} n'est pas accepté")
+        else:
+            days.append(_journal_day(report, ("annual_report.accepted",)) or report.due_on)
+    for claim in Claim.objects.filter(agreement=agreement):
+        if claim.state in OUTSTANDING_STATES:
+            continue  # a hold, not an open matter: listed with its reason once due
+        days.append(_journal_day(claim, ("claim.settled",)) or claim.due_on)
+    if open_reasons:
+        return None, open_reasons
+    return max(days), []
+
+
+def application_closure(application: Application) -> date | None:
+    if application.state not in CLOSED_APPLICATION:
+        return None
+    return _journal_day(
+        application, ("application.refused", "application.withdrawn")
+    ) or clock.localdate_of(application.updated_at)
+
+
+# --- Holds --------------------------------------------------------------------------------
+
+
+def organization_holds(organization_id: int, *, agreement_id: int | None = None) -> list[str]:
+    """Why nothing of this organization's (or agreement's) records may be destroyed now."""
+    reasons = []
+    holds = LegalHold.objects.filter(organization_id=organization_id, lifted_at__isnull=True)
+    if agreement_id is not None:
+        holds = holds.filter(Q(agreement__isnull=True) | Q(agreement_id=agreement_id))
+    for hold in holds:
+        reasons.append(f"conservation prolongée n° {hold.pk} ({hold.get_kind_display()})")
+    claims = Claim.objects.filter(organization_id=organization_id, state__in=OUTSTANDING_STATES)
+    if agreement_id is not None:
+        claims = claims.filter(agreement_id=agreement_id)
+    for claim in claims:
+        reasons.append(f"réclamation n° {claim.pk} non soldée ({claim.get_state_display()})")
+    cases = NonComplianceCase.objects.filter(
+        agreement__organization_id=organization_id, state=CaseState.OPEN
+    )
+    if agreement_id is not None:
+        cases = cases.filter(agreement_id=agreement_id)
+    for case in cases:
+        reasons.append(f"manquement n° {case.pk} ouvert")
+    requests = PersonalInformationRequest.objects.filter(state=RequestState.OPEN).filter(
+        Q(organization_id=organization_id) | Q(person__memberships__organization_id=organization_id)
+    )
+    for request in requests.distinct():
+        reasons.append(f"demande d'accès ou de rectification n° {request.pk} en cours")
+    return reasons
+
+
+def person_holds(user: User) -> list[str]:
+    return [
+        f"demande d'accès ou de rectification n° {pk} en cours"
+        for pk in PersonalInformationRequest.objects.filter(
+            person=user, state=RequestState.OPEN
+        ).values_list("pk", flat=True)
+    ]
+
+
+def holds_of(rule: str, target) -> list[str]:
+    """The holds on one planned record, read again when the worker reaches it."""
+    if rule == DOSSIER:
+        return organization_holds(target.organization_id, agreement_id=target.pk)
+    if rule in (APPLICATION, BOARD_MEMBER, INVITATION):
+        return organization_holds(target.organization_id)
+    if rule == ACCOUNT:
+        reasons = person_holds(target)
+        for organization_id in target.memberships.values_list("organization_id", flat=True):
+            reasons += organization_holds(organization_id)
+        return reasons
+    raise ValueError(rule)
+
+
+# --- What is due ----------------------------------------------------------------------------
+
+
+def _destroyed(rule: str, model) -> set[int]:
+    return set(
+        DestructionRecord.objects.filter(
+            rule=rule, target_type=ContentType.objects.get_for_model(model)
+        ).values_list("target_id", flat=True)
+    )
+
+
+def _long(day: date) -> str:
+    return day.strftime("%Y-%m-%d")
+
+
+def organization_release(organization: Organization, today: date, r) -> date | None:
+    """The day the organization's last matter closed, once every one of its dossiers and
+    applications is past its retention; None while any is open or still kept."""
+    last: date | None = None
+    for agreement in Agreement.objects.filter(organization=organization):
+        closed, _open = dossier_closure(agreement)
+        if closed is None or not r[DOSSIER].expired(closed, today):
+            return None
+        last = max(last or closed, closed)
+    in_agreements = Agreement.objects.filter(organization=organization).values("application")
+    renewals = AgreementYear.objects.filter(
+        agreement__organization=organization, renewal_application__isnull=False
+    ).values("renewal_application")
+    others = (
+        Application.objects.filter(organization=organization)
+        .exclude(pk__in=in_agreements)
+        .exclude(pk__in=renewals)
+    )
+    for application in others:
+        closed = application_closure(application)
+        if closed is None or not r[APPLICATION].expired(closed, today):
+            return None
+        last = max(last or closed, closed)
+    return last
+
+
+def due(today: date | None = None) -> Iterator[Due]:
+    """Every record whose retention has run on `today`, not yet destroyed, with its holds."""
+    today = today or clock.today()
+    r = rules(today)
+    done = {rule: _destroyed(rule, model) for rule, model in _MODELS.items()}
+
+    for agreement in Agreement.objects.select_related("organization").order_by("pk"):
+        if agreement.pk in done[DOSSIER]:
+            continue
+        closed, _open = dossier_closure(agreement)
+        if closed is None or not r[DOSSIER].expired(closed, today):
+            continue
+        until = r[DOSSIER].kept_until(closed)
+        yield Due(
+            r[DOSSIER],
+            agreement,
+            agreement.organization,
+            f"Dossier de la convention {agreement.reference} ({agreement.organization})",
+            closed,
+            until,
+            f"Dossier fermé le {_long(closed)} ; conservé jusqu'au {_long(until)} "
+            f"({r[DOSSIER].provision} : {r[DOSSIER].period}).",
+            organization_holds(agreement.organization_id, agreement_id=agreement.pk),
+        )
+
+    in_agreements = Agreement.objects.values("application")
+    renewals = AgreementYear.objects.filter(renewal_application__isnull=False).values(
+        "renewal_application"
+    )
+    applications = (
+        Application.objects.filter(state__in=CLOSED_APPLICATION)
+        .exclude(pk__in=in_agreements)
+        .exclude(pk__in=renewals)
+        .select_related("organization")
+        .order_by("pk")
+    )
+    for application in applications:
+        if application.pk in done[APPLICATION]:
+            continue
+        closed = application_closure(application)
+        if closed is None or not r[APPLICATION].expired(closed, today):
+            continue
+        until = r[APPLICATION].kept_until(closed)
+        yield Due(
+            r[APPLICATION],
+            application,
+            application.organization,
+            f"Demande n° {application.pk} ({application.organization})",
+            closed,
+            until,
+            f"Demande {application.get_state_display().lower()} le {_long(closed)} ; "
+            f"conservée jusqu'au {_long(until)} ({r[APPLICATION].provision}).",
+            organization_holds(application.organization_id),
+        )
+
+    released = {}
+    for organization in Organization.objects.order_by("pk"):
+        day = organization_release(organization, today, r)
+        if day is not None:
+            released[organization.pk] = (organization, day)
+
+    members = BoardMember.objects.select_related("organization").order_by("pk")
+    for member in members:
+        if member.pk in done[BOARD_MEMBER]:
+            continue
+        start = None
+        if member.organization_id in released:
+            start = released[member.organization_id][1]
+            why = "dernier dossier de l'organisme fermé"
+        elif member.term_end is not None:
+            start, why = member.term_end, "mandat terminé"
+        if start is None or not r[BOARD_MEMBER].expired(start, today):
+            continue
+        until = r[BOARD_MEMBER].kept_until(start)
+        yield Due(
+            r[BOARD_MEMBER],
+            member,
+            member.organization,
+            f"Membre du conseil n° {member.pk} ({member.organization})",
+            start,
+            until,
+            f"{why.capitalize()} le {_long(start)} ; conservé jusqu'au {_long(until)} "
+            f"({r[BOARD_MEMBER].provision}).",
+            organization_holds(member.organization_id),
+        )
+
+    # An account goes once every organization the person represented is released.
+    candidates = (
+        User.objects.filter(is_staff=False, is_superuser=False, memberships__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
+    for user in candidates:
+        if user.pk in done[ACCOUNT]:
+            continue
+        organizations = set(
+            Membership.objects.filter(user=user).values_list("organization_id", flat=True)
+        )
+        if not organizations or not organizations <= released.keys():
+            continue
+        start = max(released[pk][1] for pk in organizations)
+        if not r[ACCOUNT].expired(start, today):
+            continue
+        until = r[ACCOUNT].kept_until(start)
+        first = released[min(organizations)][0]
+        yield Due(
+            r[ACCOUNT],
+            user,
+            first,
+            f"Compte n° {user.pk} ({first})",
+            start,
+            until,
+            f"Derniers dossiers des organismes représentés fermés le {_long(start)} ; "
+            f"conservé jusqu'au {_long(until)} ({r[ACCOUNT].provision}).",
+            holds_of(ACCOUNT, user),
+        )
+
+    for invitation in Invitation.objects.select_related("organization").order_by("pk"):
+        if invitation.pk in done[INVITATION]:
+            continue
+        start = clock.localdate_of(invitation.sent_at)
+        if not r[INVITATION].expired(start, today):
+            continue
+        until = r[INVITATION].kept_until(start)
+        yield Due(
+            r[INVITATION],
+            invitation,
+            invitation.organization,
+            f"Invitation n° {invitation.pk} ({invitation.organization})",
+            start,
+            until,
+            f"Envoyée le {_long(start)} ; conservée jusqu'au {_long(until)} "
+            f"({r[INVITATION].provision} : {r[INVITATION].period}).",
+            organization_holds(invitation.organization_id),
+        )
+
+
+_MODELS = {
+    DOSSIER: Agreement,
+    APPLICATION: Application,
+    BOARD_MEMBER: BoardMember,
+    ACCOUNT: User,
+    INVITATION: Invitation,
+}
+
+
+def model_of(rule: str):
+    return _MODELS[rule]
