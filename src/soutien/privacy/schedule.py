@@ -96,6 +96,8 @@ def dossier_closure(agreement: Agreement) -> tuple[date | None, list[str]]:
         if claim.state in OUTSTANDING_STATES:
             continue  # a hold, not an open matter: listed with its reason once due
         days.append(_journal_day(claim, ("claim.settled",)) or claim.due_on)
+    for case in NonComplianceCase.objects.filter(agreement=agreement, state=CaseState.CLOSED):
+        days.append(_journal_day(case, ("case.closed",)) or case.found_on)
     if open_reasons:
         return None, open_reasons
     return max(days), []
