@@ -129,7 +129,8 @@ def invitation(request, token: str):
                 % {"email": invited.email},
             )
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        notice_form = NoticeForm(request.POST or None)
+        # Bound on any POST: the only field is a checkbox, absent when not ticked.
+        notice_form = NoticeForm(request.POST if request.method == "POST" else None)
         context["notice_form"] = notice_form
         if request.method == "POST" and notice_form.is_valid():
             try:
