@@ -4,11 +4,13 @@ invitation's acceptance and where board members are entered, acknowledged with i
 import html
 
 import pytest
+from django.contrib import admin
 from django.core import mail
 from django.urls import reverse
 
 from soutien.accounts.models import NoticeAcknowledgment, NoticeContext, Role, User
 from soutien.accounts.privacy import NOTICE_VERSION
+from soutien.core.admin import ActionOnlyAdmin
 from soutien.organizations.actions import link_representative
 from soutien.organizations.models import BoardMember, Invitation, Membership, Organization
 from tests.accounts.test_portal_accounts import (
@@ -217,3 +219,14 @@ def test_ministry_staff_record_no_board_acknowledgment(client):
     add = reverse("organization:board_add", kwargs={"pk": organization.pk})
     assert client.post(add, board_data(notice_acknowledged="on")).status_code == 403
     assert not NoticeAcknowledgment.objects.exists()
+
+
+def test_the_acknowledgments_are_read_in_the_admin_never_written(
+    client, django_capture_on_commit_callbacks
+):
+    register(client, django_capture_on_commit_callbacks)
+    assert isinstance(admin.site._registry[NoticeAcknowledgment], ActionOnlyAdmin)
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    listing = client.get(reverse("admin:accounts_noticeacknowledgment_changelist"))
+    assert listing.status_code == 200 and "camille@exemple.org" in text(listing)
+    assert client.get(reverse("admin:accounts_noticeacknowledgment_add")).status_code == 403
