@@ -133,6 +133,11 @@ ACCOUNT_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
 INVITATION_MAX_AGE = 14 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
+# The privacy officer's address, shown in the privacy notice and page (Loi 25).
+PRIVACY_CONTACT_EMAIL = os.environ.get(
+    "SOUTIEN_PRIVACY_CONTACT_EMAIL", "confidentialite@soutien-mission.example"
+)
+
 MIDDLEWARE = [
     # Safe defaults (issue 10): a Host whose port is not the site's is refused first.
     "soutien.core.headers.HostPortMiddleware",

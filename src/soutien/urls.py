@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from soutien.accountability.models import ReportDocument
+from soutien.accounts.views import privacy_page
 from soutien.agreements.models import AgreementDocument
 from soutien.agreements.portal_views import agreement_document_pdf, journal_letter
 from soutien.agreements.workspace_views import measure_letter
@@ -16,6 +17,7 @@ admin.site.index_title = "Gestion du programme"
 urlpatterns = [
     path("", views.home, name="home"),
     path("aide/", views.help_page, name="help"),
+    path("confidentialite/", privacy_page, name="privacy"),
     path("admin/", admin.site.urls),
     path("compte/", include("soutien.portal.accounts_urls")),
     path("espace/organisme/", include("soutien.portal.organization_urls")),

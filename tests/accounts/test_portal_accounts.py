@@ -33,6 +33,7 @@ def registration(**changes):
         "city": "Sherbrooke",
         "postal_code": "J1H 1N1",
         "region": "05",
+        "notice_acknowledged": "on",
     }
     data.update(changes)
     return data
@@ -282,7 +283,13 @@ def test_a_member_invites_a_colleague_who_creates_an_account_and_joins(
     page = client.get(link)
     assert "Créez votre compte" in text(page)
     response = client.post(
-        link, {"full_name": "Sam Gagnon", "password1": PASSWORD, "password2": PASSWORD}
+        link,
+        {
+            "full_name": "Sam Gagnon",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "notice_acknowledged": "on",
+        },
     )
     assert response["Location"] == reverse("organization:profile", kwargs={"pk": organization.pk})
     sam = User.objects.get(email="sam@exemple.org")
@@ -308,7 +315,13 @@ def test_an_altered_invitation_link_is_refused(client, django_capture_on_commit_
     link = link_in(mail.outbox[0])
     client.logout()
     response = client.post(
-        link[:-3] + "zz/", {"full_name": "X", "password1": PASSWORD, "password2": PASSWORD}
+        link[:-3] + "zz/",
+        {
+            "full_name": "X",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "notice_acknowledged": "on",
+        },
     )
     assert response.status_code == 400
     assert "Ce lien d'invitation n'est pas valide" in text(response)
@@ -352,10 +365,10 @@ def test_an_existing_account_accepts_after_logging_in_with_the_invited_email(
     anonymous = client.get(link)
     assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
     client.force_login(member)  # signed in as someone else: refused
-    refused = client.post(link)
+    refused = client.post(link, {"notice_acknowledged": "on"})
     assert "Cette invitation a été envoyée à sam@exemple.org" in text(refused)
     client.force_login(sam)
-    response = client.post(link)
+    response = client.post(link, {"notice_acknowledged": "on"})
     assert response.status_code == 302
     assert Membership.objects.filter(user=sam, organization=organization).exists()
     assert Membership.objects.filter(user=sam, organization=other).exists()
@@ -372,5 +385,5 @@ def test_accepting_when_already_member_says_so(client, django_capture_on_commit_
     link = link_in(mail.outbox[0])
     actions.link_representative(sam, organization, by=None, at=member.date_joined)
     client.force_login(sam)
-    response = client.post(link)
+    response = client.post(link, {"notice_acknowledged": "on"})
     assert "Vous êtes déjà membre de cet organisme" in text(response)

@@ -64,6 +64,7 @@ def test_the_confirmation_link_uses_the_site_address_not_the_request_host(
         "city": "Sherbrooke",
         "postal_code": "J1H 1N1",
         "region": "05",
+        "notice_acknowledged": "on",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -84,7 +85,9 @@ def test_the_invitation_link_uses_the_site_address(client, django_capture_on_com
             HTTP_HOST="autre.adresse.example",
         )
     assert response.status_code == 302
-    assert only_link(mail.outbox[0]).startswith(f"{SITE}/compte/invitation/")
+    invitation, privacy = links(mail.outbox[0])
+    assert invitation.startswith(f"{SITE}/compte/invitation/")
+    assert privacy == f"{SITE}/confidentialite/"
 
 
 def test_the_password_reset_link_uses_the_site_address(client, django_capture_on_commit_callbacks):

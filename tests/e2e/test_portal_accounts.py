@@ -43,6 +43,7 @@ def register_and_self_check(page) -> list[str]:
     page.get_by_label("Municipalité").fill("Sherbrooke")
     page.get_by_label("Code postal").fill("J1H 1N1")
     page.get_by_label("Région administrative").select_option("05")
+    page.get_by_label("J'ai lu l'avis de confidentialité").check()
     page.get_by_role("button", name="Créer le compte").click()
     assert "doit compter exactement 10 chiffres" in page.locator("#erreurs").inner_text()
     check(page, visited)
@@ -84,6 +85,8 @@ def register_and_self_check(page) -> list[str]:
         page.get_by_role("link", name="Ajouter un membre").click()
         if name == "Nadia Roy":
             check(page, visited)
+            # Asked once per organization and version of the notice.
+            page.get_by_label("J'ai lu l'avis de confidentialité").check()
         page.get_by_label("Nom complet").fill(name)
         page.locator("#id_domiciled_in_quebec_0").check()
         page.locator("#id_status_0").check()

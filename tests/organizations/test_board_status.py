@@ -36,6 +36,7 @@ def test_3_a_citizen_entered_through_the_form_counts_as_a_qualified_board_member
         "status": "citizen",
         "volunteer": "oui",
         "term_start": "2019-06-01",
+        "notice_acknowledged": "on",
     }
     before = initial_answers(organization, on=date(2019, 7, 1))
     add = reverse("organization:board_add", kwargs={"pk": organization.pk})

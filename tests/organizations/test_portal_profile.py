@@ -165,6 +165,7 @@ def board_data(**changes):
         "status": "permanent_resident",
         "volunteer": "oui",
         "term_start": "2019-06-01",
+        "notice_acknowledged": "on",
     }
     data.update(changes)
     return data

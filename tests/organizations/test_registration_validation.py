@@ -32,6 +32,7 @@ def registration(**changes):
         "city": "Sherbrooke",
         "postal_code": "J1H 1N1",
         "region": "05",
+        "notice_acknowledged": "on",
     } | changes
 
 

@@ -21,7 +21,8 @@ from soutien.core.models import JournalEntry
 from soutien.core.urls import absolute_url
 
 from .access import Capability, require
-from .models import ConfidentialityIncident, User
+from .models import ConfidentialityIncident, NoticeAcknowledgment, User
+from .privacy import NOTICE_VERSION
 from .tokens import BadLink, confirmation_token, make_token, read_token
 
 EMAIL_CHANGE_SALT = "soutien.accounts.email-change"
@@ -218,3 +219,26 @@ def record_incident(*, by: User, at: datetime, **fields) -> ConfidentialityIncid
         data={"persons": incident.persons, "risk": incident.risk},
     )
     return incident
+
+
+@transaction.atomic
+def acknowledge_notice(
+    user: User, *, context: str, at: datetime, organization=None
+) -> NoticeAcknowledgment:
+    """The person read the current privacy notice (Loi sur l'accès, art. 65); once per
+    version, context and organization: the first acknowledgment is kept."""
+    acknowledgment = NoticeAcknowledgment.objects.filter(
+        user=user, context=context, notice_version=NOTICE_VERSION, organization=organization
+    ).first()
+    if acknowledgment is not None:
+        return acknowledgment
+    acknowledgment = NoticeAcknowledgment(
+        user=user,
+        context=context,
+        notice_version=NOTICE_VERSION,
+        at=at,
+        organization=organization,
+    )
+    acknowledgment.validate()
+    acknowledgment.save_as(user)
+    return acknowledgment

@@ -4,7 +4,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import User
+from soutien.core.admin import ActionOnlyAdmin
+
+from .models import NoticeAcknowledgment, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -52,3 +54,13 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+@admin.register(NoticeAcknowledgment)
+class NoticeAcknowledgmentAdmin(ActionOnlyAdmin):
+    """Proof that the privacy notice was given (art. 65): read here, written by the actions."""
+
+    list_display = ("user", "context", "notice_version", "organization", "at")
+    list_filter = ("context", "notice_version")
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user", "organization")

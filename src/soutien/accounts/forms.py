@@ -22,6 +22,7 @@ from soutien.core.urls import absolute_url
 
 from . import actions
 from .models import User
+from .privacy import NOTICE_LABEL
 
 
 class PasswordPairMixin:
@@ -102,6 +103,26 @@ class LoginForm(PortalFormMixin, AuthenticationForm):
         return super().get_invalid_login_error()
 
 
+def notice_field() -> forms.BooleanField:
+    """The required acknowledgment of the privacy notice shown above it (art. 65)."""
+    return forms.BooleanField(
+        label=NOTICE_LABEL,
+        required=True,
+        error_messages={
+            "required": _(
+                "Cochez « J'ai lu l'avis de confidentialité » : lisez l'avis ci-dessus, puis "
+                "cochez la case pour continuer."
+            )
+        },
+    )
+
+
+class NoticeForm(PortalFormMixin, forms.Form):
+    """Only the acknowledgment: an invitation accepted with an existing account."""
+
+    notice_acknowledged = notice_field()
+
+
 class InvitationAccountForm(PasswordPairMixin, PortalFormMixin, forms.Form):
     """A new account for the person invited (their email comes from the invitation)."""
 
@@ -111,6 +132,7 @@ class InvitationAccountForm(PasswordPairMixin, PortalFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password1, password2 = password_fields()
+    notice_acknowledged = notice_field()
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)

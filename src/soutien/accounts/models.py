@@ -232,3 +232,60 @@ class ConfidentialityIncident(Record):
 
     def __str__(self):
         return _("Incident n° %(id)s") % {"id": self.pk}
+
+
+class NoticeContext(models.TextChoices):
+    REGISTRATION = "registration", _("inscription")
+    INVITATION = "invitation", _("invitation acceptée")
+    BOARD = "board", _("saisie des membres du conseil")
+
+
+class NoticeAcknowledgment(Record):
+    """A person acknowledged the privacy notice (Loi sur l'accès, art. 65): where it was shown
+    to them, which version, when; for an organization when it concerns one."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("personne"),
+        on_delete=models.PROTECT,
+        related_name="notice_acknowledgments",
+    )
+    context = models.CharField(_("contexte"), max_length=20, choices=NoticeContext.choices)
+    # Not `version`: Record's version is the row's own (optimistic locking).
+    notice_version = models.CharField(_("version de l'avis"), max_length=20)
+    at = models.DateTimeField(_("pris connaissance le"), default=clock.now)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    scope_path = None  # the ministry's proof that the notice was given
+
+    class Meta:
+        verbose_name = _("prise de connaissance de l'avis de confidentialité")
+        verbose_name_plural = _("prises de connaissance de l'avis de confidentialité")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            # Two partial constraints: a NULL organization is never equal to another.
+            models.UniqueConstraint(
+                fields=["user", "context", "notice_version", "organization"],
+                condition=models.Q(organization__isnull=False),
+                name="notice_acknowledged_once_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "context", "notice_version"],
+                condition=models.Q(organization__isnull=True),
+                name="notice_acknowledged_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(context__in=NoticeContext.values),
+                name="notice_context_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_context_display()} ({self.notice_version})"

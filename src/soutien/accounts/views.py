@@ -1,10 +1,12 @@
-"""Accounts: login, logout, password reset and change, « Mon compte », resent confirmation.
+"""Accounts: login, logout, password reset and change, « Mon compte », resent confirmation,
+and the public privacy page.
 
 Registration, email confirmation and invitations create or join an organization: they are
 `organizations.registration_views`."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -26,6 +28,7 @@ from .forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from .privacy import NOTICE_DATE, NOTICE_VERSION
 from .tokens import BadLink
 
 
@@ -68,6 +71,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Votre mot de passe est changé."))
         return response
+
+
+@require_GET
+def privacy_page(request):
+    """The full privacy notice (Loi 25): public, no login needed."""
+    return render(
+        request,
+        "privacy/page.html",
+        {
+            "notice_version": NOTICE_VERSION,
+            "notice_date": NOTICE_DATE,
+            "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+        },
+    )
 
 
 def _account_page(request, *, name_form=None, email_form=None, status=200):

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from soutien.accounts.access import Capability, require
-from soutien.accounts.models import Role, User
+from soutien.accounts.actions import acknowledge_notice
+from soutien.accounts.models import NoticeContext, Role, User
+from soutien.accounts.privacy import NOTICE_LABEL, has_acknowledged
 from soutien.accounts.tokens import BadLink, confirmation_token, make_token, read_token
 from soutien.core import clock
 from soutien.core.mail import send_templated
@@ -130,13 +132,16 @@ def register_representative(
     password: str,
     full_name: str,
     organization_data: Mapping[str, Any],
+    notice_acknowledged: bool,
     at: datetime,
 ) -> User:
     """A representative registers their organization online.
 
     The account stays inactive until the person opens the confirmation link sent by email;
-    the organization is registered and linked to the account in the same transaction.
+    the organization is registered and linked to the account, and the privacy notice's
+    acknowledgment recorded, in the same transaction.
     """
+    _require_notice(notice_acknowledged)
     user = User(
         email=User.objects.normalize_email(email).strip().lower(),
         full_name=full_name.strip(),
@@ -149,6 +154,7 @@ def register_representative(
     user.save()
     organization = register_organization(data=organization_data, by=user, at=at)
     link_representative(user, organization, by=user, at=at)
+    acknowledge_notice(user, context=NoticeContext.REGISTRATION, at=at)
     send_templated(
         to=[user.email],
         subject_template="accounts/emails/confirmation_subject.txt",
@@ -205,6 +211,7 @@ def invite_colleague(
             "by": by,
             "link": absolute_url("accounts:invitation", token=token),
             "days": settings.INVITATION_MAX_AGE // 86400,
+            "privacy_link": absolute_url("privacy"),
         },
     )
     return invitation
@@ -228,12 +235,15 @@ def accept_invitation(
     invitation: Invitation,
     *,
     at: datetime,
+    notice_acknowledged: bool,
     user: User | None = None,
     full_name: str = "",
     password: str = "",
 ) -> Membership:
     """The invited person joins the organization: with their existing account (signed in with
-    the invited email), or with a new account whose email the link has just confirmed."""
+    the invited email), or with a new account whose email the link has just confirmed; they
+    acknowledge the privacy notice for that organization."""
+    _require_notice(notice_acknowledged)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(
@@ -284,6 +294,9 @@ def accept_invitation(
     invitation.accepted_at = at
     invitation.accepted_by = user
     invitation.save_as(user)
+    acknowledge_notice(
+        user, context=NoticeContext.INVITATION, at=at, organization=invitation.organization
+    )
     return membership
 
 
@@ -399,10 +412,38 @@ def withdraw_attachment(
     return organization
 
 
+def _require_notice(acknowledged: bool) -> None:
+    if not acknowledged:
+        raise ValidationError(
+            {
+                "notice_acknowledged": _(
+                    "Cochez « %(label)s » : lisez l'avis, puis cochez la case pour continuer."
+                )
+                % {"label": NOTICE_LABEL}
+            },
+            code="notice_not_acknowledged",
+        )
+
+
+def _board_notice(organization: Organization, *, acknowledged: bool, by: User, at: datetime):
+    """The person entering board members acknowledges the notice once per version and
+    organization: they inform the members of what is collected about them (art. 65)."""
+    if has_acknowledged(by, NoticeContext.BOARD, organization=organization):
+        return
+    _require_notice(acknowledged)
+    acknowledge_notice(by, context=NoticeContext.BOARD, at=at, organization=organization)
+
+
 @transaction.atomic
 def add_board_member(
-    organization: Organization, *, data: Mapping[str, Any], by: User, at: datetime
+    organization: Organization,
+    *,
+    data: Mapping[str, Any],
+    by: User,
+    at: datetime,
+    notice_acknowledged: bool = False,
 ) -> BoardMember:
+    _board_notice(organization, acknowledged=notice_acknowledged, by=by, at=at)
     member = BoardMember(organization=organization, **data)
     member.validate()
     member.save_as(by)
@@ -414,8 +455,15 @@ def add_board_member(
 
 @transaction.atomic
 def update_board_member(
-    member: BoardMember, *, data: Mapping[str, Any], seen_version: int, by: User, at: datetime
+    member: BoardMember,
+    *,
+    data: Mapping[str, Any],
+    seen_version: int,
+    by: User,
+    at: datetime,
+    notice_acknowledged: bool = False,
 ) -> BoardMember:
+    _board_notice(member.organization, acknowledged=notice_acknowledged, by=by, at=at)
     changed = _apply(member, data, seen_version)
     member.validate()
     member.save_as(by)

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from soutien.accounts.forms import PasswordPairMixin, password_fields
+from soutien.accounts.forms import PasswordPairMixin, notice_field, password_fields
 from soutien.accounts.models import User
 from soutien.core import clock
 from soutien.core.forms import (
@@ -218,8 +218,14 @@ class BoardMemberForm(VersionedPortalForm):
         )
         widgets = {"term_start": DateInput(), "status": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    notice_acknowledged = notice_field()
+
+    def __init__(self, *args, acknowledged: bool, **kwargs):
+        """`acknowledged`: the person already acknowledged the current notice for this
+        organization's board; the box is then not asked again."""
         super().__init__(*args, **kwargs)
+        if acknowledged:
+            del self.fields["notice_acknowledged"]
         _yes_no(self)
         self.fields["status"].label = _("Statut au Canada")
         # every status is offered, citizenship first; only an empty choice is left out
@@ -478,6 +484,7 @@ class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1, password2 = password_fields()
+    notice_acknowledged = notice_field()
 
     PERSON = ("full_name", "email", "password1", "password2")
 
@@ -488,7 +495,7 @@ class RegistrationForm(PasswordPairMixin, PortalFormMixin, forms.ModelForm):
         labels = {"legal_name": _("Nom légal de l'organisme")}
         field_classes = IDENTITY_FIELD_CLASSES
 
-    field_order = (*PERSON, *Meta.fields)
+    field_order = (*PERSON, *Meta.fields, "notice_acknowledged")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from soutien.accounts.models import NoticeContext
+from soutien.accounts.privacy import has_acknowledged
 from soutien.core import clock
 from soutien.core.models import StaleRecord
 from soutien.rules.documents import REQUIRED_DOCUMENTS
@@ -152,14 +154,15 @@ def edit_section(request, pk: int, section: str):
     )
 
 
-def _save_member(request, form, organization, member, *, add, update) -> bool:
-    """Add or change a board member or a grouping's member organization from a valid form.
+def _save_member(request, form, organization, member, *, add, update, **extra) -> bool:
+    """Add or change a board member or a grouping's member organization from a valid form
+    (`extra`: more keywords for the action).
 
     False when the action refuses it; its errors are then on the form.
     """
     try:
         if member is None:
-            add(organization, data=form.changes(), by=request.user, at=clock.now())
+            add(organization, data=form.changes(), by=request.user, at=clock.now(), **extra)
         else:
             update(
                 type(member).objects.get(pk=member.pk),
@@ -167,6 +170,7 @@ def _save_member(request, form, organization, member, *, add, update) -> bool:
                 seen_version=form.cleaned_data["seen_version"],
                 by=request.user,
                 at=clock.now(),
+                **extra,
             )
     except ValidationError as error:
         _add_errors(form, error)
@@ -219,7 +223,8 @@ def board_member_form(request, pk: int, member_pk: int | None = None):
             BoardMember.objects.for_user(request.user).filter(organization=organization),
             pk=member_pk,
         )
-    form = BoardMemberForm(request.POST or None, instance=member)
+    acknowledged = has_acknowledged(request.user, NoticeContext.BOARD, organization=organization)
+    form = BoardMemberForm(request.POST or None, instance=member, acknowledged=acknowledged)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -230,6 +235,7 @@ def board_member_form(request, pk: int, member_pk: int | None = None):
             member,
             add=actions.add_board_member,
             update=actions.update_board_member,
+            notice_acknowledged=form.cleaned_data.get("notice_acknowledged", False),
         )
     ):
         messages.success(request, _("Le conseil d'administration est à jour."))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from soutien.accounts.forms import InvitationAccountForm
+from soutien.accounts.forms import InvitationAccountForm, NoticeForm
 from soutien.accounts.models import User
 from soutien.accounts.tokens import BadLink, read_confirmation_token
 from soutien.core import clock
@@ -37,6 +37,7 @@ def register(request):
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
                 organization_data=form.organization_data(),
+                notice_acknowledged=form.cleaned_data["notice_acknowledged"],
                 at=clock.now(),
             )
         except ValidationError as error:
@@ -107,7 +108,13 @@ def invitation(request, token: str):
             {"bad_link": True, "expired": error.expired},
             status=400,
         )
-    context = {"bad_link": False, "expired": False, "invitation": invited, "form": None}
+    context = {
+        "bad_link": False,
+        "expired": False,
+        "invitation": invited,
+        "form": None,
+        "notice_form": None,
+    }
     if invited.accepted_at is not None:
         context["error"] = _(
             "Cette invitation a déjà été acceptée. Connectez-vous pour accéder à l'organisme."
@@ -122,9 +129,17 @@ def invitation(request, token: str):
                 % {"email": invited.email},
             )
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        if request.method == "POST":
+        # Bound on any POST: the only field is a checkbox, absent when not ticked.
+        notice_form = NoticeForm(request.POST if request.method == "POST" else None)
+        context["notice_form"] = notice_form
+        if request.method == "POST" and notice_form.is_valid():
             try:
-                organization_actions.accept_invitation(invited, user=request.user, at=clock.now())
+                organization_actions.accept_invitation(
+                    invited,
+                    user=request.user,
+                    notice_acknowledged=notice_form.cleaned_data["notice_acknowledged"],
+                    at=clock.now(),
+                )
             except ValidationError as error:
                 context["error"] = " ".join(error.messages)
             else:
@@ -143,6 +158,7 @@ def invitation(request, token: str):
                 invited,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
+                notice_acknowledged=form.cleaned_data["notice_acknowledged"],
                 at=clock.now(),
             )
         except ValidationError as error:
