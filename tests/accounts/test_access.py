@@ -20,6 +20,7 @@ from soutien.core.models import JournalEntry
 from soutien.evaluations import actions as evaluations
 from soutien.organizations import actions as organizations
 from soutien.payments import actions as payments
+from soutien.privacy import actions as privacy
 from tests.factories import at, make_organization, make_representative, make_user
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,13 @@ ACTIONS = {
     accountability.expect_annual_report: Capability.ACCOUNTABILITY,
     accountability.check_obligation: Capability.ACCOUNTABILITY,
     accounts_actions.record_incident: Capability.PRIVACY,
+    privacy.prepare_run: Capability.PRIVACY,
+    privacy.approve_run: Capability.PRIVACY,
+    privacy.cancel_run: Capability.PRIVACY,
+    privacy.execute_run: Capability.PRIVACY,
+    privacy.resume_run: Capability.PRIVACY,
+    privacy.place_hold: Capability.PRIVACY,
+    privacy.lift_hold: Capability.PRIVACY,
     accountability.accept_annual_report: Capability.ACCOUNTABILITY,
     accountability.request_report_correction: Capability.ACCOUNTABILITY,
     accountability.establish_claim: Capability.CLAIMS,
@@ -131,7 +139,7 @@ NOT_STAFF_ACTIONS = {
     "submit_report",
     "answer_report_correction",
 }
-STAFF_MODULES = (evaluations, budget, agreements, payments, accountability)
+STAFF_MODULES = (evaluations, budget, agreements, payments, accountability, privacy)
 
 
 def user_of(role: str):

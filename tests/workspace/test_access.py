@@ -17,6 +17,7 @@ from soutien.agreements.models import Installment
 from soutien.budget.models import AllocationRun
 from soutien.budget.whatif import try_norms
 from soutien.payments import actions as payments
+from soutien.privacy import actions as privacy
 from soutien.rules import FiscalYear
 from tests.factories import at, make_organization, make_representative, make_user, upload
 from tests.payments.helpers import identified, signed_agreement
@@ -82,6 +83,14 @@ MATRIX = [
     ("workspace:incidents", None, "get", {"manager", "administrator"}),
     ("workspace:incidents", None, "post", {"manager", "administrator"}),
     ("workspace:incidents_export", "csv", "get", {"manager", "administrator"}),
+    ("workspace:retention", None, "get", {"manager", "administrator"}),
+    ("workspace:retention", None, "post", {"manager", "administrator"}),
+    ("workspace:retention_run", "retention_run", "get", {"manager", "administrator"}),
+    ("workspace:retention_run", "retention_run", "post", {"manager", "administrator"}),
+    ("workspace:place_hold", None, "post", {"manager", "administrator"}),
+    ("workspace:lift_hold", "hold", "get", {"manager", "administrator"}),
+    ("workspace:lift_hold", "hold", "post", {"manager", "administrator"}),
+    ("workspace:destructions_export", "csv", "get", {"manager", "administrator"}),
     ("workspace:bulk_assign", None, "get", {"manager", "administrator"}),
     ("workspace:bulk_assign", None, "post", {"manager", "administrator"}),
     ("workspace:campaign_run", "run", "get", {"manager", "administrator"}),
@@ -229,6 +238,14 @@ def world():
         "report": report.pk,
         "obligation": report.obligations.first().pk,
         "report_document": report.documents.get().pk,
+        "retention_run": privacy.prepare_run(by=people["manager"], at=at(2019, 11, 2)).pk,
+        "hold": privacy.place_hold(
+            application.organization,
+            kind="dispute",
+            reason="Recours.",
+            by=people["manager"],
+            at=at(2019, 11, 2),
+        ).pk,
     }
     return people, objects
 

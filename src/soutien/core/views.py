@@ -25,6 +25,8 @@ def help_page(request):
 def download(request, *, model, pk: int):
     """Serve a stored document to someone who may see it; anyone else gets a 404."""
     document = get_object_or_404(model.objects.for_user(request.user), pk=pk)
+    if not document.file.name:  # destroyed at the end of its retention (clause 7)
+        return render(request, "core/document_destroyed.html", {"document": document}, status=410)
     try:
         handle = private_storage.open(document.file.name, "rb")
     except FileNotFoundError:

@@ -20,6 +20,7 @@ from soutien.accountability.models import ReportDocument
 from soutien.accounts.models import User
 from soutien.agreements.models import Agreement, AgreementDocument, AgreementYear
 from soutien.applications.models import Application, ApplicationDocument, SubmissionCopy
+from soutien.core import clock
 from soutien.core.files import private_storage
 from soutien.core.models import JournalEntry, OutgoingEmail
 from soutien.organizations.models import BoardMember, Invitation
@@ -100,7 +101,12 @@ def _documents(*filters_by_model: tuple[type[models.Model], Q]) -> dict[str, int
         documents = model.objects.filter(filters).exclude(original_name=DESTROYED_NAME)
         pks = list(documents.values_list("pk", flat=True))
         names |= {name for name in documents.values_list("file", flat=True) if name}
-        rows += _update(model.objects.filter(pk__in=pks), file="", original_name=DESTROYED_NAME)
+        rows += _update(
+            model.objects.filter(pk__in=pks),
+            file="",
+            original_name=DESTROYED_NAME,
+            updated_at=clock.now(),
+        )
         history += _history(model, pks, file="", original_name=DESTROYED_NAME)
     shared = {
         name

@@ -14,6 +14,7 @@ from soutien.budget import glance_views as glance
 from soutien.budget import workspace_views as budget
 from soutien.evaluations import workspace_views as views
 from soutien.payments import workspace_views as payments
+from soutien.privacy import retention_views as retention
 
 from . import views as workspace
 
@@ -78,6 +79,15 @@ urlpatterns = [
     ),
     path("incidents/", privacy.incidents, name="incidents"),
     path("incidents/registre.<str:fmt>", privacy.incidents_export, name="incidents_export"),
+    path("conservation/", retention.retention, name="retention"),
+    path("conservation/passes/<int:pk>/", retention.retention_run, name="retention_run"),
+    path("conservation/retenues/", retention.place_hold, name="place_hold"),
+    path("conservation/retenues/<int:pk>/levee/", retention.lift_hold, name="lift_hold"),
+    path(
+        "conservation/destructions.<str:fmt>",
+        retention.destructions_export,
+        name="destructions_export",
+    ),
     path("campagne/attribution/", campaign.bulk_assign, name="bulk_assign"),
     path("campagne/repartitions/<int:pk>/", campaign.campaign_run, name="campaign_run"),
     path(
