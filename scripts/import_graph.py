@@ -18,7 +18,7 @@ START, END = "<!-- import-graph:start -->", "<!-- import-graph:end -->"
 # The rows in the order of the life cycle, lowest first; the others follow by name.
 ORDER = (
     "rules core accounts organizations applications evaluations budget payments compliance "
-    "agreements accountability demo portal workspace urls cli"
+    "agreements accountability privacy demo portal workspace urls cli"
 ).split()
 
 

@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 
 from soutien.accountability import actions as accountability
+from soutien.accountability.models import ReportContent
 from soutien.accounts.models import User
 from soutien.agreements import actions as agreements
 from soutien.agreements.models import Agreement, NonComplianceCase
+from soutien.applications.models import Application, Declaration
 from soutien.budget.models import LedgerEntry
 from soutien.core.files import private_storage
 from soutien.core.models import JournalEntry
@@ -88,7 +90,19 @@ def test_7_a_closed_demo_dossier_is_destroyed_six_years_after_its_fiscal_year(
     organization = agreement.organization
     manager, admin = User.objects.get(email=MANAGER), User.objects.get(email=ADMIN)
     board = list(BoardMember.objects.filter(organization=organization))
-    names = [m.full_name for m in board] + [member.full_name, agreement.signatory_name]
+    applications = Application.objects.filter(organization=organization)
+    declarations = Declaration.objects.filter(application__organization=organization)
+    contents = ReportContent.objects.filter(report__agreement_year__agreement=agreement)
+    people = [
+        *[m.full_name for m in board],
+        member.full_name,
+        agreement.signatory_name,
+        *[a.contact_name for a in applications if a.contact_name],
+        *[d.declarant_name for d in declarations],
+        *[c.cpa_name for c in contents if c.cpa_name],
+    ]
+    names = [name for name in dict.fromkeys(people) if name]
+    assert "Julie Comptable" in names and len(names) > len(board) + 3
     files = files_of(agreement)
     assert files and all(private_storage.exists(name) for name in files)
     assert member.email in journal_text(organization, member)
@@ -151,6 +165,14 @@ def test_7_a_closed_demo_dossier_is_destroyed_six_years_after_its_fiscal_year(
         assert not BoardMember.history.filter(id__in=mine_board, full_name=name).exists()
         assert not User.history.filter(id=member.pk, full_name=name).exists()
         assert not Agreement.history.filter(id=agreement.pk, signatory_name=name).exists()
+        assert not applications.filter(contact_name=name).exists()
+        assert not Application.history.filter(
+            id__in=[a.pk for a in applications], contact_name=name
+        ).exists()
+        assert not declarations.filter(declarant_name=name).exists()
+        assert not ReportContent.history.filter(
+            id__in=[c.pk for c in contents], cpa_name=name
+        ).exists()
         assert name not in text
     assert member.email not in text
     member.refresh_from_db()

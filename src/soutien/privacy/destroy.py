@@ -16,10 +16,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.db.models import Q
 
-from soutien.accountability.models import ReportDocument
+from soutien.accountability.models import ReportContent, ReportDocument
 from soutien.accounts.models import User
 from soutien.agreements.models import Agreement, AgreementDocument, AgreementYear
-from soutien.applications.models import Application, ApplicationDocument, SubmissionCopy
+from soutien.applications.models import (
+    Application,
+    ApplicationDocument,
+    Declaration,
+    SubmissionCopy,
+)
 from soutien.core import clock
 from soutien.core.files import private_storage
 from soutien.core.models import JournalEntry, OutgoingEmail
@@ -123,6 +128,52 @@ def _documents(*filters_by_model: tuple[type[models.Model], Q]) -> dict[str, int
     }
 
 
+def _people(model, rows, prefix: str, fields) -> tuple[int, int, dict[str, str]]:
+    """Replace, in `rows` of `model` and their history, each natural person's fields:
+    `fields(row, name)` gives the new values from the row's own pseudonym `name`. Returns
+    the rows changed, the history rows changed and the journal's replacements."""
+    changed = history = 0
+    replacements: dict[str, str] = {}
+    for row in rows:
+        name = pseudonym(prefix, row.pk)
+        values = fields(row, name)
+        for field, value in values.items():
+            old = getattr(row, field)
+            if isinstance(old, str) and old and old != value and value:
+                replacements[old] = value
+        if all(getattr(row, field) == value for field, value in values.items()):
+            continue
+        changed += _update(model.objects.filter(pk=row.pk), **values)
+        history += _history(model, [row.pk], **values)
+    return changed, history, replacements
+
+
+def _applications_people(application_ids) -> tuple[int, int, dict[str, str]]:
+    """The contact person and the declarant of these applications (5.1)."""
+    contacts = _people(
+        Application,
+        Application.objects.filter(pk__in=application_ids).exclude(contact_name=""),
+        "contact",
+        lambda row, name: {
+            "contact_name": name,
+            "contact_title": "",
+            "contact_email": _email_of(name) if row.contact_email else "",
+            "contact_phone": "",
+        },
+    )
+    declarants = _people(
+        Declaration,
+        Declaration.objects.filter(application_id__in=application_ids),
+        "declarant",
+        lambda row, name: {"declarant_name": name, "declarant_title": ""},
+    )
+    return (
+        contacts[0] + declarants[0],
+        contacts[1] + declarants[1],
+        {**contacts[2], **declarants[2]},
+    )
+
+
 def destroy_dossier(agreement: Agreement, *, pseudonym_: str) -> dict[str, int]:
     applications = [agreement.application_id, *AgreementYear.objects.filter(
         agreement=agreement, renewal_application__isnull=False
@@ -134,22 +185,45 @@ def destroy_dossier(agreement: Agreement, *, pseudonym_: str) -> dict[str, int]:
         (ReportDocument, Q(report__agreement_year__agreement=agreement)),
     )
     # The signatory is a natural person named by the board's resolution (5.1).
-    old = agreement.signatory_name
-    values = {"signatory_name": pseudonym_, "signatory_title": ""}
-    counts["names"] = int(bool(old))
-    _update(Agreement.objects.filter(pk=agreement.pk), **values)
-    counts["history_rows"] = _history(Agreement, [agreement.pk], **values)
+    signatory = _people(
+        Agreement,
+        [agreement],
+        DOSSIER,
+        lambda row, name: {"signatory_name": name, "signatory_title": ""},
+    )
+    people = _applications_people(applications)
+    accountants = _people(
+        ReportContent,
+        ReportContent.objects.filter(report__agreement_year__agreement=agreement).exclude(
+            cpa_name=""
+        ),
+        "cpa",
+        lambda row, name: {"cpa_name": name, "cpa_permit": ""},
+    )
+    parts = (signatory, people, accountants)
+    counts["names"] = sum(part[0] for part in parts)
+    counts["history_rows"] = sum(part[1] for part in parts)
+    replacements = {k: v for part in parts for k, v in part[2].items()}
     counts["journal_entries"] = rewrite_journal(
-        Q(organization_id=agreement.organization_id), {old: pseudonym_}
+        Q(organization_id=agreement.organization_id), replacements
     )
     return counts
 
 
 def destroy_application(application: Application, **_unused) -> dict[str, int]:
-    return _documents(
+    counts = _documents(
         (ApplicationDocument, Q(application=application)),
         (SubmissionCopy, Q(application=application)),
     )
+    names, history, replacements = _applications_people([application.pk])
+    counts.update(
+        names=names,
+        history_rows=history,
+        journal_entries=rewrite_journal(
+            Q(organization_id=application.organization_id), replacements
+        ),
+    )
+    return counts
 
 
 def destroy_board_member(member: BoardMember, *, pseudonym_: str) -> dict[str, int]:
