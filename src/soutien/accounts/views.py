@@ -5,6 +5,7 @@ Registration, email confirmation and invitations create or join an organization:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -78,6 +79,7 @@ def _account_page(request, *, name_form=None, email_form=None, status=200):
         {
             "name_form": name_form or NameForm(initial={"full_name": user.full_name}),
             "email_form": email_form or EmailChangeForm(user=user),
+            "privacy_request_days": settings.PRIVACY_REQUEST_DAYS,
         },
         status=status,
     )
