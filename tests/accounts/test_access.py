@@ -20,6 +20,7 @@ from soutien.core.models import JournalEntry
 from soutien.evaluations import actions as evaluations
 from soutien.organizations import actions as organizations
 from soutien.payments import actions as payments
+from soutien.privacy import rights
 from tests.factories import at, make_organization, make_representative, make_user
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,8 @@ ACTIONS = {
     accountability.expect_annual_report: Capability.ACCOUNTABILITY,
     accountability.check_obligation: Capability.ACCOUNTABILITY,
     accounts_actions.record_incident: Capability.PRIVACY,
+    rights.record_request: Capability.PRIVACY,
+    rights.answer_request: Capability.PRIVACY,
     accountability.accept_annual_report: Capability.ACCOUNTABILITY,
     accountability.request_report_correction: Capability.ACCOUNTABILITY,
     accountability.establish_claim: Capability.CLAIMS,
@@ -131,7 +134,7 @@ NOT_STAFF_ACTIONS = {
     "submit_report",
     "answer_report_correction",
 }
-STAFF_MODULES = (evaluations, budget, agreements, payments, accountability)
+STAFF_MODULES = (evaluations, budget, agreements, payments, accountability, rights)
 
 
 def user_of(role: str):

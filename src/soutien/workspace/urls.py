@@ -14,6 +14,7 @@ from soutien.budget import glance_views as glance
 from soutien.budget import workspace_views as budget
 from soutien.evaluations import workspace_views as views
 from soutien.payments import workspace_views as payments
+from soutien.privacy import rights_views as rights
 
 from . import views as workspace
 
@@ -78,6 +79,13 @@ urlpatterns = [
     ),
     path("incidents/", privacy.incidents, name="incidents"),
     path("incidents/registre.<str:fmt>", privacy.incidents_export, name="incidents_export"),
+    path("demandes-d-acces/", rights.requests, name="privacy_requests"),
+    path("demandes-d-acces/<int:pk>/", rights.request_page, name="privacy_request"),
+    path(
+        "demandes-d-acces/<int:pk>/renseignements.<str:fmt>",
+        rights.request_data,
+        name="privacy_request_data",
+    ),
     path("campagne/attribution/", campaign.bulk_assign, name="bulk_assign"),
     path("campagne/repartitions/<int:pk>/", campaign.campaign_run, name="campaign_run"),
     path(
