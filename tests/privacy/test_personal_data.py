@@ -53,6 +53,9 @@ def test_everything_held_about_the_person_by_section(amina):
     assert data["compte"]["adresse courriel"] == "amina@exemple.org"
     assert data["compte"]["nom complet"] == "Amina Diallo"
     assert data["compte"]["rôle"] == Role(Role.REPRESENTATIVE).label
+    names = [h["nom complet"] for h in data["historique du compte"]]
+    assert names[-1] == "Amina Diallo" and "representative test" in names
+    assert amina.password not in str(data)  # not even the password's hash
     assert [m["organisme"] for m in data["liens avec des organismes"]] == ["Accueil Estrie"]
     assert data["invitations envoyées"][0]["adresse invitée"] == "collegue@exemple.org"
     actions = {e["action"] for e in data["journal : vos actions"]}

@@ -3,7 +3,8 @@ art. 83) or for the staff answering their access request.
 
 A pure read: nothing is written here (the views journal the download). Documents are named,
 never included; the journal is read for what the person did and what was done to their
-account. Dates are in Québec time; `to_json` keeps them ISO 8601.
+account. Dates are in Québec time; `to_json` keeps them ISO 8601. No password, not even
+its hash, and no file's content.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ DOCUMENT_MODELS = (ApplicationDocument, SubmissionCopy, AgreementDocument, Repor
 
 
 def _moment(value: datetime | None) -> datetime | None:
-    return value.astimezone(clock.MONTREAL) if value else None
+    return value.astimezone(clock.MONTREAL).replace(microsecond=0) if value else None
 
 
 def _organization_of(document) -> str:
@@ -58,6 +59,17 @@ def personal_data(user: User) -> dict[str, Any]:
             "adresse courriel confirmée le": _moment(user.email_confirmed_at),
             "actif": user.is_active,
         },
+        # The account's former values (its history), never the password.
+        "historique du compte": [
+            {
+                "date": _moment(h.history_date),
+                "adresse courriel": h.email,
+                "nom complet": h.full_name,
+                "rôle": h.get_role_display(),
+                "actif": h.is_active,
+            }
+            for h in user.history.order_by("history_date", "history_id")
+        ],
         "liens avec des organismes": [
             {
                 "organisme": m.organization.legal_name,
