@@ -26,7 +26,7 @@ class RequestForm(WorkspaceForm):
         help_text=_("Sans compte, son nom suffit ; avec un compte, son nom y est repris."),
     )
     organization = forms.ModelChoiceField(
-        label=_("Organisme concerné (facultatif)"),
+        label=_("Organisme concerné"),
         queryset=Organization.objects.order_by("legal_name"),
         required=False,
         empty_label=_("Aucun"),
@@ -48,7 +48,7 @@ class RequestForm(WorkspaceForm):
         },
     )
     due_on = forms.DateField(
-        label=_("Réponse due au plus tard le (facultatif)"),
+        label=_("Réponse due au plus tard le"),
         widget=DateInput(),
         required=False,
         help_text=_("Laissée vide : %(days)s jours après la réception (Loi sur l'accès, art. 98).")
@@ -62,6 +62,14 @@ class RequestForm(WorkspaceForm):
     )
 
 
+class AnswerField(forms.CharField):
+    """Required, but an empty answer reaches the action, whose refusal says what it lacks
+    (the reasons of a refusal, what was corrected)."""
+
+    def validate(self, value):
+        pass
+
+
 class AnswerForm(WorkspaceForm):
     outcome = forms.ChoiceField(
         label=_("Issue"),
@@ -72,10 +80,9 @@ class AnswerForm(WorkspaceForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez l'issue : la demande est acceptée ou refusée.")},
     )
-    answer = forms.CharField(
+    answer = AnswerField(
         label=_("Réponse donnée à la personne"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,  # the action says what the answer must contain
         help_text=_(
             "Pour une rectification : ce qui a été rectifié. Pour un refus : ses motifs et la "
             "disposition de la loi qui le fonde."
