@@ -21,6 +21,7 @@ from soutien.evaluations import actions as evaluations
 from soutien.organizations import actions as organizations
 from soutien.payments import actions as payments
 from soutien.privacy import actions as privacy
+from soutien.privacy import rights
 from tests.factories import at, make_organization, make_representative, make_user
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,8 @@ ACTIONS = {
     privacy.resume_run: Capability.PRIVACY,
     privacy.place_hold: Capability.PRIVACY,
     privacy.lift_hold: Capability.PRIVACY,
+    rights.record_request: Capability.PRIVACY,
+    rights.answer_request: Capability.PRIVACY,
     accountability.accept_annual_report: Capability.ACCOUNTABILITY,
     accountability.request_report_correction: Capability.ACCOUNTABILITY,
     accountability.establish_claim: Capability.CLAIMS,
@@ -139,7 +142,7 @@ NOT_STAFF_ACTIONS = {
     "submit_report",
     "answer_report_correction",
 }
-STAFF_MODULES = (evaluations, budget, agreements, payments, accountability, privacy)
+STAFF_MODULES = (evaluations, budget, agreements, payments, accountability, privacy, rights)
 
 
 def user_of(role: str):

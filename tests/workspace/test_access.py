@@ -91,6 +91,12 @@ MATRIX = [
     ("workspace:lift_hold", "hold", "get", {"manager", "administrator"}),
     ("workspace:lift_hold", "hold", "post", {"manager", "administrator"}),
     ("workspace:destructions_export", "csv", "get", {"manager", "administrator"}),
+    ("workspace:privacy_requests", None, "get", {"manager", "administrator"}),
+    ("workspace:privacy_requests", None, "post", {"manager", "administrator"}),
+    ("workspace:privacy_request", "pi_request", "get", {"manager", "administrator"}),
+    ("workspace:privacy_request", "pi_request", "post", {"manager", "administrator"}),
+    ("workspace:privacy_request_data", "pi_request_json", "get", {"manager", "administrator"}),
+    ("workspace:privacy_request_data", "pi_request_pdf", "get", {"manager", "administrator"}),
     ("workspace:bulk_assign", None, "get", {"manager", "administrator"}),
     ("workspace:bulk_assign", None, "post", {"manager", "administrator"}),
     ("workspace:campaign_run", "run", "get", {"manager", "administrator"}),
@@ -214,6 +220,17 @@ def world():
         total=1,
     )
     JobItem.objects.create(job=campaign_job, key=str(application.pk), state="failed", error="x")
+    # An open access request of the organization's representative (Loi sur l'accès, art. 83).
+    from soutien.privacy import rights
+
+    pi_request = rights.record_request(
+        by=people["manager"],
+        at=at(2019, 10, 1),
+        person_email=people["representative"].email,
+        kind="access",
+        received_on=date(2019, 10, 1),
+        details="Tout ce que le programme conserve à mon sujet.",
+    )
     objects = {
         "campaign_job": campaign_job.pk,
         "application": application.pk,
@@ -246,6 +263,9 @@ def world():
             by=people["manager"],
             at=at(2019, 11, 2),
         ).pk,
+        "pi_request": pi_request.pk,
+        "pi_request_json": [pi_request.pk, "json"],
+        "pi_request_pdf": [pi_request.pk, "pdf"],
     }
     return people, objects
 

@@ -134,8 +134,8 @@ REASONS: dict[Capability, Any] = {
         "(6.2, 7) et les ententes de remboursement."
     ),
     Capability.PRIVACY: _(
-        "Le registre des incidents de confidentialité est réservé à la gestion du programme "
-        "et à l'administration."
+        "Le registre des incidents de confidentialité et les demandes d'accès ou de "
+        "rectification sont réservés à la gestion du programme et à l'administration."
     ),
 }
 

@@ -95,6 +95,7 @@ def _account_page(request, *, name_form=None, email_form=None, status=200):
         {
             "name_form": name_form or NameForm(initial={"full_name": user.full_name}),
             "email_form": email_form or EmailChangeForm(user=user),
+            "privacy_request_days": settings.PRIVACY_REQUEST_DAYS,
         },
         status=status,
     )

@@ -1,16 +1,19 @@
-"""Accounts: /compte/… (login and passwords from `accounts`, registration from `organizations`)."""
+"""Accounts: /compte/… (login and passwords from `accounts`, registration from `organizations`,
+one's personal data from `privacy`)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from soutien.accounts import views
 from soutien.organizations import registration_views
+from soutien.privacy import account_views as personal_data
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="account"),
     path("nom/", views.change_name, name="change_name"),
+    path("mes-renseignements.<str:fmt>", personal_data.download, name="personal_data"),
     path("courriel/", views.change_email, name="change_email"),
     path("courriel/<str:token>/", views.confirm_email_change, name="email_change_confirm"),
     path("changer-mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),

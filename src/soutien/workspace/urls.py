@@ -15,6 +15,7 @@ from soutien.budget import workspace_views as budget
 from soutien.evaluations import workspace_views as views
 from soutien.payments import workspace_views as payments
 from soutien.privacy import retention_views as retention
+from soutien.privacy import rights_views as rights
 
 from . import views as workspace
 
@@ -87,6 +88,13 @@ urlpatterns = [
         "conservation/destructions.<str:fmt>",
         retention.destructions_export,
         name="destructions_export",
+    ),
+    path("demandes-d-acces/", rights.requests, name="privacy_requests"),
+    path("demandes-d-acces/<int:pk>/", rights.request_page, name="privacy_request"),
+    path(
+        "demandes-d-acces/<int:pk>/renseignements.<str:fmt>",
+        rights.request_data,
+        name="privacy_request_data",
     ),
     path("campagne/attribution/", campaign.bulk_assign, name="bulk_assign"),
     path("campagne/repartitions/<int:pk>/", campaign.campaign_run, name="campaign_run"),
