@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from soutien.accounts import actions as account_actions
 from soutien.accounts.models import Role
+from soutien.accounts.privacy import NOTICE_VERSION
 from soutien.applications import actions as application_actions
 from soutien.applications.models import DocumentKind
 from soutien.core.models import JournalEntry, OutgoingEmail
@@ -42,6 +43,7 @@ def amina():
         by=person,
         at=at(2019, 2, 1),
     )
+    account_actions.acknowledge_notice(person, context="registration", at=at(2019, 1, 5))
     AccessLog.objects.create(username=person.email, ip_address="192.0.2.7", user_agent="x")
     AccessFailureLog.objects.create(username=person.email, ip_address="192.0.2.8", user_agent="x")
     return person
@@ -59,16 +61,15 @@ def test_everything_held_about_the_person_by_section(amina):
     assert [m["organisme"] for m in data["liens avec des organismes"]] == ["Accueil Estrie"]
     assert data["invitations envoyées"][0]["adresse invitée"] == "collegue@exemple.org"
     actions = {e["action"] for e in data["journal : vos actions"]}
-    assert {
-        "account.name_changed",
-        "invitation.sent",
-    } <= actions or "account.name_changed" in actions
+    assert {"account.name_changed", "organization.colleague_invited"} <= actions
     assert data["connexions"][0]["adresse IP"] == "192.0.2.7"
     assert data["tentatives de connexion refusées"][0]["adresse IP"] == "192.0.2.8"
     documents = data["documents déposés"]
     assert [d["nom du fichier"] for d in documents] == ["lettres.pdf"]
     assert documents[0]["organisme"] == "Accueil Estrie"
     assert data["demandes d'accès et de rectification"] == []
+    (read,) = data["avis de confidentialité lus"]
+    assert read["version de l'avis"] == NOTICE_VERSION and read["organisme"] is None
 
 
 def test_the_invited_colleague_sees_the_invitation_and_its_email():

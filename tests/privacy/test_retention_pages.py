@@ -91,3 +91,23 @@ def test_a_hold_with_bad_input_is_refused_naming_the_field_and_nothing_is_kept(c
 def test_an_advisor_does_not_reach_the_schedule(client):
     client.force_login(make_user(Role.ADVISOR))
     assert client.get(reverse("workspace:retention")).status_code == 403
+
+
+def test_an_open_access_request_holds_the_organizations_records(old_invitation, settings):
+    from soutien.privacy import actions, rights
+    from soutien.privacy.models import ItemState
+
+    manager = make_user(Role.MANAGER)
+    member = old_invitation.invited_by
+    request = rights.record_request(
+        by=manager,
+        at=at(2020, 3, 1),
+        person_email=member.email,
+        kind="access",
+        received_on=date(2020, 3, 1),
+        details="Tout ce que vous détenez sur moi.",
+    )
+    run = actions.prepare_run(by=manager, at=at(2020, 3, 2))
+    item = run.items.get(target_id=old_invitation.pk)
+    assert item.state == ItemState.HELD
+    assert f"demande d'accès ou de rectification n° {request.pk} en cours" in item.note

@@ -17,9 +17,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from soutien.accountability.models import ReportDocument
-from soutien.accounts.models import User
+from soutien.accounts.models import NoticeAcknowledgment, User
 from soutien.agreements.models import AgreementDocument
-from soutien.applications.models import ApplicationDocument, SubmissionCopy
+from soutien.applications.models import (
+    Application,
+    ApplicationDocument,
+    Declaration,
+    SubmissionCopy,
+)
 from soutien.core import clock
 from soutien.core.models import JournalEntry, OutgoingEmail
 from soutien.organizations.models import Invitation
@@ -141,6 +146,41 @@ def personal_data(user: User) -> dict[str, Any]:
             for r in PersonalInformationRequest.objects.filter(person=user).order_by(
                 "received_on", "pk"
             )
+        ],
+        "avis de confidentialité lus": [
+            {
+                "contexte": a.get_context_display(),
+                "version de l'avis": a.notice_version,
+                "date": _moment(a.at),
+                "organisme": a.organization.legal_name if a.organization else None,
+            }
+            for a in NoticeAcknowledgment.objects.filter(user=user)
+            .select_related("organization")
+            .order_by("at", "pk")
+        ],
+        "déclarations signées": [
+            {
+                "organisme": d.application.organization.legal_name,
+                "demande": d.application_id,
+                "nom": d.declarant_name,
+                "fonction": d.declarant_title,
+                "date": _moment(d.declared_at),
+            }
+            for d in Declaration.objects.filter(declared_by=user)
+            .select_related("application__organization")
+            .order_by("declared_at", "pk")
+        ],
+        "personne à joindre d'une demande": [
+            {
+                "organisme": a.organization.legal_name,
+                "demande": a.pk,
+                "nom": a.contact_name,
+                "fonction": a.contact_title,
+                "téléphone": a.contact_phone,
+            }
+            for a in Application.objects.filter(contact_email__iexact=email)
+            .select_related("organization")
+            .order_by("pk")
         ],
         "documents déposés": _documents(user),
     }
