@@ -30,6 +30,10 @@ FORMATS = {
 
 
 class PrepareForm(WorkspaceForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "run_%s")  # the hold form on the same page has a reason
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label=gettext_lazy("Motif de la passe"), required=False, widget=forms.Textarea
     )
