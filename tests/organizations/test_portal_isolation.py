@@ -30,6 +30,7 @@ OWN_ACCOUNT = {
     "accounts:change_name",
     "accounts:change_email",
     "accounts:password_change",
+    "accounts:personal_data",
 }
 
 
@@ -63,6 +64,7 @@ def test_no_page_of_the_accounts_or_the_organization_shows_another_organizations
         per_name={
             "organization:grouping_member_edit": {"member_pk": grouping_member.pk},
             "organization:grouping_member_end": {"member_pk": grouping_member.pk},
+            "accounts:personal_data": {"fmt": "json"},
         },
     )
     assert len(urls) >= 20
