@@ -247,8 +247,8 @@ PRIVACY_ACCOUNT_RETENTION_YEARS = int(
 # A person's access or correction request is answered within 20 days, 30 with notice
 # (Loi sur l'accès, art. 98).
 PRIVACY_REQUEST_DAYS = int(os.environ.get("SOUTIEN_PRIVACY_REQUEST_DAYS", "20"))
-# Seconds the retention worker waits between two items: spreads a large run's disk work.
-RETENTION_THROTTLE_SECONDS = float(os.environ.get("SOUTIEN_RETENTION_THROTTLE_SECONDS", "0"))
+# Milliseconds the retention worker waits between two items: spreads a large run's disk work.
+RETENTION_THROTTLE_MS = int(os.environ.get("SOUTIEN_RETENTION_THROTTLE_MS", "0"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

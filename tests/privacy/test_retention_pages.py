@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from soutien.accounts.models import Role
 from soutien.organizations.models import Invitation
-from soutien.privacy.models import DestructionRecord, LegalHold, RetentionRun
+from soutien.privacy.models import DestructionRecord, LegalHold, RetentionRun, RunState
 from tests.factories import at, make_organization, make_representative, make_user
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,31 @@ def test_an_open_access_request_holds_the_organizations_records(old_invitation, 
     item = run.items.get(target_id=old_invitation.pk)
     assert item.state == ItemState.HELD
     assert f"demande d'accès ou de rectification n° {request.pk} en cours" in item.note
+
+
+def test_a_run_whose_worker_stopped_is_resumed_from_its_page(
+    client, old_invitation, settings, django_capture_on_commit_callbacks
+):
+    from soutien.core.models import BackgroundJob
+    from soutien.privacy import actions
+
+    manager, admin = make_user(Role.MANAGER), make_user(Role.ADMINISTRATOR)
+    run = actions.prepare_run(by=manager, at=at(2020, 3, 2))
+    actions.approve_run(run, by=admin, at=at(2020, 3, 2))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    actions.execute_run(run, by=admin, at=at(2020, 3, 2))
+    run.refresh_from_db()
+    # The worker took the job and was stopped before any item: the job stays « running ».
+    BackgroundJob.objects.filter(pk=run.job_id).update(state="running")
+    client.force_login(manager)
+    url = reverse("workspace:retention_run", args=[run.pk])
+    page = text(client.get(url))
+    assert "Si la progression ne bouge plus" in page and "Reprendre la passe" in page
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"action": "resume"}).status_code == 302
+    run.refresh_from_db()
+    assert run.state == RunState.DONE and DestructionRecord.objects.count() == 1
+    from soutien.core.models import JournalEntry
+
+    assert JournalEntry.objects.for_subject(run).filter(action="retention.resumed").exists()

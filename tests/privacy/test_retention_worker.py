@@ -77,7 +77,7 @@ def test_a_run_whose_worker_is_killed_resumes_and_never_destroys_twice(
         "DATABASE_URL": url,
         "SOUTIEN_DOCUMENTS_ROOT": str(django_settings.DOCUMENTS_ROOT),
         "SOUTIEN_PROGRAM_DATE": "2026-04-02",
-        "SOUTIEN_RETENTION_THROTTLE_SECONDS": "0.4",
+        "SOUTIEN_RETENTION_THROTTLE_MS": "400",
         "DJANGO_SECRET_KEY": "the same key for every process of this test",
     }
     destroyed = "SELECT count(*) FROM privacy_destructionrecord"
@@ -112,7 +112,7 @@ def test_a_run_whose_worker_is_killed_resumes_and_never_destroys_twice(
             f"clock; run = RetentionRun.objects.get(pk={run.pk}); actions.resume_run(run, "
             f"by=User.objects.get(email='{ADMIN}'), at=clock.now())"
         )
-        env["SOUTIEN_RETENTION_THROTTLE_SECONDS"] = "0"
+        env["SOUTIEN_RETENTION_THROTTLE_MS"] = "0"
         for args in (["shell", "-c", resume], ["db_worker", "--batch", "--no-startup-delay"]):
             done = subprocess.run(
                 [*COMMAND, *args], env=env, capture_output=True, text=True, timeout=300

@@ -169,8 +169,8 @@ def execute_items(job_id: int) -> str:
                 state=ItemState.FAILED, note=" ".join(str(m) for m in messages)[:2000]
             )
         BackgroundJob.objects.filter(pk=job_id).update(done=done)
-        if settings.RETENTION_THROTTLE_SECONDS:
-            time.sleep(settings.RETENTION_THROTTLE_SECONDS)
+        if settings.RETENTION_THROTTLE_MS:
+            time.sleep(settings.RETENTION_THROTTLE_MS / 1000)
     failed = run.items.filter(state=ItemState.FAILED).exists()
     with transaction.atomic():
         run = _locked(run)
@@ -194,11 +194,16 @@ def _execute_item(item_pk: int, run: RetentionRun) -> bool:
     item = RetentionItem.objects.select_for_update().get(pk=item_pk)
     if item.state in (ItemState.DESTROYED, ItemState.HELD):
         return item.state == ItemState.DESTROYED
-    if DestructionRecord.objects.filter(
+    earlier = DestructionRecord.objects.filter(
         rule=item.rule, target_type_id=item.target_type_id, target_id=item.target_id
-    ).exists():  # destroyed by another run meanwhile: never twice
+    ).first()
+    if earlier is not None:  # never twice
+        if earlier.item_id == item.pk:  # this item, by another worker of the same run
+            RetentionItem.objects.filter(pk=item.pk).update(state=ItemState.DESTROYED)
+            return True
         RetentionItem.objects.filter(pk=item.pk).update(
-            state=ItemState.HELD, note=str(_("déjà détruit par une autre passe"))
+            state=ItemState.HELD,
+            note=_("déjà détruit par la passe n° %(run)s") % {"run": earlier.run_id},
         )
         return False
     target = schedule.model_of(item.rule).objects.get(pk=item.target_id)
