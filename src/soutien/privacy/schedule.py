@@ -16,7 +16,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from soutien.accountability.models import OUTSTANDING_STATES, AnnualReport, Claim, ReportState
 from soutien.accounts.models import User
@@ -69,10 +69,53 @@ class Due:
     holds: list[str] = field(default_factory=list)
 
 
-def _journal_day(record, actions: tuple[str, ...]) -> date | None:
-    entry = JournalEntry.objects.for_subject(record).filter(action__in=actions).order_by("-at")
-    at = entry.values_list("at", flat=True).first()
-    return clock.localdate_of(at) if at else None
+class Facts:
+    """What the closures read, loaded once per dry run (a handful of queries, whatever the
+    number of dossiers): the journal's last day of each closing event, and each agreement's
+    reports, claims and closed cases."""
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[type, tuple[str, ...]], dict[int, date]] = {}
+        self.reports = _by_agreement(
+            AnnualReport.objects.values_list(
+                "agreement_year__agreement_id", "pk", "state", "due_on"
+            )
+        )
+        self.claims = _by_agreement(
+            Claim.objects.values_list("agreement_id", "pk", "state", "due_on")
+        )
+        self.cases = _by_agreement(
+            NonComplianceCase.objects.filter(state=CaseState.CLOSED).values_list(
+                "agreement_id", "pk", "state", "found_on"
+            )
+        )
+        self._closures: dict[int, tuple[date | None, list[str]]] = {}
+
+    def day(self, model: type, pk: int, actions: tuple[str, ...]) -> date | None:
+        """The day of the latest of `actions` journaled on the `model` record `pk`."""
+        key = (model, actions)
+        if key not in self._days:
+            rows = (
+                JournalEntry.objects.filter(
+                    subject_type=ContentType.objects.get_for_model(model), action__in=actions
+                )
+                .values_list("subject_id")
+                .annotate(last=Max("at"))
+            )
+            self._days[key] = {pk: clock.localdate_of(at) for pk, at in rows}
+        return self._days[key].get(pk)
+
+    def closure(self, agreement: Agreement) -> tuple[date | None, list[str]]:
+        if agreement.pk not in self._closures:
+            self._closures[agreement.pk] = _dossier_closure(agreement, self)
+        return self._closures[agreement.pk]
+
+
+def _by_agreement(rows) -> dict[int, list[tuple]]:
+    grouped: dict[int, list[tuple]] = {}
+    for agreement_id, *rest in rows:
+        grouped.setdefault(agreement_id, []).append(tuple(rest))
+    return grouped
 
 
 # --- Closure of a matter ------------------------------------------------------------------
@@ -80,35 +123,43 @@ def _journal_day(record, actions: tuple[str, ...]) -> date | None:
 
 def dossier_closure(agreement: Agreement) -> tuple[date | None, list[str]]:
     """The day the agreement's dossier closed, or None and what keeps it open."""
+    return _dossier_closure(agreement, Facts())
+
+
+def _dossier_closure(agreement: Agreement, facts: Facts) -> tuple[date | None, list[str]]:
     open_reasons: list[str] = []
     days: list[date] = []
     if agreement.state not in CLOSED_AGREEMENT:
         open_reasons.append(f"la convention est « {agreement.get_state_display()} »")
     else:
-        ended = _journal_day(agreement, ("agreement.ended", "agreement.terminated"))
+        ended = facts.day(Agreement, agreement.pk, ("agreement.ended", "agreement.terminated"))
         days.append(ended or agreement.ends_on)
-    for report in AnnualReport.objects.filter(agreement_year__agreement=agreement):
-        if report.state != ReportState.ACCEPTED:
-            open_reasons.append(f"le rapport annuel {report.pk} n'est pas accepté")
+    for pk, state, due_on in facts.reports.get(agreement.pk, ()):
+        if state != ReportState.ACCEPTED:
+            open_reasons.append(f"le rapport annuel {pk} n'est pas accepté")
         else:
-            days.append(_journal_day(report, ("annual_report.accepted",)) or report.due_on)
-    for claim in Claim.objects.filter(agreement=agreement):
-        if claim.state in OUTSTANDING_STATES:
+            days.append(facts.day(AnnualReport, pk, ("annual_report.accepted",)) or due_on)
+    for pk, state, due_on in facts.claims.get(agreement.pk, ()):
+        if state in OUTSTANDING_STATES:
             continue  # a hold, not an open matter: listed with its reason once due
-        days.append(_journal_day(claim, ("claim.settled",)) or claim.due_on)
-    for case in NonComplianceCase.objects.filter(agreement=agreement, state=CaseState.CLOSED):
-        days.append(_journal_day(case, ("case.closed",)) or case.found_on)
+        days.append(facts.day(Claim, pk, ("claim.settled",)) or due_on)
+    for pk, _state, found_on in facts.cases.get(agreement.pk, ()):
+        days.append(facts.day(NonComplianceCase, pk, ("case.closed",)) or found_on)
     if open_reasons:
         return None, open_reasons
     return max(days), []
 
 
-def application_closure(application: Application) -> date | None:
+CLOSING_APPLICATION = ("application.refused", "application.withdrawn")
+
+
+def application_closure(application: Application, facts: Facts | None = None) -> date | None:
     if application.state not in CLOSED_APPLICATION:
         return None
-    return _journal_day(
-        application, ("application.refused", "application.withdrawn")
-    ) or clock.localdate_of(application.updated_at)
+    facts = facts or Facts()
+    return facts.day(Application, application.pk, CLOSING_APPLICATION) or clock.localdate_of(
+        application.updated_at
+    )
 
 
 # --- Holds --------------------------------------------------------------------------------
@@ -180,12 +231,14 @@ def _long(day: date) -> str:
     return day.strftime("%Y-%m-%d")
 
 
-def organization_release(organization: Organization, today: date, r) -> date | None:
+def organization_release(
+    organization: Organization, today: date, r, facts: Facts, agreements, applications
+) -> date | None:
     """The day the organization's last matter closed, once every one of its dossiers and
     applications is past its retention; None while any is open or still kept."""
     last: date | None = None
-    for agreement in Agreement.objects.filter(organization=organization):
-        closed, _open = dossier_closure(agreement)
+    for agreement in agreements.get(organization.pk, ()):
+        closed, _open = facts.closure(agreement)
         if closed is None or not r[DOSSIER].expired(closed, today):
             return None
         last = max(last or closed, closed)
@@ -211,11 +264,14 @@ def due(today: date | None = None) -> Iterator[Due]:
     today = today or clock.today()
     r = rules(today)
     done = {rule: _destroyed(rule, model) for rule, model in _MODELS.items()}
+    facts = Facts()
+    agreements: dict[int, list[Agreement]] = {}
 
     for agreement in Agreement.objects.select_related("organization").order_by("pk"):
+        agreements.setdefault(agreement.organization_id, []).append(agreement)
         if agreement.pk in done[DOSSIER]:
             continue
-        closed, _open = dossier_closure(agreement)
+        closed, _open = facts.closure(agreement)
         if closed is None or not r[DOSSIER].expired(closed, today):
             continue
         until = r[DOSSIER].kept_until(closed)
@@ -235,17 +291,20 @@ def due(today: date | None = None) -> Iterator[Due]:
     renewals = AgreementYear.objects.filter(renewal_application__isnull=False).values(
         "renewal_application"
     )
-    applications = (
-        Application.objects.filter(state__in=CLOSED_APPLICATION)
-        .exclude(pk__in=in_agreements)
+    # Every application outside a dossier: each is its own matter.
+    outside = (
+        Application.objects.exclude(pk__in=in_agreements)
         .exclude(pk__in=renewals)
         .select_related("organization")
         .order_by("pk")
     )
-    for application in applications:
-        if application.pk in done[APPLICATION]:
+    applications: dict[int, list[Application]] = {}
+    for application in outside:
+        applications.setdefault(application.organization_id, []).append(application)
+    for application in (a for group in applications.values() for a in group):
+        if application.state not in CLOSED_APPLICATION or application.pk in done[APPLICATION]:
             continue
-        closed = application_closure(application)
+        closed = application_closure(application, facts)
         if closed is None or not r[APPLICATION].expired(closed, today):
             continue
         until = r[APPLICATION].kept_until(closed)
@@ -263,7 +322,7 @@ def due(today: date | None = None) -> Iterator[Due]:
 
     released = {}
     for organization in Organization.objects.order_by("pk"):
-        day = organization_release(organization, today, r)
+        day = organization_release(organization, today, r, facts, agreements, applications)
         if day is not None:
             released[organization.pk] = (organization, day)
 
