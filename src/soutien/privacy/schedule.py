@@ -90,6 +90,13 @@ class Facts:
             )
         )
         self._closures: dict[int, tuple[date | None, list[str]]] = {}
+        # Each organization's members' last sign-in or account creation.
+        self.activity: dict[int, date] = {}
+        for organization_id, joined, login in Membership.objects.values_list(
+            "organization_id", "user__date_joined", "user__last_login"
+        ):
+            day = clock.localdate_of(max(moment for moment in (joined, login) if moment))
+            self.activity[organization_id] = max(self.activity.get(organization_id, day), day)
 
     def day(self, model: type, pk: int, actions: tuple[str, ...]) -> date | None:
         """The day of the latest of `actions` journaled on the `model` record `pk`."""
@@ -235,27 +242,21 @@ def organization_release(
     organization: Organization, today: date, r, facts: Facts, agreements, applications
 ) -> date | None:
     """The day the organization's last matter closed, once every one of its dossiers and
-    applications is past its retention; None while any is open or still kept."""
-    last: date | None = None
+    applications is past its retention; None while any is open or still kept. The last
+    activity of the organization's record and of its members' accounts counts too: an
+    organization that never applied, or whose people still sign in, is not released."""
+    last = facts.activity.get(organization.pk, clock.localdate_of(organization.created_at))
+    last = max(last, clock.localdate_of(organization.updated_at))
     for agreement in agreements.get(organization.pk, ()):
         closed, _open = facts.closure(agreement)
         if closed is None or not r[DOSSIER].expired(closed, today):
             return None
-        last = max(last or closed, closed)
-    in_agreements = Agreement.objects.filter(organization=organization).values("application")
-    renewals = AgreementYear.objects.filter(
-        agreement__organization=organization, renewal_application__isnull=False
-    ).values("renewal_application")
-    others = (
-        Application.objects.filter(organization=organization)
-        .exclude(pk__in=in_agreements)
-        .exclude(pk__in=renewals)
-    )
-    for application in others:
-        closed = application_closure(application)
+        last = max(last, closed)
+    for application in applications.get(organization.pk, ()):
+        closed = application_closure(application, facts)
         if closed is None or not r[APPLICATION].expired(closed, today):
             return None
-        last = max(last or closed, closed)
+        last = max(last, closed)
     return last
 
 
@@ -330,14 +331,16 @@ def due(today: date | None = None) -> Iterator[Due]:
     for member in members:
         if member.pk in done[BOARD_MEMBER]:
             continue
-        start = None
+        # Two clocks: the member's term, and the organization's last matter; the first to run.
+        clocks = []
+        if member.term_end is not None:
+            clocks.append((member.term_end, "mandat terminé"))
         if member.organization_id in released:
-            start = released[member.organization_id][1]
-            why = "dernier dossier de l'organisme fermé"
-        elif member.term_end is not None:
-            start, why = member.term_end, "mandat terminé"
-        if start is None or not r[BOARD_MEMBER].expired(start, today):
+            clocks.append((released[member.organization_id][1], "dernier dossier fermé"))
+        expired = sorted(c for c in clocks if r[BOARD_MEMBER].expired(c[0], today))
+        if not expired:
             continue
+        start, why = expired[0]
         until = r[BOARD_MEMBER].kept_until(start)
         yield Due(
             r[BOARD_MEMBER],
