@@ -2,19 +2,21 @@
 kept six years after the fiscal year it closed in, then destroyed through a dry run, an
 approval by another person and a worker; the ledger and the totals unchanged."""
 
+import html
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.urls import reverse
 
 from soutien.accountability import actions as accountability
 from soutien.accountability.models import ReportContent
 from soutien.accounts.models import User
 from soutien.agreements import actions as agreements
 from soutien.agreements.models import Agreement, NonComplianceCase
-from soutien.applications.models import Application, Declaration
+from soutien.applications.models import Application, ApplicationDocument, Declaration
 from soutien.budget.models import LedgerEntry
 from soutien.core.files import private_storage
 from soutien.core.models import JournalEntry
@@ -84,7 +86,7 @@ def journal_text(organization, member):
 
 
 def test_7_a_closed_demo_dossier_is_destroyed_six_years_after_its_fiscal_year(
-    demo_database, settings, django_capture_on_commit_callbacks
+    demo_database, settings, django_capture_on_commit_callbacks, client
 ):
     agreement, member = close_terminated_dossier()
     organization = agreement.organization
@@ -183,6 +185,15 @@ def test_7_a_closed_demo_dossier_is_destroyed_six_years_after_its_fiscal_year(
     assert JournalEntry.objects.filter(actor=member).exists()
     assert ledger() == before
     assert Agreement.objects.get(pk=agreement.pk).organization.legal_name == organization.legal_name
+    # The dossier still reads: its page with the pseudonyms, its documents answer « détruit ».
+    client.force_login(admin)
+    page = client.get(reverse("workspace:agreement", args=[agreement.pk]))
+    shown = html.unescape(page.content.decode())
+    assert page.status_code == 200 and agreement.reference in shown
+    assert not any(name in shown for name in names)
+    document = ApplicationDocument.objects.filter(application=agreement.application).first()
+    gone_page = client.get(reverse("application-document", args=[document.pk]))
+    assert gone_page.status_code == 410 and "Document détruit" in gone_page.content.decode()
     # Nothing is destroyed twice: a new run finds nothing left for this organization.
     again = actions.prepare_run(by=manager, at=at(2026, 4, 3))
     assert not again.items.filter(organization=organization).exists()
