@@ -8,23 +8,18 @@ from typing import ClassVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from soutien.core import clock
 from soutien.core.forms import DateInput, WorkspaceForm, add_action_errors
-from soutien.core.spreadsheet import to_csv, to_xlsx
+from soutien.core.spreadsheet import register_response
 
 from . import actions
 from .access import Capability, workspace_view
 from .models import ConfidentialityIncident
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class IncidentForm(WorkspaceForm, forms.ModelForm):
@@ -90,20 +85,14 @@ def incidents(request):
 
 @workspace_view(Capability.PRIVACY)
 def incidents_export(request, fmt: str):
-    if fmt not in FORMATS:
-        raise Http404
     names, labels = _columns()
     rows = [
         [_cell(i, n) for n in names]
         for i in ConfidentialityIncident.objects.select_related("recorded_by").order_by("pk")
     ]
-    money = [False] * len(names)
-    content = (
-        to_csv(labels, money, rows)
-        if fmt == "csv"
-        else to_xlsx(labels, money, rows, str(_("Registre des incidents")))
+    response = register_response(
+        fmt, labels, rows, title=str(_("Registre des incidents")), stem="registre-incidents"
     )
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    day = clock.today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="registre-incidents-{day}.{fmt}"'
+    if response is None:
+        raise Http404
     return response

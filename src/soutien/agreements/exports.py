@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from soutien.budget import ledger
 from soutien.budget.models import LedgerEntry, LedgerKind
 from soutien.core import fiscal
-from soutien.core.spreadsheet import safe_row
+from soutien.core.spreadsheet import CONTENT_TYPES, safe_row
 from soutien.evaluations.models import Decision
 from soutien.rules import FiscalYear
 from soutien.rules.text import french_date
@@ -190,10 +190,7 @@ KINDS = {
     "payments": (_("Versements effectués (grand livre)"), payment_rows),
     "decisions": (_("Décisions"), decision_rows),
 }
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = CONTENT_TYPES
 
 
 def export_file(rows: list[Row], *, kind: str, fmt: str) -> tuple[str, str, bytes]:

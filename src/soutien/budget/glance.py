@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from soutien.applications.models import Application, Priority
 from soutien.applications.models import State as ApplicationState
 from soutien.applications.models import Stream as ApplicationStream
-from soutien.core.spreadsheet import to_csv, to_xlsx
+from soutien.core.spreadsheet import CONTENT_TYPES, to_csv, to_xlsx
 from soutien.evaluations.models import Decision, Evaluation, Outcome
 from soutien.evaluations.models import State as EvaluationState
 from soutien.organizations.models import Region
@@ -338,10 +338,7 @@ TABLES = {
     "volets": _lazy("Par volet"),
     "classement": _lazy("Nouvelles demandes de rattachement (5.2)"),
 }
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = CONTENT_TYPES
 _DIMENSION_OF = {"regions": "regions", "priorites": "tiers", "volets": "streams"}
 
 

@@ -76,3 +76,26 @@ def to_xlsx(headings: list[str], money: list[bool], rows: list[list], title: str
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def register_response(fmt: str, labels: list[str], rows: list[list], *, title: str, stem: str):
+    """A register (no amounts) as a CSV or XLSX download named `stem-YYYY-MM-DD.fmt`, dated
+    on the program clock; None for an unknown format (the view answers 404)."""
+    from django.http import HttpResponse
+
+    from . import clock
+
+    if fmt not in CONTENT_TYPES:
+        return None
+    money = [False] * len(labels)
+    content = to_csv(labels, money, rows) if fmt == "csv" else to_xlsx(labels, money, rows, title)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    day = clock.today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{day}.{fmt}"'
+    return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,16 +17,11 @@ from soutien.agreements.models import Agreement
 from soutien.core import clock
 from soutien.core.forms import WorkspaceForm, add_action_errors
 from soutien.core.jobs import REFRESH_SECONDS
-from soutien.core.spreadsheet import to_csv, to_xlsx
+from soutien.core.spreadsheet import register_response
 from soutien.organizations.models import Organization
 
 from . import actions, schedule
 from .models import DestructionRecord, HoldKind, ItemState, LegalHold, RetentionRun, RunState
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class PrepareForm(WorkspaceForm):
@@ -218,20 +213,14 @@ def _cell(record, name):
 @workspace_view(Capability.PRIVACY)
 def destructions_export(request, fmt: str):
     """The destruction records, never the destroyed content."""
-    if fmt not in FORMATS:
-        raise Http404
     labels = [str(label) for _name, label in COLUMNS]
     rows = [
         [_cell(record, name) for name, _label in COLUMNS]
         for record in DestructionRecord.objects.select_related("approved_by").order_by("pk")
     ]
-    money = [False] * len(labels)
-    content = (
-        to_csv(labels, money, rows)
-        if fmt == "csv"
-        else to_xlsx(labels, money, rows, str(_("Destructions")))
+    response = register_response(
+        fmt, labels, rows, title=str(_("Destructions")), stem="destructions"
     )
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    day = clock.today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="destructions-{day}.{fmt}"'
+    if response is None:
+        raise Http404
     return response
