@@ -141,6 +141,8 @@ NOT_STAFF_ACTIONS = {
     "save_agm",
     "submit_report",
     "answer_report_correction",
+    # A person's own copy of their data; staff taking it for a request need PRIVACY.
+    "record_download",
 }
 STAFF_MODULES = (evaluations, budget, agreements, payments, accountability, privacy, rights)
 

@@ -161,3 +161,17 @@ def test_the_account_page_offers_the_two_downloads(client, amina):
     assert 'href="/compte/mes-renseignements.json"' in text
     assert 'href="/compte/mes-renseignements.pdf"' in text
     assert "rectifier" in text
+
+
+def test_only_the_person_or_the_privacy_staff_journal_a_copy_of_their_data(amina):
+    from django.core.exceptions import PermissionDenied
+
+    from soutien.privacy import rights
+
+    advisor = make_user(Role.ADVISOR)
+    with pytest.raises(PermissionDenied):
+        rights.record_download(amina, by=advisor, at=at(2019, 3, 1), fmt="json")
+    rights.record_download(amina, by=amina, at=at(2019, 3, 1), fmt="pdf")
+    rights.record_download(amina, by=make_user(Role.MANAGER), at=at(2019, 3, 2), fmt="json")
+    downloads = JournalEntry.objects.for_subject(amina).filter(action="privacy.data_downloaded")
+    assert [e.data["format"] for e in downloads.order_by("at")] == ["pdf", "json"]

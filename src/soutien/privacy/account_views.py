@@ -11,9 +11,9 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
 from soutien.core import clock
-from soutien.core.models import JournalEntry
 from soutien.core.pdf import pdf_response, render_pdf
 
+from . import rights
 from .personal_data import as_tables, personal_data, to_json
 
 FILENAME = "mes-renseignements"
@@ -45,11 +45,5 @@ def download(request, fmt: str):
     if fmt not in ("json", "pdf"):
         raise Http404
     response = data_response(request.user, fmt)
-    JournalEntry.write(
-        request.user,
-        "privacy.data_downloaded",
-        by=request.user,
-        at=clock.now(),
-        data={"format": fmt},
-    )
+    rights.record_download(request.user, by=request.user, at=clock.now(), fmt=fmt)
     return response

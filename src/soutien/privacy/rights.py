@@ -140,3 +140,15 @@ def answer_request(
         data={"kind": request.kind, "late": request.answered_on > request.due_on},
     )
     return request
+
+
+@transaction.atomic
+def record_download(person: User, *, by: User, at: datetime, fmt: str, request=None) -> None:
+    """Journal a copy of the person's data taken by themselves, or by staff answering their
+    access request (`request`): the person sees it in their own copy (art. 83)."""
+    if by.pk != person.pk:
+        require(by, Capability.PRIVACY)
+    data = {"format": fmt}
+    if request is not None:
+        data["request"] = request.pk
+    JournalEntry.write(person, "privacy.data_downloaded", by=by, at=at, data=data)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from soutien.accounts.access import Capability, workspace_view
 from soutien.core import clock
 from soutien.core.forms import add_action_errors
-from soutien.core.models import JournalEntry
 
 from . import rights
 from .account_views import data_response
@@ -119,11 +118,7 @@ def request_data(request, pk: int, fmt: str):
     if pi_request.person is None:
         raise Http404
     response = data_response(pi_request.person, fmt)
-    JournalEntry.write(
-        pi_request.person,
-        "privacy.data_downloaded",
-        by=request.user,
-        at=clock.now(),
-        data={"format": fmt, "request": pi_request.pk},
+    rights.record_download(
+        pi_request.person, by=request.user, at=clock.now(), fmt=fmt, request=pi_request
     )
     return response
