@@ -2,6 +2,7 @@
 first), then find the help page; axe-core on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from soutien.accounts.models import Role, User
 
@@ -49,5 +50,5 @@ def test_change_name_and_password_from_my_account(page, live_server):
     assert User.objects.get().check_password(NEW_PASSWORD)
 
     page.get_by_role("link", name="Aide et contact").first.click()
-    assert page.get_by_role("heading", name="Aide et contact").is_visible()
+    expect(page.get_by_role("heading", name="Aide et contact")).to_be_visible()
     assert axe_violations(page) == []

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from soutien.accounts.models import Role, User
 
@@ -23,7 +24,7 @@ def test_download_my_personal_data_from_my_account(page, sign_in):
     )
     sign_in(person)
     page.goto("/compte/")
-    assert page.get_by_role("heading", name="Mes renseignements personnels").is_visible()
+    expect(page.get_by_role("heading", name="Mes renseignements personnels")).to_be_visible()
     assert axe_violations(page) == []
 
     with page.expect_download() as info:
@@ -53,7 +54,7 @@ def test_the_management_records_and_answers_an_access_request(page, sign_in):
     sign_in(manager)
     page.goto("/ministere/")
     page.get_by_role("link", name="Demandes d'accès").click()
-    assert page.get_by_role("heading", name="Demandes d'accès et de rectification").is_visible()
+    expect(page.get_by_role("heading", name="Demandes d'accès et de rectification")).to_be_visible()
     page.get_by_label("Adresse courriel du compte de la personne").fill("amina@exemple.org")
     page.get_by_label("Accès à ses renseignements").check()
     page.get_by_label("Reçue le").fill(clock.today().isoformat())
@@ -78,4 +79,4 @@ def test_the_management_records_and_answers_an_access_request(page, sign_in):
     page.get_by_label("Réponse donnée à la personne").fill("Copie de vos renseignements jointe.")
     page.get_by_role("button", name="Inscrire la réponse").click()
     assert "La réponse est inscrite." in page.locator("[role=status]").inner_text()
-    assert page.get_by_text("Copie de vos renseignements jointe.").is_visible()
+    expect(page.get_by_text("Copie de vos renseignements jointe.")).to_be_visible()
