@@ -5,11 +5,12 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from soutien.rules import batch, cli, eligibility
+from soutien.rules import batch, cli, eligibility, stream, typed
 from soutien.rules.amount import AmountError
 from soutien.rules.batch import COMPACT_FORMAT, result_of, run_batch
 from soutien.rules.contract import DossierError, evaluate_one, parse_dossier
@@ -393,3 +394,84 @@ def test_msgspec_writes_the_results_as_orjson_did(data, text):
     for compact in (False, True):
         result = result_of(item, compact=compact, written=True)
         assert batch._ENCODE(result) == dumps(result)
+
+
+# --- Runs of dossiers decoded whole (stream.array_items with typed.read_block) ------------
+
+
+def one_at_a_time(monkeypatch, data: bytes, **options):
+    """The batch's output when no run is taken whole: every dossier read alone."""
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "read_block", lambda raw: None)
+        return run(data, **options)
+
+
+def counting_blocks(monkeypatch):
+    taken = []
+
+    def read(raw):
+        dossiers = typed.read_block(raw)
+        if dossiers is not None:
+            taken.append(len(dossiers))
+        return dossiers
+
+    monkeypatch.setattr(batch, "read_block", read)
+    return taken
+
+
+def test_runs_taken_whole_give_byte_for_byte_the_results_of_one_at_a_time(monkeypatch):
+    documents = batch_of(2500)  # about three blocks of input
+    # Among them, what the typed reader leaves to the reference path (a text for an amount,
+    # a colon in a text), a text holding what looks like the next dossier's start, and a
+    # dossier whose first key is another.
+    documents[700]["finances"]["total_expenses"] = "12 000"
+    documents[1200]["stream2_justification"] = 'Voir }, {"id": "faux", plus loin.'
+    documents[1201] = {"fiscal_year": documents[1201].pop("fiscal_year"), **documents[1201]}
+    documents[1800]["stream2_justification"] = "Historique : vérifié."
+    data = dumps(documents)
+    assert len(data) > 2 * BLOCK
+    expected = one_at_a_time(monkeypatch, data)
+    assert run(data, compact=True) == one_at_a_time(monkeypatch, data, compact=True)
+    taken = counting_blocks(monkeypatch)
+    assert run(data) == expected
+    # A run holding a dossier the typed reader leaves is read one at a time, the others whole.
+    assert 0 < sum(taken) < 2500
+    had_errors, output = expected
+    results = json.loads(output)
+    assert had_errors and len(results) == 2500
+    assert "error" in results[700] and "error" not in results[1200]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(dossiers(), min_size=1, max_size=6), st.integers(1, 4096), st.booleans())
+def test_runs_cut_anywhere_give_the_results_of_one_at_a_time(documents, size, pretty):
+    data = json.dumps(json.loads(dumps(documents)), indent=2 if pretty else None).encode()
+
+    def through(block):
+        out = io.BytesIO()
+        source = TrickleSource(data, size=size)
+        with mock.patch.object(batch, "read_block", block):
+            had_errors = run_batch(source, out)
+        return had_errors, out.getvalue()
+
+    assert through(typed.read_block) == through(lambda raw: None)
+
+
+def test_a_run_is_guessed_to_end_before_the_next_dossier_s_opening():
+    data = b'[{"id": "A", "t": "}, {\\"id\\""}, {"id": "B"}, {"id": "C"'
+    cut = stream._block_cut(data, 1)
+    assert data[1:cut] == b'{"id": "A", "t": "}, {\\"id\\""}, {"id": "B"}'
+    assert stream._block_cut(b'[{"id": "A"}', 1) == -1  # no next opening: read alone
+    assert stream._block_cut(b"[1, 2, 3]", 1) == -1
+
+
+def test_an_array_broken_inside_a_later_run_names_the_dossier_line_and_column(tmp_path, capsys):
+    text = dumps(batch_of(2500)).replace(b'"id":"T-1999",', b'"id":"T-1999",,')
+    path = tmp_path / "lot.json"
+    path.write_bytes(text.replace(b'},{"id":"T-2000"', b'},\n  {"id":"T-2000"'))
+    assert cli.main([str(path)]) == cli.EXIT_UNREADABLE
+    captured = capsys.readouterr()
+    written = json.loads(captured.out)
+    assert [r["id"] for r in written] == [f"T-{n}" for n in range(1999)]  # all before
+    column = text.index(b",,") + 2  # the second comma, on the first line
+    assert f"(dossier n° 2000, ligne 1, colonne {column})" in captured.err

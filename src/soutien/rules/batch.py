@@ -27,12 +27,12 @@ from .cli import (
 from .contract import DossierError, evaluate_one, evaluation_to_json, parse_dossier
 from .eligibility import _SLOTS, CRITERIA, CRITERIA_BY_STREAM, Finding
 from .evaluation import Evaluation, evaluate
-from .facts import Stream
+from .facts import Dossier, Stream
 from .norms import NoNormsInForce
 from .priority import TIER_LABELS, attachment_rank_key
 from .reporting import FinancialReportType
 from .stream import Item, Unreadable, array_items, first_byte, line_items
-from .typed import read_dossier
+from .typed import read_block, read_dossier
 
 WRITE_CHUNK = 1 << 20
 UNWRITABLE_RESULT = (
@@ -225,6 +225,11 @@ def result_of(
             return {"id": _id_of(data), "error": error.message}
         except Exception as error:  # a defect: as evaluate_one
             return _internal(_id_of(data), error)
+    return dossier_result(dossier, compact=compact, written=written)
+
+
+def dossier_result(dossier: Dossier, *, compact: bool, written: bool) -> dict[str, Any]:
+    """The result of a dossier the typed reader took (`result_of`)."""
     try:
         evaluation = evaluate(dossier, explain=not compact)  # the compact form writes no line
         if compact:
@@ -286,14 +291,14 @@ def _diagnose(error: Unreadable) -> BatchInputError:
     return BatchInputError("", where, syntax=True)
 
 
-def _items(source: BinaryIO, *, jsonl: bool) -> tuple[Iterator[Item], bool]:
+def _items(source: BinaryIO, *, jsonl: bool) -> tuple[Iterator[Item | list[Dossier]], bool]:
     """The dossiers of the input, and whether it is one JSON value rather than a batch."""
     first, byte = first_byte(source)
     _refuse_bom(first)
     if jsonl:
         return line_items(source, first), False
     if byte == ord("["):
-        return array_items(source, first), False
+        return array_items(source, first, read_block), False
     whole = first + source.read()  # one value (a dossier alone): read whole, as before
     text = whole.decode("utf-8")
     if not text.strip():
@@ -334,10 +339,9 @@ def run_batch(
     written = False
     had_errors = False
     count = 0
-    item = None
     try:
-        for item in items:
-            result = result_of(item, compact=compact, jsonl=jsonl, written=not indented)
+        results = _results(items, compact=compact, jsonl=jsonl, written=not indented, single=single)
+        for result in results:
             had_errors = had_errors or "error" in result
             chunk = None
             if not indented and _integers_fit(result):
@@ -361,11 +365,9 @@ def run_batch(
     except Unreadable as error:
         _close(out, pending, closing, written, count)
         raise _diagnose(error) from None
-    except InputError as error:
+    except InputError:
         _close(out, pending, closing, written, count)
-        if single or item is None or isinstance(error, BatchInputError):
-            raise
-        raise BatchInputError(error.message, _where(item.number, *item.position())) from None
+        raise
     except (ValueError, RecursionError):
         _close(out, pending, closing, written, count)
         raise
@@ -374,6 +376,31 @@ def run_batch(
     pending.append(closing)
     out.write(b"".join(pending))
     return had_errors
+
+
+def _results(
+    items: Iterator[Item | list[Dossier]],
+    *,
+    compact: bool,
+    jsonl: bool,
+    written: bool,
+    single: bool,
+) -> Iterator[dict[str, Any]]:
+    """Each dossier's result, in order: a run the typed reader took whole (a list of
+    Dossiers, `stream.array_items`) or one dossier's text."""
+    for item in items:
+        if isinstance(item, list):
+            for dossier in item:
+                yield dossier_result(dossier, compact=compact, written=written)
+            continue
+        try:
+            result = result_of(item, compact=compact, jsonl=jsonl, written=written)
+        except InputError as error:
+            if single or isinstance(error, BatchInputError):
+                raise
+            where = _where(item.number, *item.position())
+            raise BatchInputError(error.message, where) from None
+        yield result
 
 
 def _integers_fit(result: dict[str, Any]) -> bool:

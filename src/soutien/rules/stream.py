@@ -7,8 +7,8 @@ value at C speed and names the first byte after it); the text is decoded by the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import BinaryIO, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, NamedTuple
 
 import msgspec
 
@@ -53,6 +53,7 @@ class _Buffer:
         self.eof = False
         self.line = 1  # line of data[0]
         self.line_start = 0  # offset in data of the start of `line` (may be negative)
+        self.base = 0  # offset in the input of data[0]
 
     def more(self) -> bool:
         """Read another block; False at the end of the input."""
@@ -69,6 +70,7 @@ class _Buffer:
                 self.line += newlines
                 self.line_start = consumed.rindex(b"\n") + 1
             self.line_start -= self.pos
+            self.base += self.pos
             self.data = self.data[self.pos :] + block
             self.pos = 0
         else:
@@ -108,8 +110,51 @@ def first_byte(source: BinaryIO) -> tuple[bytes, int]:
     return block, stripped[0] if stripped else -1
 
 
-def array_items(source: BinaryIO, first: bytes) -> Iterator[Item]:
-    """The dossiers of a JSON array whose text starts with `first`, one at a time."""
+# A block decoder takes `[` + some dossiers' text + `]` and returns what it made of each, or
+# None when it does not take them all (then they are read one at a time).
+BlockDecoder = Callable[[bytes], "list[Any] | None"]
+_BLOCK_MIN = BLOCK // 2  # read on before a block shorter than this
+
+
+def _block_cut(data: bytes, pos: int) -> int:
+    """Where a run of dossiers starting at `pos` likely ends: after the last `}` that a `,`
+    and the same opening as the run's first dossier follow (`{"id"`, say), or -1.
+
+    A guess: the run is decoded whole only if it is right (see `array_items`).
+    """
+    try:
+        key_end = data.index(b'"', data.index(b'"', pos) + 1) + 1
+    except ValueError:
+        return -1
+    opening = data[pos:key_end]
+    if not opening.startswith(b"{") or b"}" in opening:
+        return -1
+    at = data.rfind(opening, pos + 1)
+    while at > pos:
+        before = at - 1
+        while before > pos and data[before] in _WHITESPACE:
+            before -= 1
+        if data[before] == ord(","):
+            before -= 1
+            while before > pos and data[before] in _WHITESPACE:
+                before -= 1
+            if data[before] == ord("}"):
+                return before + 1
+        at = data.rfind(opening, pos + 1, at)
+    return -1
+
+
+def array_items(
+    source: BinaryIO, first: bytes, block: BlockDecoder | None = None
+) -> Iterator[Item | list[Any]]:
+    """The dossiers of a JSON array whose text starts with `first`, one at a time.
+
+    With `block`: runs of whole dossiers are handed to it at once (up to the last `}` that a
+    `,` or `]` follows, a mebibyte or so); each run it takes is yielded as its list, in order.
+    `[` + run + `]` decodes only if the run is a sequence of whole values: a cut inside a text
+    leaves the text open, a cut inside a nested value leaves a bracket open. A run it does not
+    take is read one dossier at a time, as without `block`.
+    """
     buf = _Buffer(source, first)
     buf.skip_whitespace()
     buf.pos += 1  # the opening bracket, checked by the caller
@@ -118,7 +163,26 @@ def array_items(source: BinaryIO, first: bytes) -> Iterator[Item]:
         buf.pos += 1
         _expect_end(buf, number)
         return
+    single_until = -1  # before this offset in the input, one at a time (a run refused)
     while True:
+        if block is not None and buf.base + buf.pos >= single_until:
+            if len(buf.data) - buf.pos < _BLOCK_MIN:
+                buf.more()
+            cut = _block_cut(buf.data, buf.pos)
+            decoded = None
+            if cut > buf.pos:
+                decoded = block(b"[" + buf.data[buf.pos : cut] + b"]")
+                if decoded is None:
+                    single_until = buf.base + cut
+            else:
+                single_until = buf.base + buf.pos + 1  # this dossier alone, then try again
+            if decoded:
+                number += len(decoded)
+                buf.pos = cut
+                yield decoded
+                if _next_value(buf, number):
+                    continue
+                return
         number += 1
         start = buf.pos
         while True:
@@ -148,19 +212,25 @@ def array_items(source: BinaryIO, first: bytes) -> Iterator[Item]:
         raw = buf.data[start:end]
         buf.pos = end
         yield Item(number, raw, 0, 0, start, buf)
-        separator = buf.skip_whitespace()
-        if separator == ord(","):
-            buf.pos += 1
-            if buf.skip_whitespace() in (ord("]"), -1):
-                line, column = buf.where(buf.pos)
-                raise Unreadable(number + 1, line, column, buf.data[buf.pos :])
-            continue
-        if separator == ord("]"):
-            buf.pos += 1
-            _expect_end(buf, number)
+        if not _next_value(buf, number):
             return
-        line, column = buf.where(buf.pos)
-        raise Unreadable(number + 1, line, column, b"[" + buf.data[buf.pos :])
+
+
+def _next_value(buf: _Buffer, number: int) -> bool:
+    """After the `number`th value: True if another follows its comma, False at the end."""
+    separator = buf.skip_whitespace()
+    if separator == ord(","):
+        buf.pos += 1
+        if buf.skip_whitespace() in (ord("]"), -1):
+            line, column = buf.where(buf.pos)
+            raise Unreadable(number + 1, line, column, buf.data[buf.pos :])
+        return True
+    if separator == ord("]"):
+        buf.pos += 1
+        _expect_end(buf, number)
+        return False
+    line, column = buf.where(buf.pos)
+    raise Unreadable(number + 1, line, column, b"[" + buf.data[buf.pos :])
 
 
 def _near_end(message: str, buf: _Buffer) -> bool:

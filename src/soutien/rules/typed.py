@@ -159,6 +159,25 @@ def read_dossier(raw: bytes | memoryview) -> Dossier | None:
         return None
 
 
+def read_block(raw: bytes) -> list[Dossier] | None:
+    """The Dossiers of `[` + whole dossiers' text + `]`, or None unless `read_dossier` would
+    take each one of them (the caller then reads them one at a time).
+
+    Each dossier holds at least as many colons as it has keys: the block holds exactly as
+    many as its dossiers' keys only if each dossier does.
+    """
+    try:
+        decoded = _BLOCK_DECODER.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if raw.count(b":") != sum(map(_keys, decoded)):
+        return None
+    try:
+        return list(map(_build, decoded))
+    except (_Shape, DossierError, KeyError, TypeError, ValueError):
+        return None
+
+
 class _NotPlain:
     """A JSON number the typed reader leaves to the reference path (an exponent, more than two
     decimals, more than twelve digits before the point)."""
@@ -174,6 +193,7 @@ def _number(text: str) -> Decimal | _NotPlain:
 
 
 _DECODER = msgspec.json.Decoder(_Dossier, float_hook=_number)
+_BLOCK_DECODER = msgspec.json.Decoder(list[_Dossier], float_hook=_number)
 
 
 def _money(value: Any, minimum: bool = True) -> Decimal:
