@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
@@ -196,19 +196,21 @@ _DECODER = msgspec.json.Decoder(_Dossier, float_hook=_number)
 _BLOCK_DECODER = msgspec.json.Decoder(list[_Dossier], float_hook=_number)
 
 
-def _money(value: Any, minimum: bool = True) -> Decimal:
+def _money(value: Any, minimum: bool = True) -> Any:
     """As `contract._money`, in fewer steps; anything it would refuse is `_Shape` here.
 
     A Decimal here has at most two decimals and twelve digits before the point (`_number`).
     """
     kind = type(value)
+    if kind is Decimal:  # the commonest: an amount with its cents
+        if minimum and value < ZERO:
+            raise _Shape
+        return value
     if kind is int:
         if (minimum and value < 0) or not -MONEY_LIMIT < value < MONEY_LIMIT:
             raise _Shape
         return Decimal(value)
-    if kind is not Decimal or (minimum and value < ZERO):
-        raise _Shape
-    return cast(Decimal, value)
+    raise _Shape
 
 
 def _fiscal_year(label: str) -> FiscalYear:
