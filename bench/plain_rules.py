@@ -9,6 +9,7 @@ Usage: python bench/plain_rules.py FILE > out.json
 from __future__ import annotations
 
 import datetime
+import gc
 import itertools
 import json
 import sys
@@ -121,6 +122,9 @@ def compute(dossier: dict, v: dict) -> dict:
 
 
 def main() -> None:
+    # As the evaluate command does for its batch: without it the collector rescans the whole
+    # input held in memory, a cost that is not the rules'.
+    gc.disable()
     with open(sys.argv[1], encoding="utf-8") as file:
         dossiers = json.load(file, parse_float=Decimal)
     values = {}
