@@ -632,6 +632,27 @@ class Migration(migrations.Migration):
                 "verbose_name": "résultat selon les sexes",
                 "verbose_name_plural": "résultats selon les sexes",
                 "ordering": ["report", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "indicator"), name="indicator_result_once_per_report"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "total",
+                                django.db.models.expressions.CombinedExpression(
+                                    django.db.models.expressions.CombinedExpression(
+                                        models.F("women"), "+", models.F("men")
+                                    ),
+                                    "+",
+                                    models.F("other"),
+                                ),
+                            )
+                        ),
+                        name="indicator_result_adds_up",
+                        violation_error_message="Les nombres selon les sexes doivent donner le total.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -719,6 +740,32 @@ class Migration(migrations.Migration):
                 "verbose_name": "obligation de reddition de comptes",
                 "verbose_name_plural": "obligations de reddition de comptes",
                 "ordering": ["report", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "kind"), name="obligation_once_per_report"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "activities",
+                                    "funding_sources",
+                                    "financial_report",
+                                    "related_parties",
+                                    "agm_minutes",
+                                ],
+                            )
+                        ),
+                        name="obligation_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("met__isnull", True), ("checked_by__isnull", False), _connector="OR"
+                        ),
+                        name="obligation_checked_by_someone",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -805,6 +852,23 @@ class Migration(migrations.Migration):
                 "verbose_name": "société apparentée déclarée",
                 "verbose_name_plural": "sociétés apparentées déclarées",
                 "ordering": ["report", "legal_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "neq"),
+                        name="related_party_declared_once",
+                        violation_error_message="Cette société apparentée est déjà déclarée.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("neq__regex", "^[0-9]{10}$")),
+                        name="related_party_declaration_neq_10_digits",
+                        violation_error_message="Le NEQ doit compter exactement 10 chiffres.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("transactions_amount__gte", 0)),
+                        name="related_party_amount_not_negative",
+                        violation_error_message="Le montant ne peut pas être négatif.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1051,6 +1115,17 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "contenu de la reddition de comptes",
                 "verbose_name_plural": "contenus des redditions de comptes",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("unspent_program_funds__isnull", True),
+                            ("unspent_program_funds__gte", 0),
+                            _connector="OR",
+                        ),
+                        name="report_unspent_not_negative",
+                        violation_error_message="Le montant ne peut pas être négatif.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1126,6 +1201,13 @@ class Migration(migrations.Migration):
                 "verbose_name": "demande de correction de la reddition de comptes",
                 "verbose_name_plural": "demandes de correction des redditions de comptes",
                 "ordering": ["report", "-requested_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("due_at__gt", models.F("requested_at"))),
+                        name="report_correction_due_after_request",
+                        violation_error_message="L'échéance doit suivre la date de la demande.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1251,6 +1333,36 @@ class Migration(migrations.Migration):
                 "verbose_name": "document de la reddition de comptes",
                 "verbose_name_plural": "documents des redditions de comptes",
                 "ordering": ["report", "kind", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "kind", "number"), name="report_document_unique_version"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "financial_statements",
+                                    "agm_minutes",
+                                    "contract_proof",
+                                    "notes_proof",
+                                    "cost_proof",
+                                ],
+                            )
+                        ),
+                        name="report_document_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind__in", ["financial_statements", "agm_minutes"]), _negated=True
+                            ),
+                            ("related_party__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="report_document_party_only_on_proofs",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1295,6 +1407,11 @@ class Migration(migrations.Migration):
                 "verbose_name": "rappel de reddition de comptes",
                 "verbose_name_plural": "rappels de reddition de comptes",
                 "ordering": ["obligation", "offset_days"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("obligation", "offset_days"), name="report_reminder_once"
+                    )
+                ],
             },
         ),
         migrations.DeleteModel(
@@ -1302,149 +1419,6 @@ class Migration(migrations.Migration):
         ),
         migrations.DeleteModel(
             name="HistoricalFundingSource",
-        ),
-        migrations.AddConstraint(
-            model_name="indicatorresult",
-            constraint=models.UniqueConstraint(
-                fields=("report", "indicator"), name="indicator_result_once_per_report"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="indicatorresult",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "total",
-                        django.db.models.expressions.CombinedExpression(
-                            django.db.models.expressions.CombinedExpression(
-                                models.F("women"), "+", models.F("men")
-                            ),
-                            "+",
-                            models.F("other"),
-                        ),
-                    )
-                ),
-                name="indicator_result_adds_up",
-                violation_error_message="Les nombres selon les sexes doivent donner le total.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="obligation",
-            constraint=models.UniqueConstraint(
-                fields=("report", "kind"), name="obligation_once_per_report"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="obligation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "kind__in",
-                        [
-                            "activities",
-                            "funding_sources",
-                            "financial_report",
-                            "related_parties",
-                            "agm_minutes",
-                        ],
-                    )
-                ),
-                name="obligation_kind_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="obligation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("met__isnull", True), ("checked_by__isnull", False), _connector="OR"
-                ),
-                name="obligation_checked_by_someone",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="relatedpartydeclaration",
-            constraint=models.UniqueConstraint(
-                fields=("report", "neq"),
-                name="related_party_declared_once",
-                violation_error_message="Cette société apparentée est déjà déclarée.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="relatedpartydeclaration",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("neq__regex", "^[0-9]{10}$")),
-                name="related_party_declaration_neq_10_digits",
-                violation_error_message="Le NEQ doit compter exactement 10 chiffres.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="relatedpartydeclaration",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("transactions_amount__gte", 0)),
-                name="related_party_amount_not_negative",
-                violation_error_message="Le montant ne peut pas être négatif.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reportcontent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("unspent_program_funds__isnull", True),
-                    ("unspent_program_funds__gte", 0),
-                    _connector="OR",
-                ),
-                name="report_unspent_not_negative",
-                violation_error_message="Le montant ne peut pas être négatif.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reportcorrection",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("due_at__gt", models.F("requested_at"))),
-                name="report_correction_due_after_request",
-                violation_error_message="L'échéance doit suivre la date de la demande.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reportdocument",
-            constraint=models.UniqueConstraint(
-                fields=("report", "kind", "number"), name="report_document_unique_version"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reportdocument",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "kind__in",
-                        [
-                            "financial_statements",
-                            "agm_minutes",
-                            "contract_proof",
-                            "notes_proof",
-                            "cost_proof",
-                        ],
-                    )
-                ),
-                name="report_document_kind_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reportdocument",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind__in", ["financial_statements", "agm_minutes"]), _negated=True),
-                    ("related_party__isnull", True),
-                    _connector="OR",
-                ),
-                name="report_document_party_only_on_proofs",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reportreminder",
-            constraint=models.UniqueConstraint(
-                fields=("obligation", "offset_days"), name="report_reminder_once"
-            ),
         ),
         migrations.CreateModel(
             name="HistoricalFundingSource",

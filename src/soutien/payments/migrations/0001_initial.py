@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import soutien.core.clock
+import soutien.core.migration_operations
 
 
 class Migration(migrations.Migration):
@@ -19,523 +20,563 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="HistoricalPaymentRun",
-            fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
+        soutien.core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="HistoricalPaymentRun",
+                    fields=[
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        (
+                            "reference",
+                            models.CharField(
+                                db_index=True,
+                                editable=False,
+                                max_length=20,
+                                verbose_name="numéro du lot",
+                            ),
+                        ),
+                        ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                        ("month", models.PositiveSmallIntegerField(verbose_name="mois")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("prepared", "Préparé, à approuver"),
+                                    ("approved", "Approuvé, transmis au système financier"),
+                                    ("closed", "Résultats enregistrés"),
+                                    ("cancelled", "Annulé"),
+                                ],
+                                default="prepared",
+                                editable=False,
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        (
+                            "line_count",
+                            models.PositiveIntegerField(
+                                default=0, editable=False, verbose_name="nombre de lignes"
+                            ),
+                        ),
+                        (
+                            "total",
+                            models.DecimalField(
+                                decimal_places=2,
+                                editable=False,
+                                max_digits=14,
+                                verbose_name="total",
+                            ),
+                        ),
+                        (
+                            "excluded",
+                            models.JSONField(
+                                default=list, editable=False, verbose_name="versements exclus"
+                            ),
+                        ),
+                        ("prepared_at", models.DateTimeField(verbose_name="préparé le")),
+                        (
+                            "approved_at",
+                            models.DateTimeField(
+                                blank=True, editable=False, null=True, verbose_name="approuvé le"
+                            ),
+                        ),
+                        (
+                            "file_sha256",
+                            models.CharField(
+                                blank=True,
+                                editable=False,
+                                max_length=64,
+                                verbose_name="empreinte SHA-256 du fichier",
+                            ),
+                        ),
+                        (
+                            "retention_until",
+                            models.DateField(
+                                editable=False, null=True, verbose_name="conserver jusqu'au"
+                            ),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                                max_length=1,
+                            ),
+                        ),
+                        (
+                            "approved_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                editable=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="approuvé par",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "prepared_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="préparé par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical lot de paiement",
+                        "verbose_name_plural": "historical lots de paiement",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                (
-                    "reference",
-                    models.CharField(
-                        db_index=True, editable=False, max_length=20, verbose_name="numéro du lot"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
-                ("month", models.PositiveSmallIntegerField(verbose_name="mois")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("prepared", "Préparé, à approuver"),
-                            ("approved", "Approuvé, transmis au système financier"),
-                            ("closed", "Résultats enregistrés"),
-                            ("cancelled", "Annulé"),
+                migrations.CreateModel(
+                    name="PaymentRun",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        (
+                            "reference",
+                            models.CharField(
+                                editable=False,
+                                max_length=20,
+                                unique=True,
+                                verbose_name="numéro du lot",
+                            ),
+                        ),
+                        ("year", models.PositiveSmallIntegerField(verbose_name="année")),
+                        ("month", models.PositiveSmallIntegerField(verbose_name="mois")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("prepared", "Préparé, à approuver"),
+                                    ("approved", "Approuvé, transmis au système financier"),
+                                    ("closed", "Résultats enregistrés"),
+                                    ("cancelled", "Annulé"),
+                                ],
+                                default="prepared",
+                                editable=False,
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        (
+                            "line_count",
+                            models.PositiveIntegerField(
+                                default=0, editable=False, verbose_name="nombre de lignes"
+                            ),
+                        ),
+                        (
+                            "total",
+                            models.DecimalField(
+                                decimal_places=2,
+                                editable=False,
+                                max_digits=14,
+                                verbose_name="total",
+                            ),
+                        ),
+                        (
+                            "excluded",
+                            models.JSONField(
+                                default=list, editable=False, verbose_name="versements exclus"
+                            ),
+                        ),
+                        ("prepared_at", models.DateTimeField(verbose_name="préparé le")),
+                        (
+                            "approved_at",
+                            models.DateTimeField(
+                                blank=True, editable=False, null=True, verbose_name="approuvé le"
+                            ),
+                        ),
+                        (
+                            "file_sha256",
+                            models.CharField(
+                                blank=True,
+                                editable=False,
+                                max_length=64,
+                                verbose_name="empreinte SHA-256 du fichier",
+                            ),
+                        ),
+                        (
+                            "retention_until",
+                            models.DateField(
+                                editable=False, null=True, verbose_name="conserver jusqu'au"
+                            ),
+                        ),
+                        (
+                            "approved_by",
+                            models.ForeignKey(
+                                blank=True,
+                                editable=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="approuvé par",
+                            ),
+                        ),
+                        (
+                            "prepared_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="préparé par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "lot de paiement",
+                        "verbose_name_plural": "lots de paiement",
+                        "ordering": ["-year", "-month", "-pk"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(("month__gte", 1), ("month__lte", 12)),
+                                name="payment_run_month_valid",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("total__gte", 0)),
+                                name="payment_run_total_positive",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("approved_by__isnull", True),
+                                    models.Q(
+                                        ("approved_by", models.F("prepared_by")), _negated=True
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="payment_run_approved_by_another_person",
+                                violation_error_message="La personne qui a préparé le lot ne peut pas l'approuver.",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("state", "prepared"),
+                                    ("state", "cancelled"),
+                                    models.Q(
+                                        ("approved_at__isnull", False),
+                                        ("approved_by__isnull", False),
+                                        models.Q(("file_sha256", ""), _negated=True),
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="payment_run_approved_is_complete",
+                                violation_error_message="Un lot approuvé porte son approbateur, sa date et l'empreinte de son fichier.",
+                            ),
                         ],
-                        default="prepared",
-                        editable=False,
-                        max_length=20,
-                        verbose_name="état",
-                    ),
+                    },
                 ),
-                (
-                    "line_count",
-                    models.PositiveIntegerField(
-                        default=0, editable=False, verbose_name="nombre de lignes"
-                    ),
-                ),
-                (
-                    "total",
-                    models.DecimalField(
-                        decimal_places=2, editable=False, max_digits=14, verbose_name="total"
-                    ),
-                ),
-                (
-                    "excluded",
-                    models.JSONField(
-                        default=list, editable=False, verbose_name="versements exclus"
-                    ),
-                ),
-                ("prepared_at", models.DateTimeField(verbose_name="préparé le")),
-                (
-                    "approved_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="approuvé le"
-                    ),
-                ),
-                (
-                    "file_sha256",
-                    models.CharField(
-                        blank=True,
-                        editable=False,
-                        max_length=64,
-                        verbose_name="empreinte SHA-256 du fichier",
-                    ),
-                ),
-                (
-                    "retention_until",
-                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="approuvé par",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "prepared_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="préparé par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical lot de paiement",
-                "verbose_name_plural": "historical lots de paiement",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="PaymentRun",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                (
-                    "reference",
-                    models.CharField(
-                        editable=False, max_length=20, unique=True, verbose_name="numéro du lot"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="année")),
-                ("month", models.PositiveSmallIntegerField(verbose_name="mois")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("prepared", "Préparé, à approuver"),
-                            ("approved", "Approuvé, transmis au système financier"),
-                            ("closed", "Résultats enregistrés"),
-                            ("cancelled", "Annulé"),
+                migrations.CreateModel(
+                    name="PaymentLine",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("position", models.PositiveIntegerField(verbose_name="ligne")),
+                        (
+                            "fiscal_year",
+                            models.PositiveSmallIntegerField(
+                                help_text="Exercice financier du gouvernement (du 1er avril au 31 mars), noté par son année de début.",
+                                validators=[
+                                    django.core.validators.MinValueValidator(2000),
+                                    django.core.validators.MaxValueValidator(2099),
+                                ],
+                                verbose_name="exercice financier",
+                            ),
+                        ),
+                        ("stream", models.PositiveSmallIntegerField(verbose_name="volet")),
+                        (
+                            "agreement_reference",
+                            models.CharField(max_length=30, verbose_name="convention"),
+                        ),
+                        ("due_label", models.CharField(max_length=7, verbose_name="échéance")),
+                        (
+                            "amount",
+                            models.DecimalField(
+                                decimal_places=2, max_digits=12, verbose_name="montant"
+                            ),
+                        ),
+                        ("legal_name", models.CharField(max_length=200, verbose_name="nom légal")),
+                        ("neq", models.CharField(max_length=10, verbose_name="NEQ")),
+                        (
+                            "supplier_number",
+                            models.CharField(max_length=20, verbose_name="numéro de fournisseur"),
+                        ),
+                        (
+                            "bank_reference",
+                            models.CharField(max_length=40, verbose_name="référence bancaire"),
+                        ),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("pending", "En attente du système financier"),
+                                    ("paid", "Versé"),
+                                    ("failed", "Rejeté par le système financier"),
+                                    ("cancelled", "Retiré (lot annulé)"),
+                                ],
+                                default="pending",
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        (
+                            "payment_number",
+                            models.CharField(
+                                blank=True, max_length=30, verbose_name="numéro de paiement"
+                            ),
+                        ),
+                        (
+                            "paid_on",
+                            models.DateField(blank=True, null=True, verbose_name="versé le"),
+                        ),
+                        (
+                            "failure_reason",
+                            models.CharField(
+                                blank=True, max_length=300, verbose_name="motif du rejet"
+                            ),
+                        ),
+                        (
+                            "recorded_at",
+                            models.DateTimeField(
+                                blank=True, null=True, verbose_name="résultat inscrit le"
+                            ),
+                        ),
+                        (
+                            "installment",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="payment_lines",
+                                to="agreements.installment",
+                                verbose_name="versement",
+                            ),
+                        ),
+                        (
+                            "organization",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="payment_lines",
+                                to="organizations.organization",
+                                verbose_name="organisme",
+                            ),
+                        ),
+                        (
+                            "recorded_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="résultat inscrit par",
+                            ),
+                        ),
+                        (
+                            "run",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="lines",
+                                to="payments.paymentrun",
+                                verbose_name="lot",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "ligne de paiement",
+                        "verbose_name_plural": "lignes de paiement",
+                        "ordering": ["run", "position"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("run", "position"), name="payment_line_position"
+                            ),
+                            models.UniqueConstraint(
+                                condition=models.Q(("state__in", ("pending", "paid"))),
+                                fields=("installment",),
+                                name="payment_line_installment_once",
+                                violation_error_message="Ce versement figure déjà dans un lot en cours ou est déjà versé.",
+                            ),
+                            models.UniqueConstraint(
+                                condition=models.Q(("state", "paid")),
+                                fields=("payment_number",),
+                                name="payment_line_payment_number_once",
+                                violation_error_message="Ce numéro de paiement est déjà inscrit.",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("amount__gt", 0)),
+                                name="payment_line_amount_positive",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    models.Q(("state", "paid"), _negated=True),
+                                    models.Q(
+                                        ("paid_on__isnull", False),
+                                        models.Q(("payment_number", ""), _negated=True),
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="payment_line_paid_has_date_and_number",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    models.Q(("state", "failed"), _negated=True),
+                                    models.Q(("failure_reason", ""), _negated=True),
+                                    _connector="OR",
+                                ),
+                                name="payment_line_failed_has_reason",
+                            ),
                         ],
-                        default="prepared",
-                        editable=False,
-                        max_length=20,
-                        verbose_name="état",
-                    ),
+                    },
                 ),
-                (
-                    "line_count",
-                    models.PositiveIntegerField(
-                        default=0, editable=False, verbose_name="nombre de lignes"
-                    ),
-                ),
-                (
-                    "total",
-                    models.DecimalField(
-                        decimal_places=2, editable=False, max_digits=14, verbose_name="total"
-                    ),
-                ),
-                (
-                    "excluded",
-                    models.JSONField(
-                        default=list, editable=False, verbose_name="versements exclus"
-                    ),
-                ),
-                ("prepared_at", models.DateTimeField(verbose_name="préparé le")),
-                (
-                    "approved_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="approuvé le"
-                    ),
-                ),
-                (
-                    "file_sha256",
-                    models.CharField(
-                        blank=True,
-                        editable=False,
-                        max_length=64,
-                        verbose_name="empreinte SHA-256 du fichier",
-                    ),
-                ),
-                (
-                    "retention_until",
-                    models.DateField(editable=False, null=True, verbose_name="conserver jusqu'au"),
-                ),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="approuvé par",
-                    ),
-                ),
-                (
-                    "prepared_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="préparé par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "lot de paiement",
-                "verbose_name_plural": "lots de paiement",
-                "ordering": ["-year", "-month", "-pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="PaymentLine",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(verbose_name="ligne")),
-                (
-                    "fiscal_year",
-                    models.PositiveSmallIntegerField(
-                        help_text="Exercice financier du gouvernement (du 1er avril au 31 mars), noté par son année de début.",
-                        validators=[
-                            django.core.validators.MinValueValidator(2000),
-                            django.core.validators.MaxValueValidator(2099),
+                migrations.CreateModel(
+                    name="PaymentFile",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("format", models.CharField(max_length=20, verbose_name="format")),
+                        ("name", models.CharField(max_length=100, verbose_name="nom du fichier")),
+                        ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                        ("content", models.BinaryField(verbose_name="contenu")),
+                        (
+                            "sha256",
+                            models.CharField(max_length=64, verbose_name="empreinte SHA-256"),
+                        ),
+                        ("created_at", models.DateTimeField(verbose_name="produit le")),
+                        (
+                            "run",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="files",
+                                to="payments.paymentrun",
+                                verbose_name="lot",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "fichier de paiement",
+                        "verbose_name_plural": "fichiers de paiement",
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("run", "format"), name="payment_file_one_per_format"
+                            )
                         ],
-                        verbose_name="exercice financier",
-                    ),
+                    },
                 ),
-                ("stream", models.PositiveSmallIntegerField(verbose_name="volet")),
-                ("agreement_reference", models.CharField(max_length=30, verbose_name="convention")),
-                ("due_label", models.CharField(max_length=7, verbose_name="échéance")),
-                (
-                    "amount",
-                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="montant"),
-                ),
-                ("legal_name", models.CharField(max_length=200, verbose_name="nom légal")),
-                ("neq", models.CharField(max_length=10, verbose_name="NEQ")),
-                (
-                    "supplier_number",
-                    models.CharField(max_length=20, verbose_name="numéro de fournisseur"),
-                ),
-                (
-                    "bank_reference",
-                    models.CharField(max_length=40, verbose_name="référence bancaire"),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending", "En attente du système financier"),
-                            ("paid", "Versé"),
-                            ("failed", "Rejeté par le système financier"),
-                            ("cancelled", "Retiré (lot annulé)"),
+                migrations.CreateModel(
+                    name="RunSequence",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("year", models.PositiveSmallIntegerField()),
+                        ("month", models.PositiveSmallIntegerField()),
+                        ("last_number", models.PositiveIntegerField(default=0)),
+                    ],
+                    options={
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("year", "month"), name="payment_run_sequence_month"
+                            )
                         ],
-                        default="pending",
-                        max_length=20,
-                        verbose_name="état",
-                    ),
+                    },
                 ),
-                (
-                    "payment_number",
-                    models.CharField(blank=True, max_length=30, verbose_name="numéro de paiement"),
-                ),
-                ("paid_on", models.DateField(blank=True, null=True, verbose_name="versé le")),
-                (
-                    "failure_reason",
-                    models.CharField(blank=True, max_length=300, verbose_name="motif du rejet"),
-                ),
-                (
-                    "recorded_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="résultat inscrit le"),
-                ),
-                (
-                    "installment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="payment_lines",
-                        to="agreements.installment",
-                        verbose_name="versement",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="payment_lines",
-                        to="organizations.organization",
-                        verbose_name="organisme",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="résultat inscrit par",
-                    ),
-                ),
-                (
-                    "run",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="lines",
-                        to="payments.paymentrun",
-                        verbose_name="lot",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "ligne de paiement",
-                "verbose_name_plural": "lignes de paiement",
-                "ordering": ["run", "position"],
-            },
-        ),
-        migrations.CreateModel(
-            name="PaymentFile",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("format", models.CharField(max_length=20, verbose_name="format")),
-                ("name", models.CharField(max_length=100, verbose_name="nom du fichier")),
-                ("content_type", models.CharField(max_length=100, verbose_name="type")),
-                ("content", models.BinaryField(verbose_name="contenu")),
-                ("sha256", models.CharField(max_length=64, verbose_name="empreinte SHA-256")),
-                ("created_at", models.DateTimeField(verbose_name="produit le")),
-                (
-                    "run",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="files",
-                        to="payments.paymentrun",
-                        verbose_name="lot",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "fichier de paiement",
-                "verbose_name_plural": "fichiers de paiement",
-            },
-        ),
-        migrations.CreateModel(
-            name="RunSequence",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField()),
-                ("month", models.PositiveSmallIntegerField()),
-                ("last_number", models.PositiveIntegerField(default=0)),
-            ],
-            options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("year", "month"), name="payment_run_sequence_month"
-                    )
-                ],
-            },
-        ),
-        migrations.AddConstraint(
-            model_name="paymentrun",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("month__gte", 1), ("month__lte", 12)),
-                name="payment_run_month_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentrun",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("total__gte", 0)), name="payment_run_total_positive"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentrun",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("approved_by__isnull", True),
-                    models.Q(("approved_by", models.F("prepared_by")), _negated=True),
-                    _connector="OR",
-                ),
-                name="payment_run_approved_by_another_person",
-                violation_error_message="La personne qui a préparé le lot ne peut pas l'approuver.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentrun",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("state", "prepared"),
-                    ("state", "cancelled"),
-                    models.Q(
-                        ("approved_at__isnull", False),
-                        ("approved_by__isnull", False),
-                        models.Q(("file_sha256", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="payment_run_approved_is_complete",
-                violation_error_message="Un lot approuvé porte son approbateur, sa date et l'empreinte de son fichier.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentline",
-            constraint=models.UniqueConstraint(
-                fields=("run", "position"), name="payment_line_position"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentline",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("state__in", ("pending", "paid"))),
-                fields=("installment",),
-                name="payment_line_installment_once",
-                violation_error_message="Ce versement figure déjà dans un lot en cours ou est déjà versé.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentline",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("state", "paid")),
-                fields=("payment_number",),
-                name="payment_line_payment_number_once",
-                violation_error_message="Ce numéro de paiement est déjà inscrit.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentline",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("amount__gt", 0)), name="payment_line_amount_positive"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentline",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("state", "paid"), _negated=True),
-                    models.Q(
-                        ("paid_on__isnull", False), models.Q(("payment_number", ""), _negated=True)
-                    ),
-                    _connector="OR",
-                ),
-                name="payment_line_paid_has_date_and_number",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentline",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("state", "failed"), _negated=True),
-                    models.Q(("failure_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="payment_line_failed_has_reason",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="paymentfile",
-            constraint=models.UniqueConstraint(
-                fields=("run", "format"), name="payment_file_one_per_format"
-            ),
+            ]
         ),
     ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import soutien.core.clock
+import soutien.core.migration_operations
 
 
 class Migration(migrations.Migration):
@@ -20,907 +21,992 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="HistoricalLegalHold",
-            fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("dispute", "Litige ou recours"),
-                            ("audit", "Vérification ou enquête"),
-                            ("other", "Autre motif prévu par la loi"),
-                        ],
-                        max_length=20,
-                        verbose_name="motif de conservation",
-                    ),
-                ),
-                ("reason", models.TextField(verbose_name="précisions")),
-                ("placed_at", models.DateTimeField(verbose_name="placée le")),
-                ("lifted_at", models.DateTimeField(blank=True, null=True, verbose_name="levée le")),
-                ("lift_reason", models.TextField(blank=True, verbose_name="motif de la levée")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="agreements.agreement",
-                        verbose_name="convention (toutes si vide)",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "lifted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="levée par",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="organizations.organization",
-                        verbose_name="organisme",
-                    ),
-                ),
-                (
-                    "placed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="placée par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical conservation prolongée",
-                "verbose_name_plural": "historical conservations prolongées",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalPersonalInformationRequest",
-            fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                (
-                    "requester",
-                    models.CharField(max_length=150, verbose_name="nom de la personne qui demande"),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("access", "Accès à ses renseignements"),
-                            ("correction", "Rectification de renseignements"),
-                        ],
-                        max_length=20,
-                        verbose_name="nature de la demande",
-                    ),
-                ),
-                ("received_on", models.DateField(verbose_name="reçue le")),
-                ("due_on", models.DateField(verbose_name="réponse due au plus tard le")),
-                ("details", models.TextField(verbose_name="objet de la demande")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("open", "À traiter"),
-                            ("answered", "Répondue"),
-                            ("refused", "Refusée"),
-                        ],
-                        default="open",
-                        max_length=20,
-                        verbose_name="état",
-                    ),
-                ),
-                ("answer", models.TextField(blank=True, verbose_name="réponse")),
-                (
-                    "answered_on",
-                    models.DateField(blank=True, null=True, verbose_name="répondue le"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="répondue par",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="organizations.organization",
-                        verbose_name="organisme concerné",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="compte de la personne",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="inscrite par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical demande d'accès ou de rectification",
-                "verbose_name_plural": "historical demandes d'accès ou de rectification",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="HistoricalRetentionRun",
-            fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                ("as_of", models.DateField(verbose_name="échéances calculées au")),
-                ("reason", models.TextField(blank=True, verbose_name="motif de la passe")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("prepared", "Essai à blanc, à approuver"),
-                            ("approved", "Approuvée, en attente d'exécution"),
-                            ("executing", "En cours d'exécution"),
-                            ("done", "Exécutée"),
-                            ("cancelled", "Annulée"),
-                        ],
-                        default="prepared",
-                        editable=False,
-                        max_length=20,
-                        verbose_name="état",
-                    ),
-                ),
-                ("prepared_at", models.DateTimeField(verbose_name="préparée le")),
-                (
-                    "approved_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="approuvée le"),
-                ),
-                (
-                    "finished_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="exécutée le"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="approuvée par",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "job",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="core.backgroundjob",
-                        verbose_name="travail",
-                    ),
-                ),
-                (
-                    "prepared_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="préparée par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "historical passe de conservation",
-                "verbose_name_plural": "historical passes de conservation",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name="RetentionRun",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                ("as_of", models.DateField(verbose_name="échéances calculées au")),
-                ("reason", models.TextField(blank=True, verbose_name="motif de la passe")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("prepared", "Essai à blanc, à approuver"),
-                            ("approved", "Approuvée, en attente d'exécution"),
-                            ("executing", "En cours d'exécution"),
-                            ("done", "Exécutée"),
-                            ("cancelled", "Annulée"),
-                        ],
-                        default="prepared",
-                        editable=False,
-                        max_length=20,
-                        verbose_name="état",
-                    ),
-                ),
-                ("prepared_at", models.DateTimeField(verbose_name="préparée le")),
-                (
-                    "approved_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="approuvée le"),
-                ),
-                (
-                    "finished_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="exécutée le"),
-                ),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="approuvée par",
-                    ),
-                ),
-                (
-                    "job",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="core.backgroundjob",
-                        verbose_name="travail",
-                    ),
-                ),
-                (
-                    "prepared_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="préparée par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "passe de conservation",
-                "verbose_name_plural": "passes de conservation",
-                "ordering": ["-prepared_at", "-pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="RetentionItem",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("rule", models.CharField(max_length=20, verbose_name="règle")),
-                ("target_id", models.PositiveBigIntegerField(verbose_name="identifiant")),
-                ("label", models.CharField(max_length=300, verbose_name="désignation")),
-                ("clock_started_on", models.DateField(verbose_name="délai compté depuis le")),
-                ("kept_until", models.DateField(verbose_name="conservé jusqu'au")),
-                ("explanation", models.TextField(verbose_name="explication")),
-                ("planned", models.JSONField(default=dict, verbose_name="prévu")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("planned", "À détruire"),
-                            ("held", "Conservé : retenue"),
-                            ("destroyed", "Détruit"),
-                            ("failed", "Échec"),
-                        ],
-                        default="planned",
-                        max_length=20,
-                        verbose_name="état",
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="motif")),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="organizations.organization",
-                        verbose_name="organisme",
-                    ),
-                ),
-                (
-                    "target_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="contenttypes.contenttype",
-                        verbose_name="type",
-                    ),
-                ),
-                (
-                    "run",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="items",
-                        to="privacy.retentionrun",
-                        verbose_name="passe",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "élément d'une passe",
-                "verbose_name_plural": "éléments des passes",
-                "ordering": ["run", "pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="DestructionRecord",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("rule", models.CharField(max_length=20, verbose_name="règle")),
-                (
-                    "provision",
-                    models.CharField(max_length=200, verbose_name="disposition appliquée"),
-                ),
-                ("target_id", models.PositiveBigIntegerField(verbose_name="identifiant")),
-                ("label", models.CharField(max_length=300, verbose_name="désignation")),
-                (
-                    "pseudonym",
-                    models.CharField(blank=True, max_length=40, verbose_name="pseudonyme"),
-                ),
-                ("destroyed_at", models.DateTimeField(verbose_name="détruit le")),
-                ("counts", models.JSONField(default=dict, verbose_name="décomptes")),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="sur approbation de",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="organizations.organization",
-                        verbose_name="organisme",
-                    ),
-                ),
-                (
-                    "target_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="contenttypes.contenttype",
-                        verbose_name="type",
-                    ),
-                ),
-                (
-                    "item",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="destruction",
-                        to="privacy.retentionitem",
-                        verbose_name="élément",
-                    ),
-                ),
-                (
-                    "run",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="destructions",
-                        to="privacy.retentionrun",
-                        verbose_name="passe",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "procès-verbal de destruction",
-                "verbose_name_plural": "procès-verbaux de destruction",
-                "ordering": ["destroyed_at", "pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="LegalHold",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("dispute", "Litige ou recours"),
-                            ("audit", "Vérification ou enquête"),
-                            ("other", "Autre motif prévu par la loi"),
-                        ],
-                        max_length=20,
-                        verbose_name="motif de conservation",
-                    ),
-                ),
-                ("reason", models.TextField(verbose_name="précisions")),
-                ("placed_at", models.DateTimeField(verbose_name="placée le")),
-                ("lifted_at", models.DateTimeField(blank=True, null=True, verbose_name="levée le")),
-                ("lift_reason", models.TextField(blank=True, verbose_name="motif de la levée")),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="legal_holds",
-                        to="agreements.agreement",
-                        verbose_name="convention (toutes si vide)",
-                    ),
-                ),
-                (
-                    "lifted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="levée par",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="legal_holds",
-                        to="organizations.organization",
-                        verbose_name="organisme",
-                    ),
-                ),
-                (
-                    "placed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="placée par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "conservation prolongée",
-                "verbose_name_plural": "conservations prolongées",
-                "ordering": ["-placed_at", "-pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("kind__in", ["dispute", "audit", "other"])),
-                        name="legal_hold_kind_valid",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("lifted_at__isnull", True), ("lifted_by__isnull", True)),
-                            models.Q(("lifted_at__isnull", False), ("lifted_by__isnull", False)),
-                            _connector="OR",
-                        ),
-                        name="legal_hold_lifted_by_someone",
-                        violation_error_message="Une levée indique qui l'a faite et quand.",
-                    ),
-                ],
-            },
-        ),
-        migrations.CreateModel(
-            name="PersonalInformationRequest",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="créé le"
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(
-                        default=soutien.core.clock.now, editable=False, verbose_name="modifié le"
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, editable=False, verbose_name="version de l'enregistrement"
-                    ),
-                ),
-                (
-                    "requester",
-                    models.CharField(max_length=150, verbose_name="nom de la personne qui demande"),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("access", "Accès à ses renseignements"),
-                            ("correction", "Rectification de renseignements"),
-                        ],
-                        max_length=20,
-                        verbose_name="nature de la demande",
-                    ),
-                ),
-                ("received_on", models.DateField(verbose_name="reçue le")),
-                ("due_on", models.DateField(verbose_name="réponse due au plus tard le")),
-                ("details", models.TextField(verbose_name="objet de la demande")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("open", "À traiter"),
-                            ("answered", "Répondue"),
-                            ("refused", "Refusée"),
-                        ],
-                        default="open",
-                        max_length=20,
-                        verbose_name="état",
-                    ),
-                ),
-                ("answer", models.TextField(blank=True, verbose_name="réponse")),
-                (
-                    "answered_on",
-                    models.DateField(blank=True, null=True, verbose_name="répondue le"),
-                ),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="répondue par",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="organizations.organization",
-                        verbose_name="organisme concerné",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="compte de la personne",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="inscrite par",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "demande d'accès ou de rectification",
-                "verbose_name_plural": "demandes d'accès ou de rectification",
-                "ordering": ["-received_on", "-pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("kind__in", ["access", "correction"])),
-                        name="pi_request_kind_valid",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("state__in", ["open", "answered", "refused"])),
-                        name="pi_request_state_valid",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("due_on__gte", models.F("received_on"))),
-                        name="pi_request_due_after_received",
-                        violation_error_message="L'échéance ne peut pas précéder la réception.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("state", "open"),
-                            models.Q(
-                                ("answered_by__isnull", False), ("answered_on__isnull", False)
+        soutien.core.migration_operations.CreateModels(
+            [
+                migrations.CreateModel(
+                    name="HistoricalLegalHold",
+                    fields=[
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
                             ),
-                            _connector="OR",
                         ),
-                        name="pi_request_answered_by_someone",
-                        violation_error_message="Une réponse indique qui l'a donnée et quand.",
-                    ),
-                ],
-            },
-        ),
-        migrations.AddConstraint(
-            model_name="retentionrun",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("state__in", ["prepared", "approved", "executing", "done", "cancelled"])
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("dispute", "Litige ou recours"),
+                                    ("audit", "Vérification ou enquête"),
+                                    ("other", "Autre motif prévu par la loi"),
+                                ],
+                                max_length=20,
+                                verbose_name="motif de conservation",
+                            ),
+                        ),
+                        ("reason", models.TextField(verbose_name="précisions")),
+                        ("placed_at", models.DateTimeField(verbose_name="placée le")),
+                        (
+                            "lifted_at",
+                            models.DateTimeField(blank=True, null=True, verbose_name="levée le"),
+                        ),
+                        (
+                            "lift_reason",
+                            models.TextField(blank=True, verbose_name="motif de la levée"),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                                max_length=1,
+                            ),
+                        ),
+                        (
+                            "agreement",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="agreements.agreement",
+                                verbose_name="convention (toutes si vide)",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "lifted_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="levée par",
+                            ),
+                        ),
+                        (
+                            "organization",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="organizations.organization",
+                                verbose_name="organisme",
+                            ),
+                        ),
+                        (
+                            "placed_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="placée par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical conservation prolongée",
+                        "verbose_name_plural": "historical conservations prolongées",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                name="retention_run_state_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="retentionrun",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("approved_by__isnull", True),
-                    models.Q(("approved_by", models.F("prepared_by")), _negated=True),
-                    _connector="OR",
+                migrations.CreateModel(
+                    name="HistoricalPersonalInformationRequest",
+                    fields=[
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        (
+                            "requester",
+                            models.CharField(
+                                max_length=150, verbose_name="nom de la personne qui demande"
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("access", "Accès à ses renseignements"),
+                                    ("correction", "Rectification de renseignements"),
+                                ],
+                                max_length=20,
+                                verbose_name="nature de la demande",
+                            ),
+                        ),
+                        ("received_on", models.DateField(verbose_name="reçue le")),
+                        ("due_on", models.DateField(verbose_name="réponse due au plus tard le")),
+                        ("details", models.TextField(verbose_name="objet de la demande")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("open", "À traiter"),
+                                    ("answered", "Répondue"),
+                                    ("refused", "Refusée"),
+                                ],
+                                default="open",
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        ("answer", models.TextField(blank=True, verbose_name="réponse")),
+                        (
+                            "answered_on",
+                            models.DateField(blank=True, null=True, verbose_name="répondue le"),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                                max_length=1,
+                            ),
+                        ),
+                        (
+                            "answered_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="répondue par",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "organization",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="organizations.organization",
+                                verbose_name="organisme concerné",
+                            ),
+                        ),
+                        (
+                            "person",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="compte de la personne",
+                            ),
+                        ),
+                        (
+                            "recorded_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="inscrite par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical demande d'accès ou de rectification",
+                        "verbose_name_plural": "historical demandes d'accès ou de rectification",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                name="retention_run_approved_by_another_person",
-                violation_error_message="La passe doit être approuvée par une autre personne que celle qui l'a préparée.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="retentionrun",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("state__in", ("prepared", "cancelled")),
-                    models.Q(("approved_at__isnull", False), ("approved_by__isnull", False)),
-                    _connector="OR",
+                migrations.CreateModel(
+                    name="HistoricalRetentionRun",
+                    fields=[
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        ("as_of", models.DateField(verbose_name="échéances calculées au")),
+                        ("reason", models.TextField(blank=True, verbose_name="motif de la passe")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("prepared", "Essai à blanc, à approuver"),
+                                    ("approved", "Approuvée, en attente d'exécution"),
+                                    ("executing", "En cours d'exécution"),
+                                    ("done", "Exécutée"),
+                                    ("cancelled", "Annulée"),
+                                ],
+                                default="prepared",
+                                editable=False,
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        ("prepared_at", models.DateTimeField(verbose_name="préparée le")),
+                        (
+                            "approved_at",
+                            models.DateTimeField(
+                                blank=True, null=True, verbose_name="approuvée le"
+                            ),
+                        ),
+                        (
+                            "finished_at",
+                            models.DateTimeField(blank=True, null=True, verbose_name="exécutée le"),
+                        ),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                                max_length=1,
+                            ),
+                        ),
+                        (
+                            "approved_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="approuvée par",
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "job",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="core.backgroundjob",
+                                verbose_name="travail",
+                            ),
+                        ),
+                        (
+                            "prepared_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="préparée par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "historical passe de conservation",
+                        "verbose_name_plural": "historical passes de conservation",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
+                    },
+                    bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
-                name="retention_run_executed_once_approved",
-                violation_error_message="Une passe s'exécute seulement une fois approuvée.",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="retentionitem",
-            constraint=models.UniqueConstraint(
-                fields=("run", "rule", "target_type", "target_id"), name="retention_item_once"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="retentionitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("state__in", ["planned", "held", "destroyed", "failed"])),
-                name="retention_item_state_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="destructionrecord",
-            constraint=models.UniqueConstraint(
-                fields=("rule", "target_type", "target_id"), name="destroyed_once"
-            ),
+                migrations.CreateModel(
+                    name="RetentionRun",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        ("as_of", models.DateField(verbose_name="échéances calculées au")),
+                        ("reason", models.TextField(blank=True, verbose_name="motif de la passe")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("prepared", "Essai à blanc, à approuver"),
+                                    ("approved", "Approuvée, en attente d'exécution"),
+                                    ("executing", "En cours d'exécution"),
+                                    ("done", "Exécutée"),
+                                    ("cancelled", "Annulée"),
+                                ],
+                                default="prepared",
+                                editable=False,
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        ("prepared_at", models.DateTimeField(verbose_name="préparée le")),
+                        (
+                            "approved_at",
+                            models.DateTimeField(
+                                blank=True, null=True, verbose_name="approuvée le"
+                            ),
+                        ),
+                        (
+                            "finished_at",
+                            models.DateTimeField(blank=True, null=True, verbose_name="exécutée le"),
+                        ),
+                        (
+                            "approved_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="approuvée par",
+                            ),
+                        ),
+                        (
+                            "job",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="core.backgroundjob",
+                                verbose_name="travail",
+                            ),
+                        ),
+                        (
+                            "prepared_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="préparée par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "passe de conservation",
+                        "verbose_name_plural": "passes de conservation",
+                        "ordering": ["-prepared_at", "-pk"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    (
+                                        "state__in",
+                                        ["prepared", "approved", "executing", "done", "cancelled"],
+                                    )
+                                ),
+                                name="retention_run_state_valid",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("approved_by__isnull", True),
+                                    models.Q(
+                                        ("approved_by", models.F("prepared_by")), _negated=True
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="retention_run_approved_by_another_person",
+                                violation_error_message="La passe doit être approuvée par une autre personne que celle qui l'a préparée.",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("state__in", ("prepared", "cancelled")),
+                                    models.Q(
+                                        ("approved_at__isnull", False),
+                                        ("approved_by__isnull", False),
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="retention_run_executed_once_approved",
+                                violation_error_message="Une passe s'exécute seulement une fois approuvée.",
+                            ),
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="RetentionItem",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("rule", models.CharField(max_length=20, verbose_name="règle")),
+                        ("target_id", models.PositiveBigIntegerField(verbose_name="identifiant")),
+                        ("label", models.CharField(max_length=300, verbose_name="désignation")),
+                        (
+                            "clock_started_on",
+                            models.DateField(verbose_name="délai compté depuis le"),
+                        ),
+                        ("kept_until", models.DateField(verbose_name="conservé jusqu'au")),
+                        ("explanation", models.TextField(verbose_name="explication")),
+                        ("planned", models.JSONField(default=dict, verbose_name="prévu")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("planned", "À détruire"),
+                                    ("held", "Conservé : retenue"),
+                                    ("destroyed", "Détruit"),
+                                    ("failed", "Échec"),
+                                ],
+                                default="planned",
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        ("note", models.TextField(blank=True, verbose_name="motif")),
+                        (
+                            "organization",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="organizations.organization",
+                                verbose_name="organisme",
+                            ),
+                        ),
+                        (
+                            "target_type",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="contenttypes.contenttype",
+                                verbose_name="type",
+                            ),
+                        ),
+                        (
+                            "run",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="items",
+                                to="privacy.retentionrun",
+                                verbose_name="passe",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "élément d'une passe",
+                        "verbose_name_plural": "éléments des passes",
+                        "ordering": ["run", "pk"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("run", "rule", "target_type", "target_id"),
+                                name="retention_item_once",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("state__in", ["planned", "held", "destroyed", "failed"])
+                                ),
+                                name="retention_item_state_valid",
+                            ),
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="DestructionRecord",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("rule", models.CharField(max_length=20, verbose_name="règle")),
+                        (
+                            "provision",
+                            models.CharField(max_length=200, verbose_name="disposition appliquée"),
+                        ),
+                        ("target_id", models.PositiveBigIntegerField(verbose_name="identifiant")),
+                        ("label", models.CharField(max_length=300, verbose_name="désignation")),
+                        (
+                            "pseudonym",
+                            models.CharField(blank=True, max_length=40, verbose_name="pseudonyme"),
+                        ),
+                        ("destroyed_at", models.DateTimeField(verbose_name="détruit le")),
+                        ("counts", models.JSONField(default=dict, verbose_name="décomptes")),
+                        (
+                            "approved_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="sur approbation de",
+                            ),
+                        ),
+                        (
+                            "organization",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="organizations.organization",
+                                verbose_name="organisme",
+                            ),
+                        ),
+                        (
+                            "target_type",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="contenttypes.contenttype",
+                                verbose_name="type",
+                            ),
+                        ),
+                        (
+                            "item",
+                            models.OneToOneField(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="destruction",
+                                to="privacy.retentionitem",
+                                verbose_name="élément",
+                            ),
+                        ),
+                        (
+                            "run",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="destructions",
+                                to="privacy.retentionrun",
+                                verbose_name="passe",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "procès-verbal de destruction",
+                        "verbose_name_plural": "procès-verbaux de destruction",
+                        "ordering": ["destroyed_at", "pk"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("rule", "target_type", "target_id"), name="destroyed_once"
+                            )
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="LegalHold",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("dispute", "Litige ou recours"),
+                                    ("audit", "Vérification ou enquête"),
+                                    ("other", "Autre motif prévu par la loi"),
+                                ],
+                                max_length=20,
+                                verbose_name="motif de conservation",
+                            ),
+                        ),
+                        ("reason", models.TextField(verbose_name="précisions")),
+                        ("placed_at", models.DateTimeField(verbose_name="placée le")),
+                        (
+                            "lifted_at",
+                            models.DateTimeField(blank=True, null=True, verbose_name="levée le"),
+                        ),
+                        (
+                            "lift_reason",
+                            models.TextField(blank=True, verbose_name="motif de la levée"),
+                        ),
+                        (
+                            "agreement",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="legal_holds",
+                                to="agreements.agreement",
+                                verbose_name="convention (toutes si vide)",
+                            ),
+                        ),
+                        (
+                            "lifted_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="levée par",
+                            ),
+                        ),
+                        (
+                            "organization",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="legal_holds",
+                                to="organizations.organization",
+                                verbose_name="organisme",
+                            ),
+                        ),
+                        (
+                            "placed_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="placée par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "conservation prolongée",
+                        "verbose_name_plural": "conservations prolongées",
+                        "ordering": ["-placed_at", "-pk"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(("kind__in", ["dispute", "audit", "other"])),
+                                name="legal_hold_kind_valid",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    models.Q(
+                                        ("lifted_at__isnull", True), ("lifted_by__isnull", True)
+                                    ),
+                                    models.Q(
+                                        ("lifted_at__isnull", False), ("lifted_by__isnull", False)
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="legal_hold_lifted_by_someone",
+                                violation_error_message="Une levée indique qui l'a faite et quand.",
+                            ),
+                        ],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="PersonalInformationRequest",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "created_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="créé le",
+                            ),
+                        ),
+                        (
+                            "updated_at",
+                            models.DateTimeField(
+                                default=soutien.core.clock.now,
+                                editable=False,
+                                verbose_name="modifié le",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.PositiveIntegerField(
+                                default=1,
+                                editable=False,
+                                verbose_name="version de l'enregistrement",
+                            ),
+                        ),
+                        (
+                            "requester",
+                            models.CharField(
+                                max_length=150, verbose_name="nom de la personne qui demande"
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("access", "Accès à ses renseignements"),
+                                    ("correction", "Rectification de renseignements"),
+                                ],
+                                max_length=20,
+                                verbose_name="nature de la demande",
+                            ),
+                        ),
+                        ("received_on", models.DateField(verbose_name="reçue le")),
+                        ("due_on", models.DateField(verbose_name="réponse due au plus tard le")),
+                        ("details", models.TextField(verbose_name="objet de la demande")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("open", "À traiter"),
+                                    ("answered", "Répondue"),
+                                    ("refused", "Refusée"),
+                                ],
+                                default="open",
+                                max_length=20,
+                                verbose_name="état",
+                            ),
+                        ),
+                        ("answer", models.TextField(blank=True, verbose_name="réponse")),
+                        (
+                            "answered_on",
+                            models.DateField(blank=True, null=True, verbose_name="répondue le"),
+                        ),
+                        (
+                            "answered_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="répondue par",
+                            ),
+                        ),
+                        (
+                            "organization",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="organizations.organization",
+                                verbose_name="organisme concerné",
+                            ),
+                        ),
+                        (
+                            "person",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="compte de la personne",
+                            ),
+                        ),
+                        (
+                            "recorded_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="inscrite par",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "demande d'accès ou de rectification",
+                        "verbose_name_plural": "demandes d'accès ou de rectification",
+                        "ordering": ["-received_on", "-pk"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(("kind__in", ["access", "correction"])),
+                                name="pi_request_kind_valid",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("state__in", ["open", "answered", "refused"])),
+                                name="pi_request_state_valid",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("due_on__gte", models.F("received_on"))),
+                                name="pi_request_due_after_received",
+                                violation_error_message="L'échéance ne peut pas précéder la réception.",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("state", "open"),
+                                    models.Q(
+                                        ("answered_by__isnull", False),
+                                        ("answered_on__isnull", False),
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="pi_request_answered_by_someone",
+                                violation_error_message="Une réponse indique qui l'a donnée et quand.",
+                            ),
+                        ],
+                    },
+                ),
+            ]
         ),
     ]
