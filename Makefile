@@ -20,7 +20,7 @@ LOCK_ARGS ?=
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
 	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test test-sqlite test-postgres lint typecheck format bench clean e2e-deps pdf-deps lock
+.PHONY: run test test-all test-sqlite test-postgres lint typecheck format bench clean e2e-deps pdf-deps lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,7 +77,13 @@ format: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-test: lint typecheck e2e-deps pdf-deps test-sqlite test-postgres
+# The whole suite on SQLite; under CI (SOUTIEN_REQUIRE_POSTGRES=1, .ci/run) on PostgreSQL as
+# well, whole. `make test-all` adds PostgreSQL's part outside CI (decision 014).
+test: lint typecheck e2e-deps pdf-deps test-sqlite
+	@if [ "$$SOUTIEN_REQUIRE_POSTGRES" = 1 ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "Suite PostgreSQL : make test-postgres (la CI la lance entière)."; fi
+
+test-all: lint typecheck e2e-deps pdf-deps test-sqlite test-postgres
 
 # Browser tests drive Debian's chromium (never a downloaded browser) and run axe-core.
 e2e-deps: /usr/bin/chromium $(AXE)
@@ -100,7 +106,8 @@ $(AXE):
 # Parallel workers (pytest-xdist), one per core; TEST_WORKERS=0 runs the suite in one process
 # (docs/decisions/014-fast-suite.md).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
+# worksteal: a worker that runs out takes tests from the other's queue (even ends).
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/soutien-mission makemigrations --check --dry-run

@@ -80,22 +80,31 @@ def _signed_amount(name: str) -> Case:
     return Case(*whens, default=Value(ZERO), output_field=MONEY)
 
 
-def _sums() -> dict[str, Coalesce]:
-    return {
-        name: Coalesce(Sum(_signed_amount(name)), Value(ZERO), output_field=MONEY)
-        for name in _SIGNS
-    }
+def _by_kind(entries: models.QuerySet, *fields: str) -> models.QuerySet:
+    """The entries' amounts summed per kind (and per `fields`): one small grouped query."""
+    return entries.order_by().values(*fields, "kind").annotate(sum=Sum("amount"))
+
+
+def _fold(sums: dict[str, Decimal]) -> Balance:
+    """Each balance from the sums per kind, by the signs of `_SIGNS`."""
+    return Balance(
+        **{
+            name: sum((sign * sums.get(kind, ZERO) for kind, sign in signs.items()), ZERO)
+            for name, signs in _SIGNS.items()
+        }
+    )
 
 
 def balance(**filters) -> Balance:
     """One balance over the entries matching `filters` (fiscal_year, stream, organization…)."""
-    return Balance(**LedgerEntry.objects.filter(**filters).aggregate(**_sums()))
+    rows = _by_kind(LedgerEntry.objects.filter(**filters))
+    return _fold({row["kind"]: row["sum"] for row in rows})
 
 
 def total(entries: models.QuerySet, name: str) -> Decimal:
     """The balance `name` moved by `entries`, a selection of the ledger (a list's filters),
     in one aggregate query."""
-    return entries.order_by().aggregate(total=_sums()[name])["total"]
+    return getattr(_fold({row["kind"]: row["sum"] for row in _by_kind(entries)}), name)
 
 
 def balances(
@@ -103,11 +112,10 @@ def balances(
 ) -> dict[tuple, Balance]:
     """Balances grouped by `group_by` fields, in one query: {(values…): Balance}."""
     fields = tuple(group_by)
-    rows = LedgerEntry.objects.filter(**filters).order_by().values(*fields).annotate(**_sums())
-    return {
-        tuple(row[f] for f in fields): Balance(**{name: row[name] for name in _SIGNS})
-        for row in rows
-    }
+    sums: dict[tuple, dict[str, Decimal]] = {}
+    for row in _by_kind(LedgerEntry.objects.filter(**filters), *fields):
+        sums.setdefault(tuple(row[f] for f in fields), {})[row["kind"]] = row["sum"]
+    return {key: _fold(by_kind) for key, by_kind in sums.items()}
 
 
 def commitment_of(organization_id: int, fiscal_year: int, stream: int) -> LedgerEntry | None:
