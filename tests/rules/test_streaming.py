@@ -475,3 +475,12 @@ def test_an_array_broken_inside_a_later_run_names_the_dossier_line_and_column(tm
     assert [r["id"] for r in written] == [f"T-{n}" for n in range(1999)]  # all before
     column = text.index(b",,") + 2  # the second comma, on the first line
     assert f"(dossier n° 2000, ligne 1, colonne {column})" in captured.err
+
+
+def test_dossiers_whose_first_keys_differ_give_the_results_of_one_at_a_time(monkeypatch):
+    # The first dossier's opening never recurs: no run is cut, each is read alone.
+    documents = batch_of(1500)
+    for n, document in enumerate(documents[1:], start=1):
+        documents[n] = {"fiscal_year": document.pop("fiscal_year"), **document}
+    data = dumps(documents)
+    assert run(data) == one_at_a_time(monkeypatch, data)

@@ -174,8 +174,8 @@ def array_items(
                 decoded = block(b"[" + buf.data[buf.pos : cut] + b"]")
                 if decoded is None:
                     single_until = buf.base + cut
-            else:
-                single_until = buf.base + buf.pos + 1  # this dossier alone, then try again
+            else:  # no cut in what is read (dossiers unlike the first): to its end, alone
+                single_until = buf.base + len(buf.data)
             if decoded:
                 number += len(decoded)
                 buf.pos = cut
