@@ -149,8 +149,8 @@ def array_items(
 ) -> Iterator[Item | list[Any]]:
     """The dossiers of a JSON array whose text starts with `first`, one at a time.
 
-    With `block`: runs of whole dossiers are handed to it at once (up to the last `}` that a
-    `,` or `]` follows, a mebibyte or so); each run it takes is yielded as its list, in order.
+    With `block`: runs of whole dossiers are handed to it at once (a mebibyte or so, cut by
+    `_block_cut`); each run it takes is yielded as its list, in order.
     `[` + run + `]` decodes only if the run is a sequence of whole values: a cut inside a text
     leaves the text open, a cut inside a nested value leaves a bracket open. A run it does not
     take is read one dossier at a time, as without `block`.
