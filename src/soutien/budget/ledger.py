@@ -85,6 +85,10 @@ def _by_kind(entries: models.QuerySet, *fields: str) -> models.QuerySet:
     return entries.order_by().values(*fields, "kind").annotate(sum=Sum("amount"))
 
 
+def _balance_of(entries: models.QuerySet) -> Balance:
+    return _fold({row["kind"]: row["sum"] for row in _by_kind(entries)})
+
+
 def _fold(sums: dict[str, Decimal]) -> Balance:
     """Each balance from the sums per kind, by the signs of `_SIGNS`."""
     return Balance(
@@ -97,14 +101,13 @@ def _fold(sums: dict[str, Decimal]) -> Balance:
 
 def balance(**filters) -> Balance:
     """One balance over the entries matching `filters` (fiscal_year, stream, organization…)."""
-    rows = _by_kind(LedgerEntry.objects.filter(**filters))
-    return _fold({row["kind"]: row["sum"] for row in rows})
+    return _balance_of(LedgerEntry.objects.filter(**filters))
 
 
 def total(entries: models.QuerySet, name: str) -> Decimal:
     """The balance `name` moved by `entries`, a selection of the ledger (a list's filters),
-    in one aggregate query."""
-    return getattr(_fold({row["kind"]: row["sum"] for row in _by_kind(entries)}), name)
+    in one grouped query."""
+    return getattr(_balance_of(entries), name)
 
 
 def balances(

@@ -142,6 +142,10 @@ def _keys(d: _Dossier) -> int:
     return count
 
 
+# What building a Dossier raises for a dossier only the reference path can explain.
+_REFUSED = (_Shape, DossierError, KeyError, TypeError, ValueError)
+
+
 def read_dossier(raw: bytes | memoryview) -> Dossier | None:
     """The Dossier, or None when only the reference path can say what is wrong."""
     try:
@@ -155,7 +159,7 @@ def read_dossier(raw: bytes | memoryview) -> Dossier | None:
         return None
     try:
         return _build(d)
-    except (_Shape, DossierError, KeyError, TypeError, ValueError):
+    except _REFUSED:
         return None
 
 
@@ -174,7 +178,7 @@ def read_block(raw: bytes) -> list[Dossier] | None:
         return None
     try:
         return list(map(_build, decoded))
-    except (_Shape, DossierError, KeyError, TypeError, ValueError):
+    except _REFUSED:
         return None
 
 
@@ -196,7 +200,7 @@ _DECODER = msgspec.json.Decoder(_Dossier, float_hook=_number)
 _BLOCK_DECODER = msgspec.json.Decoder(list[_Dossier], float_hook=_number)
 
 
-def _money(value: Any, minimum: bool = True) -> Any:
+def _money(value: Any, minimum: bool = True) -> Decimal:
     """As `contract._money`, in fewer steps; anything it would refuse is `_Shape` here.
 
     A Decimal here has at most two decimals and twelve digits before the point (`_number`).
@@ -205,7 +209,8 @@ def _money(value: Any, minimum: bool = True) -> Any:
     if kind is Decimal:  # the commonest: an amount with its cents
         if minimum and value < ZERO:
             raise _Shape
-        return value
+        amount: Decimal = value  # typed without typing.cast's call
+        return amount
     if kind is int:
         if (minimum and value < 0) or not -MONEY_LIMIT < value < MONEY_LIMIT:
             raise _Shape
